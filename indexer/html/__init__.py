@@ -1,0 +1,63 @@
+"""HTML cleaning: a saved page in, its article's metadata and body blocks out.
+
+The stages, in order, each a pure function:
+
+    parse      text -> BeautifulSoup tree (lxml), the only parse
+    metadata   tree -> Metadata            (head markup, JSON-LD; see metadata.py)
+    normalize  tree -> Page                (text blocks with DOM context; normalize.py)
+    extract    Page -> blocks              (main content by scored evidence; extract.py)
+    untitle    blocks -> blocks            (the article's own title is metadata, not body)
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
+from ..models import Block, Cleaned
+from .extract import extract
+from .metadata import extract_metadata, json_ld_article_body
+from .normalize import normalize
+
+__all__ = ["clean_html"]
+
+_WORDS = re.compile(r"\w+")
+
+
+def parse(html: str) -> BeautifulSoup:
+    """Parse text as HTML with lxml.
+
+    bs4 warns when the text looks like a file name or URL, or like XML (XHTML pages
+    with an <?xml?> prolog). Here the text is always a page's markup and HTML parsing
+    is what we want for XHTML too, so those two warnings are noise; others still show.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        # Class lists stay plain strings: the hints are matched against the whole
+        # attribute, and splitting every class attribute costs parse time.
+        return BeautifulSoup(html, "lxml", multi_valued_attributes=None)
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def untitle(blocks: list[Block], title: str | None) -> list[Block]:
+    """Drop the first heading that repeats the title; in-body headings stay."""
+    if not title:
+        return blocks
+    key = _key(title)
+    for position, block in enumerate(blocks[:10]):
+        if block.kind == "heading" and key and _key(block.text) == key:
+            return blocks[:position] + blocks[position + 1:]
+    return blocks
+
+
+def clean_html(html: str, url: str | None = None) -> Cleaned:
+    """Clean a page: metadata from its markup, body as blocks without the title."""
+    soup = parse(html)
+    metadata = extract_metadata(soup, url)
+    blocks = extract(normalize(soup), json_ld_article_body(soup))
+    return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))

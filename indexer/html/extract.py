@@ -1,0 +1,170 @@
+"""Choose a page's main content from its normalised segments.
+
+The evidence, in the order it is applied:
+
+1. Each segment gets a weight: prose (long, few links) counts for its length, link
+   lists and interface labels count against, and text inside furniture (elements
+   whose tag or class says nav, share, related, comments, caption...) counts against.
+   A furniture-named element that holds nearly all of the page's prose is a page
+   wrapper with an unlucky class name, not furniture, and is let off.
+2. Text the page repeats in its JSON-LD articleBody is likely article text and
+   counts double.
+3. The block-level element with the highest total weight is the main content;
+   elements that say they are the article body get a bonus. Summing weights over
+   an element rewards paragraph continuity: a container wins by holding a long
+   run of prose without much furniture between.
+4. Inside it, furniture elements and label-like or link-list segments are pruned.
+
+If that leaves nothing, `fallback` keeps every segment that is not furniture, so a
+non-empty page never comes out empty.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import accumulate
+
+from ..models import Block
+from . import rules
+from .normalize import BOILERPLATE, CAPTION, CONTENT, STRONG_CONTENT, Page, Segment
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Thresholds of the extractor; the defaults are tuned on the dev benchmark."""
+
+    #: Segments shorter than this (non-link characters) are labels, not prose.
+    min_prose_chars: int = 30
+    #: Weight of a label-like segment.
+    label_weight: float = -10.0
+    #: Link characters over total above which a segment is a link list.
+    max_link_density: float = 0.5
+    #: A furniture element is let off as a page wrapper when the prose outside it
+    #: is less than this share of the prose inside.
+    wrapper_ratio: float = 0.1
+    #: Score multipliers for elements that name themselves the article body.
+    strong_bonus: float = 1.3
+    content_bonus: float = 1.1
+
+
+DEFAULT = Options()
+
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+def _is_label(text: str) -> bool:
+    return _PUNCT.sub("", text).strip().lower() in rules.BOILERPLATE_TEXTS
+
+
+def _base_weight(segment: Segment, options: Options) -> float:
+    if segment.block.kind == "heading":
+        return 0.0
+    chars = segment.chars
+    prose = chars - segment.link_chars
+    if segment.link_chars > options.max_link_density * chars:
+        return -0.5 * chars
+    if prose < options.min_prose_chars:
+        return options.label_weight if _is_label(segment.block.text) or prose < 10 else 0.0
+    return float(prose)
+
+
+def _furniture(page: Page, positive: list[float], options: Options) -> list[bool]:
+    """Per node: is it furniture (its text to be held against any container around it)?"""
+    prefix = [0.0, *accumulate(positive)]
+    total = prefix[-1]
+    flags = []
+    for node in page.nodes:
+        if not node.hints & (BOILERPLATE | CAPTION) or node.hints & STRONG_CONTENT:
+            flags.append(False)
+            continue
+        inside = prefix[node.end] - prefix[node.first]
+        outside = total - inside
+        flags.append(not (inside > 0 and outside < options.wrapper_ratio * inside))
+    return flags
+
+
+def _mark(page: Page, nodes, flags: list[bool]) -> list[bool]:
+    """Per segment: does it lie inside one of the flagged nodes (among `nodes`)?"""
+    depth = [0] * (len(page.segments) + 1)
+    for index in nodes:
+        if flags[index]:
+            node = page.nodes[index]
+            depth[node.first] += 1
+            depth[node.end] -= 1
+    inside = list(accumulate(depth))
+    return [d > 0 for d in inside[:-1]]
+
+
+def _article_body_matches(page: Page, article_body: str | None) -> list[bool]:
+    if not article_body or len(article_body) < 200:
+        return [False] * len(page.segments)
+    body = " ".join(article_body.split())
+    return [s.chars >= 40 and s.block.text in body for s in page.segments]
+
+
+def choose(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> int | None:
+    """Index of the node holding the main content, or None if no node holds prose."""
+    base = [_base_weight(s, options) for s in page.segments]
+    furniture = _furniture(page, [max(w, 0.0) for w in base], options)
+    junk = _mark(page, range(len(page.nodes)), furniture)
+    in_body = _article_body_matches(page, article_body)
+    weights = [
+        -abs(w) - s.chars * 0.5 if j else (2 * w if b and w > 0 else w)
+        for w, j, b, s in zip(base, junk, in_body, page.segments)
+    ]
+    prefix = [0.0, *accumulate(weights)]
+    best, best_score = None, 0.0
+    for index, node in enumerate(page.nodes):
+        score = prefix[node.end] - prefix[node.first]
+        if score <= 0:
+            continue
+        if node.hints & STRONG_CONTENT:
+            score *= options.strong_bonus
+        elif node.hints & CONTENT:
+            score *= options.content_bonus
+        # ">=" prefers the innermost of nested elements that score the same.
+        if score >= best_score:
+            best, best_score = index, score
+    return best
+
+
+def prune(page: Page, index: int, options: Options = DEFAULT) -> list[Block]:
+    """The blocks of node `index`, without the furniture and labels inside it."""
+    node = page.nodes[index]
+    base = [_base_weight(s, options) for s in page.segments]
+    furniture = _furniture(page, [max(w, 0.0) for w in base], options)
+    descendants = range(index + 1, node.last + 1)
+    junk = _mark(page, descendants, furniture)
+    blocks = []
+    for position in range(node.first, node.end):
+        segment = page.segments[position]
+        if junk[position] or _is_label(segment.block.text):
+            continue
+        if segment.block.kind != "heading" and \
+                segment.link_chars > options.max_link_density * segment.chars:
+            continue
+        blocks.append(segment.block)
+    return _trim_headings(blocks)
+
+
+def _trim_headings(blocks: list[Block]) -> list[Block]:
+    """Drop headings left with nothing under them at the end (a pruned "Related" list)."""
+    while blocks and blocks[-1].kind == "heading":
+        blocks.pop()
+    return blocks
+
+
+def fallback(page: Page, options: Options = DEFAULT) -> list[Block]:
+    """Everything that is not furniture or a link list; everything, if that is nothing."""
+    base = [_base_weight(s, options) for s in page.segments]
+    furniture = _furniture(page, [max(w, 0.0) for w in base], options)
+    junk = _mark(page, range(len(page.nodes)), furniture)
+    blocks = [s.block for s, j, w in zip(page.segments, junk, base) if not j and w >= 0]
+    return blocks or [s.block for s in page.segments]
+
+
+def extract(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> list[Block]:
+    """The main content's blocks, falling back to the whole page minus furniture."""
+    index = choose(page, article_body, options)
+    blocks = prune(page, index, options) if index is not None else []
+    return blocks or fallback(page, options)

@@ -1,0 +1,306 @@
+"""Turn a parsed page into a flat list of text blocks, each with the DOM context it came from.
+
+This is the only stage that walks the tree. It skips what is never article text
+(scripts, styles, hidden elements, form controls), cuts the rest into blocks of the
+few kinds in `indexer.models.Block`, and records every block-level element as a
+`Node` covering a range of segments, so that the extractor can score containers
+without going back to the tree. The walk uses an explicit stack: pages nested
+thousands of levels deep must not hit Python's recursion limit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
+
+from ..models import Block
+from . import rules
+
+# Hint bits a block-level element can carry (several may be set).
+BOILERPLATE = 1
+CONTENT = 2
+STRONG_CONTENT = 4
+CAPTION = 8
+HEADER = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One block of text plus what the extractor needs to judge it."""
+
+    block: Block
+    #: Characters of text, and how many of them sit inside links.
+    chars: int
+    link_chars: int
+    #: The block-level tag the text was collected under (p, li, div, td, h2, ...).
+    tag: str
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A block-level element: its hints and the segments it contains."""
+
+    tag: str
+    hints: int
+    depth: int
+    #: Segments [first, end) lie inside this element.
+    first: int
+    end: int
+    #: Index (in `Page.nodes`) of this element's last descendant node; its
+    #: descendants are exactly the nodes after it up to and including this one.
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The normalised page: segments in reading order and the elements around them."""
+
+    segments: tuple[Segment, ...]
+    #: Block-level elements in document (pre-)order; nodes[0] is the body.
+    nodes: tuple[Node, ...]
+
+
+def _hidden(tag: Tag) -> bool:
+    attrs = tag.attrs
+    if not attrs:
+        return False
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return bool(style) and rules.HIDDEN_STYLE.search(style) is not None
+
+
+def _hints(name: str, attrs: dict) -> int:
+    hints = 0
+    if name in rules.BOILERPLATE_TAGS:
+        hints |= BOILERPLATE
+    elif name in rules.CAPTION_TAGS:
+        hints |= CAPTION
+    elif name in rules.CONTENT_TAGS:
+        hints |= CONTENT
+    elif name == "header":
+        hints |= HEADER
+    if not attrs:
+        return hints
+    if attrs.get("itemprop") == "articleBody":
+        return hints | STRONG_CONTENT
+    words = " ".join(v for k in ("class", "id", "role") if isinstance(v := attrs.get(k), str))
+    if not words:
+        return hints
+    if rules.CONTENT_WORDS.search(words):
+        hints |= STRONG_CONTENT
+    elif rules.BOILERPLATE_WORDS.search(words):
+        hints |= BOILERPLATE
+    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
+        hints |= BOILERPLATE
+    return hints
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _table_is_layout(table: Tag) -> bool:
+    """Whether a table lays out a page rather than holding data.
+
+    Data tables are rendered as one block; layout tables are walked like divs.
+    Prose paragraphs, headings or nested tables inside mean layout.
+    """
+    for tag in table.find_all(("table", "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol",
+                               "blockquote", "pre")):
+        if tag.name == "table" or tag.name[0] == "h" or tag.name in ("ul", "ol"):
+            return True
+        if tag.name in ("p", "blockquote", "pre") and len(tag.get_text()) > 150:
+            return True
+    return False
+
+
+def _render_table(table: Tag) -> tuple[str, int]:
+    """Rows one per line, cells joined with " | "; also the count of link characters."""
+    rows = []
+    link_chars = 0
+    for tr in table.find_all("tr"):
+        cells = []
+        for cell in tr.find_all(("td", "th")):
+            text = _collapse(cell.get_text(" "))
+            if text:
+                cells.append(text)
+        if cells:
+            rows.append(" | ".join(cells))
+    for a in table.find_all("a"):
+        link_chars += len(_collapse(a.get_text(" ")))
+    return "\n".join(rows), link_chars
+
+
+class _Close:
+    """Stack marker: the element opened as node `index` ends here."""
+
+    __slots__ = ("index", "name")
+
+    def __init__(self, index: int, name: str):
+        self.index = index
+        self.name = name
+
+
+class _InlineClose:
+    """Stack marker: an inline element that changes block context (a, br-less) ends."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _Builder:
+    """Mutable state of one walk; `normalize` is the pure entry point."""
+
+    def __init__(self) -> None:
+        self.segments: list[Segment] = []
+        # Node fields while open: [tag, hints, depth, first, end, last]
+        self.nodes: list[list] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.in_link = 0
+        self.pre = 0
+        self.quote = 0
+        self.lists = 0
+        self.items = 0
+        self.headings: list[int] = []
+        self.block_tags: list[str] = []
+        self.breaks = 0
+
+    def text(self, value: str) -> None:
+        if not value:
+            return
+        if self.pre:
+            self.parts.append(value)
+            return
+        if not value.isspace():
+            self.breaks = 0
+        self.parts.append(value)
+        if self.in_link:
+            self.link_chars += len(_collapse(value))
+
+    def line_break(self) -> None:
+        # Two <br> in a row are how many pages separate paragraphs.
+        self.breaks += 1
+        if self.pre:
+            self.parts.append("\n")
+        elif self.breaks >= 2:
+            self.flush()
+        else:
+            self.parts.append(" ")
+
+    def flush(self) -> None:
+        parts, self.parts = self.parts, []
+        link_chars, self.link_chars = self.link_chars, 0
+        self.breaks = 0
+        if not parts:
+            return
+        if self.pre:
+            text = "".join(parts).strip("\n")
+            if not text.strip():
+                return
+            self._add(Block("pre", text), len(text), 0)
+            return
+        text = _collapse("".join(parts))
+        if not text:
+            return
+        if self.headings:
+            block = Block("heading", text, self.headings[-1])
+        elif self.items:
+            block = Block("item", text, max(self.lists, 1))
+        elif self.quote:
+            block = Block("quote", text)
+        else:
+            block = Block("paragraph", text)
+        self._add(block, len(text), min(link_chars, len(text)))
+
+    def _add(self, block: Block, chars: int, link_chars: int) -> None:
+        tag = self.block_tags[-1] if self.block_tags else "body"
+        self.segments.append(Segment(block, chars, link_chars, tag))
+
+    def open_block(self, name: str, attrs: dict) -> int:
+        self.flush()
+        index = len(self.nodes)
+        self.nodes.append([name, _hints(name, attrs), len(self.block_tags),
+                           len(self.segments), 0, index])
+        self.block_tags.append(name)
+        if name in rules.HEADING_LEVELS:
+            self.headings.append(rules.HEADING_LEVELS[name])
+        elif name in rules.ITEM_TAGS:
+            self.items += 1
+        elif name in rules.LIST_TAGS:
+            self.lists += 1
+        elif name in rules.QUOTE_TAGS:
+            self.quote += 1
+        elif name in rules.PRE_TAGS:
+            self.pre += 1
+        return index
+
+    def close_block(self, index: int, name: str) -> None:
+        self.flush()
+        node = self.nodes[index]
+        node[4] = len(self.segments)
+        node[5] = len(self.nodes) - 1
+        self.block_tags.pop()
+        if name in rules.HEADING_LEVELS:
+            self.headings.pop()
+        elif name in rules.ITEM_TAGS:
+            self.items -= 1
+        elif name in rules.LIST_TAGS:
+            self.lists -= 1
+        elif name in rules.QUOTE_TAGS:
+            self.quote -= 1
+        elif name in rules.PRE_TAGS:
+            self.pre -= 1
+
+    def table(self, table: Tag) -> None:
+        index = self.open_block("table", table.attrs)
+        text, link_chars = _render_table(table)
+        if text:
+            self._add(Block("table", text), len(text), link_chars)
+        self.close_block(index, "table")
+
+
+def normalize(soup: BeautifulSoup) -> Page:
+    """Walk the page's body once and return its text blocks and block-level elements."""
+    root = soup.body or soup.find("html") or soup
+    builder = _Builder()
+    stack: list = [root]
+    text_types = (NavigableString, CData)
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in text_types:
+            builder.text(item)
+            continue
+        if kind is _Close:
+            builder.close_block(item.index, item.name)
+            continue
+        if kind is _InlineClose:
+            builder.in_link -= 1
+            continue
+        if kind is not Tag:
+            continue  # comments, doctypes, processing instructions, script text
+        name = item.name
+        if name in rules.DROP_TAGS or _hidden(item):
+            continue
+        if name == "br":
+            builder.line_break()
+            continue
+        if name == "table" and not _table_is_layout(item):
+            builder.table(item)
+            continue
+        if name in rules.BLOCK_TAGS or "-" in name or item is root:
+            index = builder.open_block(name, item.attrs)
+            stack.append(_Close(index, name))
+        elif name == "a":
+            builder.in_link += 1
+            stack.append(_InlineClose(name))
+        contents = item.contents
+        if contents:
+            stack.extend(reversed(contents))
+    builder.flush()
+    nodes = tuple(Node(*fields) for fields in builder.nodes)
+    return Page(tuple(builder.segments), nodes)

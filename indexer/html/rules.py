@@ -1,0 +1,95 @@
+"""Tag and attribute evidence used by the HTML cleaner, kept as data apart from the logic.
+
+Every list here is a judgement about what markup usually means on article pages;
+change them here, not in the code that applies them.
+"""
+from __future__ import annotations
+
+import re
+
+#: Elements whose content is never article text; they are skipped with their subtree.
+DROP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "video", "audio", "source", "track", "map", "area", "head", "title", "meta",
+    "link", "base", "input", "select", "option", "optgroup", "textarea", "button", "label",
+    "datalist", "output", "progress", "meter", "dialog", "img", "picture", "frame", "frameset",
+})
+
+#: Elements that start and end a block of text; everything else is inline.
+#: Tags with a hyphen (custom elements) are treated as blocks too, because sites use
+#: them as layout containers far more often than as inline markup.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dir",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+    "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav",
+    "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul", "caption", "legend", "listing", "plaintext", "xmp",
+})
+
+HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+LIST_TAGS = frozenset({"ul", "ol", "menu", "dir", "dl"})
+ITEM_TAGS = frozenset({"li", "dt", "dd"})
+PRE_TAGS = frozenset({"pre", "listing", "plaintext", "xmp"})
+QUOTE_TAGS = frozenset({"blockquote"})
+
+#: Tags that are page furniture rather than article text by their very name.
+BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer", "form", "menu"})
+#: Tags whose text the benchmark's ground truth (and most readers) leave out of the body:
+#: figure captions and credits.
+CAPTION_TAGS = frozenset({"figcaption", "figure"})
+#: Tags that declare "this is the main content"; a weak hint, since some sites wrap the
+#: whole page, sidebars included, in <main> or many small teasers in <article>.
+CONTENT_TAGS = frozenset({"article", "main"})
+
+#: class/id/role tokens that mark furniture: navigation, sharing, promotion, comments,
+#: bylines and captions. Matched against hyphen/underscore-separated words, so "ad"
+#: matches "ad-slot" but not "header".
+BOILERPLATE_WORDS = re.compile(
+    r"(?:^|[\s_-])("
+    r"nav|navbar|navigation|menu|breadcrumbs?|sidebar|rail|widget|widgets|"
+    r"footer|foot|masthead|topbar|toolbar|"
+    r"share|sharing|social|sociallinks|follow|sharebar|"
+    r"related|recommended|recommendations|recirc|recirculation|more|trending|popular|"
+    r"most|outbrain|taboola|teaser|teasers|promo|promotion|promos|sponsor|sponsored|"
+    r"ad|ads|adv|advert|advertisement|advertising|dfp|banner|"
+    r"comment|comments|disqus|discussion|replies|respond|"
+    r"newsletter|subscribe|subscription|signup|paywall|registration|login|"
+    r"cookie|cookies|consent|gdpr|popup|modal|overlay|"
+    r"byline|bylines|author|authors|dateline|timestamp|date|published|meta|"
+    r"caption|credit|credits|copyright|photo|gallery|"
+    r"tags|tag|topics|keywords|categories|"
+    r"print|email|skip|screen|sr|visually|offscreen|"
+    r"pagination|pager|prevnext|"
+    r"bio|disclaimer|correction|corrections|"
+    r")(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+
+#: class/id tokens that mark the article body itself. Strong evidence: the cleaner
+#: prefers such a container when it holds most of the page's prose.
+CONTENT_WORDS = re.compile(
+    r"articlebody|article[-_]?body|article[-_]?content|article[-_]?text|story[-_]?body|"
+    r"story[-_]?content|entry[-_]?content|post[-_]?content|post[-_]?body|post[-_]?entry|"
+    r"main[-_]?content|body[-_]?text|content[-_]?body|article__body|blog[-_]?post|"
+    r"rich[-_]?text|field[-_]?body|page[-_]?content|text[-_]?content",
+    re.IGNORECASE,
+)
+
+#: `style` values that hide an element from readers.
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+#: Whole-block texts that are interface labels, not prose, whatever their container.
+#: Compared after lowercasing and stripping punctuation.
+BOILERPLATE_TEXTS = frozenset({
+    "advertisement", "advertisements", "ad", "ads", "sponsored", "sponsored content",
+    "share", "share this", "share this article", "share this story", "share on facebook",
+    "share on twitter", "tweet", "email", "print", "comments", "comment", "read more",
+    "continue reading", "read full article", "related", "related articles",
+    "related stories", "related content", "more stories", "recommended", "you may also like",
+    "you might also like", "most popular", "most read", "trending", "subscribe",
+    "sign up", "sign in", "log in", "skip to content", "skip to main content", "close",
+    "menu", "search", "loading", "back to top", "story continues below advertisement",
+    "article continues below advertisement", "scroll to continue with content",
+    "advertisement continue reading below", "supported by", "image", "photo",
+    "view comments", "leave a comment", "follow us", "newsletter",
+})
