@@ -16,7 +16,7 @@ import warnings
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 from ..models import Block, Cleaned
-from .extract import extract
+from .extract import extract_blocks
 from .metadata import extract_metadata, json_ld_article_body
 from .normalize import normalize
 
@@ -59,5 +59,5 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     """Clean a page: metadata from its markup, body as blocks without the title."""
     soup = parse(html)
     metadata = extract_metadata(soup, url)
-    blocks = extract(normalize(soup), json_ld_article_body(soup))
+    blocks = extract_blocks(normalize(soup), json_ld_article_body(soup))
     return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))

@@ -39,9 +39,9 @@ class Options:
     label_weight: float = -10.0
     #: Link characters over total above which a segment is a link list.
     max_link_density: float = 0.5
-    #: A furniture element is let off as a page wrapper when the prose outside it
-    #: is less than this share of the prose inside.
-    wrapper_ratio: float = 0.1
+    #: A furniture element is let off as a page wrapper when it holds more than
+    #: this share of the page's prose.
+    wrapper_share: float = 0.6
     #: Score multipliers for elements that name themselves the article body.
     strong_bonus: float = 1.3
     content_bonus: float = 1.1
@@ -78,8 +78,7 @@ def _furniture(page: Page, positive: list[float], options: Options) -> list[bool
             flags.append(False)
             continue
         inside = prefix[node.end] - prefix[node.first]
-        outside = total - inside
-        flags.append(not (inside > 0 and outside < options.wrapper_ratio * inside))
+        flags.append(not (inside > 0 and inside > options.wrapper_share * total))
     return flags
 
 
@@ -163,7 +162,7 @@ def fallback(page: Page, options: Options = DEFAULT) -> list[Block]:
     return blocks or [s.block for s in page.segments]
 
 
-def extract(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> list[Block]:
+def extract_blocks(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> list[Block]:
     """The main content's blocks, falling back to the whole page minus furniture."""
     index = choose(page, article_body, options)
     blocks = prune(page, index, options) if index is not None else []

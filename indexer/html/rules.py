@@ -60,7 +60,7 @@ BOILERPLATE_WORDS = re.compile(
     r"tags|tag|topics|keywords|categories|"
     r"print|email|skip|screen|sr|visually|offscreen|"
     r"pagination|pager|prevnext|"
-    r"bio|disclaimer|correction|corrections|"
+    r"bio|disclaimer|correction|corrections"
     r")(?=$|[\s_-])",
     re.IGNORECASE,
 )
