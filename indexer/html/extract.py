@@ -69,16 +69,30 @@ def _base_weight(segment: Segment, options: Options) -> float:
 
 
 def _furniture(page: Page, positive: list[float], options: Options) -> list[bool]:
-    """Per node: is it furniture (its text to be held against any container around it)?"""
+    """Per node: is it furniture (its text to be held against any container around it)?
+
+    A furniture-named node is let off as a wrapper when it holds most of the page's
+    prose, or when most of its own prose sits in a descendant that names itself the
+    article body ("rail-wrapper" around "article-body").
+    """
     prefix = [0.0, *accumulate(positive)]
     total = prefix[-1]
+    prose = [prefix[n.end] - prefix[n.first] for n in page.nodes]
+    # Prose of the largest article-body-named node at or below each node; children
+    # come after parents in pre-order, so a reverse sweep sees children first.
+    body_prose = [p if n.hints & STRONG_CONTENT else 0.0 for n, p in zip(page.nodes, prose)]
+    for index in range(len(page.nodes) - 1, 0, -1):
+        parent = page.nodes[index].parent
+        if body_prose[index] > body_prose[parent]:
+            body_prose[parent] = body_prose[index]
     flags = []
-    for node in page.nodes:
+    for node, inside, body in zip(page.nodes, prose, body_prose):
         if not node.hints & (BOILERPLATE | CAPTION) or node.hints & STRONG_CONTENT:
             flags.append(False)
-            continue
-        inside = prefix[node.end] - prefix[node.first]
-        flags.append(not (inside > 0 and inside > options.wrapper_share * total))
+        elif inside > 0 and (inside > options.wrapper_share * total or body > 0.5 * inside):
+            flags.append(False)
+        else:
+            flags.append(True)
     return flags
 
 

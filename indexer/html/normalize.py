@@ -49,6 +49,8 @@ class Node:
     #: Index (in `Page.nodes`) of this element's last descendant node; its
     #: descendants are exactly the nodes after it up to and including this one.
     last: int
+    #: Index of the enclosing node, -1 for the root.
+    parent: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +158,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.segments: list[Segment] = []
-        # Node fields while open: [tag, hints, depth, first, end, last]
+        # Node fields while open: [tag, hints, depth, first, end, last, parent]
         self.nodes: list[list] = []
         self.parts: list[str] = []
         self.link_chars = 0
@@ -167,6 +169,7 @@ class _Builder:
         self.items = 0
         self.headings: list[int] = []
         self.block_tags: list[str] = []
+        self.open: list[int] = []
         self.breaks = 0
 
     def text(self, value: str) -> None:
@@ -224,7 +227,8 @@ class _Builder:
         self.flush()
         index = len(self.nodes)
         self.nodes.append([name, _hints(name, attrs), len(self.block_tags),
-                           len(self.segments), 0, index])
+                           len(self.segments), 0, index, self.open[-1] if self.open else -1])
+        self.open.append(index)
         self.block_tags.append(name)
         if name in rules.HEADING_LEVELS:
             self.headings.append(rules.HEADING_LEVELS[name])
@@ -244,6 +248,7 @@ class _Builder:
         node[4] = len(self.segments)
         node[5] = len(self.nodes) - 1
         self.block_tags.pop()
+        self.open.pop()
         if name in rules.HEADING_LEVELS:
             self.headings.pop()
         elif name in rules.ITEM_TAGS:
