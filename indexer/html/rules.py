@@ -53,7 +53,7 @@ BOILERPLATE_WORDS = re.compile(
     r"most|outbrain|taboola|teaser|teasers|promo|promotion|promos|sponsor|sponsored|"
     r"ad|ads|adv|advert|advertisement|advertising|dfp|banner|"
     r"comment|comments|disqus|discussion|replies|respond|"
-    r"newsletter|subscribe|subscription|signup|paywall|registration|login|"
+    r"newsletter|subscribe|subscription|signup|registration|login|"
     r"cookie|cookies|consent|gdpr|popup|modal|overlay|"
     r"byline|bylines|author|authors|dateline|timestamp|date|published|meta|"
     r"caption|credit|credits|copyright|photo|gallery|"

@@ -1,0 +1,1 @@
+"""Ingestion: load an article, clean it, split it into passages, index them."""

@@ -1,0 +1,54 @@
+"""Clean: a loaded Document to an Article, whatever its kind; metadata settled."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .decode import sanitize
+from .errors import EmptyArticle
+from .models import Article, Block, Cleaned, Document, Metadata
+
+
+def _cleaner(document: Document) -> Cleaned:
+    if document.kind == "html":
+        from .html import clean_html  # bs4 and lxml are slow to import; only HTML pays
+
+        return clean_html(document.text, document.given.url)
+    if document.kind == "markdown":
+        from .markdown import clean_markdown
+
+        return clean_markdown(document.text)
+    from .text import clean_text
+
+    # A bulk record's title comes apart from its text, so the text is not searched for one.
+    return clean_text(document.text, title=document.given.title if document.kind == "record" else None)
+
+
+def _merge(given: Metadata, found: Metadata) -> Metadata:
+    """What the user said wins over what the page says."""
+    return Metadata(**{name: getattr(given, name) or getattr(found, name) for name in Metadata.__slots__})
+
+
+def _clean_str(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(sanitize(value).split())
+    return value or None
+
+
+def clean(document: Document) -> Article:
+    """Clean a document into an Article; raises EmptyArticle when no text is left."""
+    cleaned = _cleaner(document)
+    metadata = _merge(document.given, cleaned.metadata)
+    blocks = tuple(replace(block, text=sanitize(block.text).strip()) for block in cleaned.blocks)
+    blocks = tuple(block for block in blocks if block.text)
+    if not any(block.kind != "heading" for block in blocks):
+        raise EmptyArticle("no article text found after cleaning")
+    title = _clean_str(metadata.title) or _first_heading(blocks) or document.id
+    return Article(id=document.id, source=document.source, kind=document.kind, title=title,
+                   blocks=blocks, author=_clean_str(metadata.author),
+                   published=_clean_str(metadata.published), url=_clean_str(metadata.url),
+                   site=_clean_str(metadata.site), language=_clean_str(metadata.language))
+
+
+def _first_heading(blocks: tuple[Block, ...]) -> str | None:
+    return next((block.text for block in blocks if block.kind == "heading"), None)

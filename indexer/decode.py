@@ -1,0 +1,82 @@
+"""Bytes to clean text: pick the encoding, normalise Unicode, drop control characters."""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from .errors import DecodeError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""")
+# Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and so do pages.
+_WHATWG_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252",
+                   "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+
+# Control characters could carry terminal escape sequences from an article to the screen;
+# bidi overrides can disguise text. Tab and newline are the only ones with a meaning in text.
+_DROP = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
+_DROP.update({c: None for c in range(0x7F, 0xA0)})
+_DROP.update({c: None for c in (0x00AD, 0x200B, 0x2060, 0xFEFF, *range(0x202A, 0x202F),
+                                *range(0x2066, 0x206A))})
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+
+
+def sanitize(text: str) -> str:
+    """Return text in NFC with line breaks as \\n and no control or bidi-override characters."""
+    text = _NEWLINES.sub("\n", text)
+    return unicodedata.normalize("NFC", text.translate(_DROP))
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first bytes (XML prolog or <meta>), if any."""
+    head = data[:4096]
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = _WHATWG_ALIASES.get(label.lower(), label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Decode bytes: BOM first, then the declared charset, then UTF-8, then detection.
+
+    Never drops undecodable bytes silently: if nothing reads the bytes, DecodeError.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return sanitize(data[len(bom):].decode(codec, errors="replace"))
+    tried = []
+    for codec in (_codec(declared), "utf-8"):
+        if codec and codec not in tried:
+            tried.append(codec)
+            try:
+                return sanitize(data.decode(codec))
+            except UnicodeDecodeError:
+                pass
+    from charset_normalizer import from_bytes  # only pays its import cost for odd files
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DecodeError("cannot tell the text encoding (is it a binary file?)")
+    return sanitize(str(best))
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes no text file would hold (NUL bytes without a UTF-16/32 BOM)."""
+    head = data[:8192]
+    return b"\x00" in head and not any(head.startswith(bom) for bom, _ in _BOMS)

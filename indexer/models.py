@@ -1,0 +1,92 @@
+"""The small typed records that flow between the ingestion and search stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "item", "quote", "pre", "table"]
+DocumentKind = Literal["html", "text", "markdown", "record"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of article text as a cleaner produces it."""
+
+    kind: BlockKind
+    text: str
+    #: Heading level (1-6) for headings; nesting depth (1 = top) for list items.
+    level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What is known about an article besides its text; every field may be unknown."""
+
+    title: str | None = None
+    author: str | None = None
+    #: ISO 8601 date (or date-time) as found in the page.
+    published: str | None = None
+    url: str | None = None
+    site: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """A cleaner's output: the article's metadata and its body as blocks."""
+
+    metadata: Metadata
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article as loaded: decoded text and what the user said about it."""
+
+    id: str
+    #: Where it came from: a file path or URL, as the user gave it.
+    source: str
+    kind: DocumentKind
+    text: str
+    #: Metadata given by the user (`--title`, `--url`, JSONL fields); wins over the page's own.
+    given: Metadata = field(default_factory=Metadata)
+    #: The bytes to keep in the corpus: the file as read, or a bulk record re-encoded alone.
+    raw: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: metadata settled, body as blocks."""
+
+    id: str
+    source: str
+    kind: DocumentKind
+    title: str
+    blocks: tuple[Block, ...]
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    site: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A run of blocks under one heading."""
+
+    heading: str
+    level: int
+    #: Headings from the outermost down to this section's own.
+    path: tuple[str, ...]
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """The unit that is indexed and returned: part of one section."""
+
+    article_id: str
+    #: Order of the passage within its article, from 0.
+    position: int
+    headings: tuple[str, ...]
+    text: str

@@ -1,0 +1,25 @@
+"""The Whoosh schema: one document per passage, with its article's metadata."""
+from __future__ import annotations
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import analyzer
+
+#: Searchable text fields and how much a match in each weighs against the body.
+FIELD_WEIGHTS = {"title": 2.0, "section": 1.5, "body": 1.0}
+
+
+def schema() -> Schema:
+    text = analyzer()
+    return Schema(
+        article_id=ID(stored=True, sortable=True),
+        position=NUMERIC(stored=True),
+        title=TEXT(analyzer=text, stored=True),
+        section=TEXT(analyzer=text),
+        body=TEXT(analyzer=text, stored=True),
+        headings=STORED(),
+        source=STORED(),
+        url=STORED(),
+        author=STORED(),
+        published=STORED(),
+    )
