@@ -45,13 +45,17 @@ def _key(text: str) -> str:
 
 
 def untitle(blocks: list[Block], title: str | None) -> list[Block]:
-    """Drop the first heading that repeats the title; in-body headings stay."""
+    """Drop the heading that repeats the title, and whatever the container put before it.
+
+    In-body headings stay. Text above the article's own title (kickers, tickers,
+    breadcrumbs) belongs to the page around the article, not to the article.
+    """
     if not title:
         return blocks
     key = _key(title)
-    for position, block in enumerate(blocks[:10]):
+    for position, block in enumerate(blocks):
         if block.kind == "heading" and key and _key(block.text) == key:
-            return blocks[:position] + blocks[position + 1:]
+            return blocks[position + 1:]
     return blocks
 
 
