@@ -108,24 +108,57 @@ def _mark(page: Page, nodes, flags: list[bool]) -> list[bool]:
     return [d > 0 for d in inside[:-1]]
 
 
-def _article_body_matches(page: Page, article_body: str | None) -> list[bool]:
+def _article_body_weights(page: Page, base: list[float], article_body: str | None) -> list[float]:
+    """Reweigh segments by the page's own statement of its body text (JSON-LD articleBody).
+
+    Prose the articleBody repeats counts double. When the articleBody is long and
+    the page's prose covers most of it, it is the whole body, and prose it leaves
+    out (teasers, promos in unnamed containers) counts against.
+    """
     if not article_body or len(article_body) < 200:
-        return [False] * len(page.segments)
+        return base
     body = " ".join(article_body.split())
-    return [s.chars >= 40 and s.block.text in body for s in page.segments]
+    found = [s.chars >= 40 and s.block.text in body for s in page.segments]
+    matched = sum(s.chars for s, f in zip(page.segments, found) if f)
+    # Summaries posing as articleBody are short; a long one we mostly find is the body.
+    complete = len(body) >= 1000 and matched >= 0.6 * len(body)
+    weights = []
+    for segment, weight, f in zip(page.segments, base, found):
+        if f and weight > 0:
+            weight *= 2
+        elif complete and weight > 0 and segment.chars >= 40:
+            weight = -0.5 * weight
+        weights.append(weight)
+    return weights
 
 
-def choose(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> int | None:
-    """Index of the node holding the main content, or None if no node holds prose."""
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the extractor concluded about each segment and node of a page."""
+
+    #: Per segment: its weight for choosing the container.
+    weights: tuple[float, ...]
+    #: Per segment: its weight before article-body and furniture evidence; < 0 means
+    #: a link list or label.
+    base: tuple[float, ...]
+    #: Per node: is it furniture?
+    furniture: tuple[bool, ...]
+
+
+def weigh(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> Evidence:
+    """Weigh every segment and judge every node, once per page."""
     base = [_base_weight(s, options) for s in page.segments]
     furniture = _furniture(page, [max(w, 0.0) for w in base], options)
     junk = _mark(page, range(len(page.nodes)), furniture)
-    in_body = _article_body_matches(page, article_body)
-    weights = [
-        -abs(w) - s.chars * 0.5 if j else (2 * w if b and w > 0 else w)
-        for w, j, b, s in zip(base, junk, in_body, page.segments)
-    ]
-    prefix = [0.0, *accumulate(weights)]
+    weights = _article_body_weights(page, base, article_body)
+    weights = [-abs(w) - s.chars * 0.5 if j else w
+               for w, j, s in zip(weights, junk, page.segments)]
+    return Evidence(tuple(weights), tuple(base), tuple(furniture))
+
+
+def choose(page: Page, evidence: Evidence, options: Options = DEFAULT) -> int | None:
+    """Index of the node holding the main content, or None if no node holds prose."""
+    prefix = [0.0, *accumulate(evidence.weights)]
     best, best_score = None, 0.0
     for index, node in enumerate(page.nodes):
         score = prefix[node.end] - prefix[node.first]
@@ -141,13 +174,12 @@ def choose(page: Page, article_body: str | None = None, options: Options = DEFAU
     return best
 
 
-def prune(page: Page, index: int, options: Options = DEFAULT) -> list[Block]:
+def prune(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT) -> list[Block]:
     """The blocks of node `index`, without the furniture and labels inside it."""
     node = page.nodes[index]
-    base = [_base_weight(s, options) for s in page.segments]
-    furniture = _furniture(page, [max(w, 0.0) for w in base], options)
-    descendants = range(index + 1, node.last + 1)
-    junk = _mark(page, descendants, furniture)
+    # Only furniture below the chosen node counts: a furniture-named ancestor has
+    # already lost to it.
+    junk = _mark(page, range(index + 1, node.last + 1), evidence.furniture)
     blocks = []
     for position in range(node.first, node.end):
         segment = page.segments[position]
@@ -167,17 +199,17 @@ def _trim_headings(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def fallback(page: Page, options: Options = DEFAULT) -> list[Block]:
+def fallback(page: Page, evidence: Evidence) -> list[Block]:
     """Everything that is not furniture or a link list; everything, if that is nothing."""
-    base = [_base_weight(s, options) for s in page.segments]
-    furniture = _furniture(page, [max(w, 0.0) for w in base], options)
-    junk = _mark(page, range(len(page.nodes)), furniture)
-    blocks = [s.block for s, j, w in zip(page.segments, junk, base) if not j and w >= 0]
+    junk = _mark(page, range(len(page.nodes)), evidence.furniture)
+    blocks = [s.block for s, j, w in zip(page.segments, junk, evidence.base) if not j and w >= 0]
     return blocks or [s.block for s in page.segments]
 
 
-def extract_blocks(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> list[Block]:
+def extract_blocks(page: Page, article_body: str | None = None,
+                   options: Options = DEFAULT) -> list[Block]:
     """The main content's blocks, falling back to the whole page minus furniture."""
-    index = choose(page, article_body, options)
-    blocks = prune(page, index, options) if index is not None else []
-    return blocks or fallback(page, options)
+    evidence = weigh(page, article_body, options)
+    index = choose(page, evidence, options)
+    blocks = prune(page, evidence, index, options) if index is not None else []
+    return blocks or fallback(page, evidence)

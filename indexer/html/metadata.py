@@ -140,7 +140,7 @@ def strip_site_suffix(title: str, site: str | None) -> str:
             title = head
         elif site and _names(first, site):
             title = rest
-        elif not site and len(tail.split()) <= 3 and len(tail) * 2 < len(head):
+        elif not site and len(tail.split()) <= 4 and len(tail) < len(head):
             return head
         else:
             return title

@@ -106,15 +106,27 @@ def _table_is_layout(table: Tag) -> bool:
     """Whether a table lays out a page rather than holding data.
 
     Data tables are rendered as one block; layout tables are walked like divs.
-    Prose paragraphs, headings or nested tables inside mean layout.
+    Nested tables, headings, lists, paragraphs or a run of prose (data cells are short)
+    inside mean layout. One pass that stops at the first sign, so tables nested thousands
+    deep are not rescanned at each level.
     """
-    for tag in table.find_all(("table", "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol",
-                               "blockquote", "pre")):
-        if tag.name == "table" or tag.name[0] == "h" or tag.name in ("ul", "ol"):
-            return True
-        if tag.name in ("p", "blockquote", "pre") and len(tag.get_text()) > 150:
+    paragraphs = 0
+    for node in table.descendants:
+        kind = type(node)
+        if kind is Tag:
+            if node.name in _LAYOUT_SIGNS:
+                return True
+            if node.name == "p":
+                paragraphs += 1
+                if paragraphs > 1:
+                    return True
+        elif kind is NavigableString and len(node) > 200 and len(node.strip()) > 200:
             return True
     return False
+
+
+_LAYOUT_SIGNS = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "article",
+                           "section"})
 
 
 def _render_table(table: Tag) -> tuple[str, int]:

@@ -1,0 +1,276 @@
+"""Main-content extraction: one small page per heuristic, robustness, and the dev benchmark."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from indexer.html import clean_html
+from indexer.models import Block
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "extract" / "dev"
+
+PROSE = ("The committee met on Tuesday to review the proposal, and after a long discussion "
+         "it agreed to publish its findings before the end of the month.")
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def texts(html: str) -> list[str]:
+    return [block.text for block in clean_html(html).blocks]
+
+
+def body_text(html: str) -> str:
+    return "\n".join(texts(html))
+
+
+# --- the fixture article, end to end -------------------------------------------------
+
+def test_fixture_article_blocks():
+    cleaned = clean_html((FIXTURES / "article.html").read_text(encoding="utf-8"))
+    kinds = [(b.kind, b.level) for b in cleaned.blocks]
+    text = "\n".join(b.text for b in cleaned.blocks)
+    assert cleaned.blocks[0].text.startswith("The Severn Estuary has the second highest")
+    assert Block("heading", "Why the range is so large", 2) in cleaned.blocks
+    assert ("item", 1) in kinds and ("item", 2) in kinds
+    assert Block("quote", "It is like pushing a child on a swing at exactly the right moment.") \
+        in cleaned.blocks
+    assert Block("pre", "high water  14.5 m\nlow water    0.3 m") in cleaned.blocks
+    assert Block("table", "Place | Range\nAvonmouth | 14.5 m") in cleaned.blocks
+    assert "mudflats feed tens of thousands" in text
+    for furniture in ("Home", "Share on Facebook", "Advertisement", "Related stories",
+                      "Barrage plans shelved", "sidebar teaser", "Copyright", "Minsterworth",
+                      "By Mara Quill", "window.tracking", "display: none"):
+        assert furniture not in text, furniture
+
+
+def test_title_heading_is_metadata_not_body():
+    cleaned = clean_html((FIXTURES / "article.html").read_text(encoding="utf-8"))
+    assert cleaned.metadata.title == "Tides of the Severn Estuary"
+    assert all(b.text != "Tides of the Severn Estuary" for b in cleaned.blocks)
+
+
+# --- choosing the container ------------------------------------------------------------
+
+def test_prose_container_beats_navigation():
+    nav = "".join(f"<li><a href='/{i}'>Section number {i}</a></li>" for i in range(40))
+    html = page(f"<div><ul>{nav}</ul></div><div><p>{PROSE}</p><p>{PROSE}</p></div>")
+    assert texts(html) == [PROSE, PROSE]
+
+
+def test_paragraph_continuity_joins_split_body():
+    # Two runs of prose separated by an ad: their common parent wins over either half.
+    html = page(f"<div><div><p>{PROSE} One.</p><p>{PROSE} Two.</p></div>"
+                f"<div class='ad-container'>Buy now</div>"
+                f"<div><p>{PROSE} Three.</p></div></div>")
+    text = body_text(html)
+    assert "One." in text and "Three." in text and "Buy now" not in text
+
+
+def test_article_body_class_is_preferred():
+    html = page(f"<div><p>{PROSE} Teaser.</p>"
+                f"<div class='article-body'><p>{PROSE} Body.</p><p>{PROSE} More.</p></div></div>")
+    assert "Body." in body_text(html)
+
+
+def test_furniture_named_wrapper_is_let_off():
+    # "sidebar" in a wrapper's class must not sink the article it wraps.
+    html = page(f"<div class='content-with-sidebar'><p>{PROSE}</p><p>{PROSE}</p></div>"
+                f"<footer><p>Contact us at the office.</p></footer>")
+    assert texts(html) == [PROSE, PROSE]
+
+
+def test_json_ld_article_body_is_evidence():
+    # A long articleBody that the page's prose covers is the body: unrelated prose
+    # outside it counts against its container.
+    other = "A different story entirely, about the weather, with enough words to look like prose."
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "articleBody": '
+            + json.dumps(" ".join([PROSE] * 7)) + "}</script>")
+    paragraphs = f"<p>{PROSE}</p>" * 7
+    html = page(f"<div><p>{other}</p><p>{other}</p><p>{other}</p></div><div>{paragraphs}</div>",
+                head)
+    assert texts(html) == [PROSE] * 7
+
+
+def test_short_json_ld_article_body_is_only_a_hint():
+    # A summary in articleBody must not sink the paragraphs it leaves out.
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "articleBody": '
+            + json.dumps(PROSE + " First.") + "}</script>")
+    html = page(f"<article><p>{PROSE} First.</p><p>{PROSE} Second.</p></article>", head)
+    assert texts(html) == [f"{PROSE} First.", f"{PROSE} Second."]
+
+
+# --- pruning inside the container -------------------------------------------------------
+
+@pytest.mark.parametrize("furniture", [
+    "<div class='share-buttons'><a href='#'>Facebook</a><a href='#'>Twitter</a></div>",
+    "<div class='related-posts'><p>Another story worth reading about the council.</p></div>",
+    "<nav><a href='/'>Home</a> <a href='/x'>News</a></nav>",
+    "<aside><p>Pull-out box with a long sentence that is not part of the article body.</p></aside>",
+    "<div class='byline'>By Jane Doe, Staff Writer</div>",
+    "<figure><img src='x.jpg'><figcaption>A long caption describing the photo above.</figcaption></figure>",
+    "<div class='newsletter-signup'><p>Sign up for our newsletter to get daily news.</p></div>",
+    "<p>Advertisement</p>",
+    "<p>Read more: <a href='/other'>The other story that we also published today</a></p>",
+])
+def test_furniture_inside_article_is_pruned(furniture):
+    html = page(f"<article><p>{PROSE} Start.</p>{furniture}<p>{PROSE} End.</p></article>")
+    assert texts(html) == [f"{PROSE} Start.", f"{PROSE} End."]
+
+
+def test_trailing_heading_without_content_is_dropped():
+    html = page(f"<article><p>{PROSE}</p><h3>Related</h3>"
+                f"<div class='related'><a href='/a'>A related story headline</a></div></article>")
+    assert texts(html) == [PROSE]
+
+
+def test_text_above_title_in_container_is_dropped():
+    head = '<meta property="og:title" content="The Real Headline">'
+    html = page(f"<article><div>Breaking News</div><h1>The Real Headline</h1><p>{PROSE}</p></article>",
+                head)
+    assert texts(html) == [PROSE]
+
+
+def test_h1_that_is_not_the_title_is_kept():
+    head = '<meta property="og:title" content="The Real Headline">'
+    html = page(f"<article><p>{PROSE}</p><h1>Part two</h1><p>{PROSE}</p></article>", head)
+    assert Block("heading", "Part two", 1) in clean_html(html).blocks
+
+
+# --- normalisation ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("hidden", [
+    "<script>var x = 'not text';</script>",
+    "<style>p { color: red }</style>",
+    "<noscript>Please enable JavaScript to read this.</noscript>",
+    "<template><p>Template text</p></template>",
+    "<div hidden>Hidden by attribute</div>",
+    "<div style='display: none'>Hidden by style</div>",
+    "<div aria-hidden='true'>Hidden from readers</div>",
+    "<!-- a comment -->",
+    "<iframe src='x'>Frame text</iframe>",
+    "<form><input value='typed'><button>Submit</button></form>",
+    "<svg><text>Chart label</text></svg>",
+])
+def test_non_text_elements_are_dropped(hidden):
+    html = page(f"<article><p>{PROSE}</p>{hidden}<p>{PROSE}</p></article>")
+    assert texts(html) == [PROSE, PROSE]
+
+
+def test_double_br_splits_paragraphs():
+    html = page(f"<div>{PROSE} One.<br><br>{PROSE} Two.<br>Same paragraph.</div>")
+    assert texts(html) == [f"{PROSE} One.", f"{PROSE} Two. Same paragraph."]
+
+
+def test_layout_table_is_walked_like_divs():
+    html = page(f"<table><tr><td><a href='/'>Home</a></td>"
+                f"<td><p>{PROSE}</p><p>{PROSE}</p></td></tr></table>")
+    assert texts(html) == [PROSE, PROSE]
+
+
+def test_whitespace_and_entities_are_normalised():
+    html = page(f"<article><p>  Fish&nbsp;&amp;\n\n chips,   {PROSE}  </p></article>")
+    assert texts(html) == [f"Fish & chips, {PROSE}"]
+
+
+# --- robustness --------------------------------------------------------------------------
+
+def test_deeply_nested_divs_do_not_recurse():
+    html = page("<div>" * 5000 + f"<p>{PROSE}</p>" + "</div>" * 5000)
+    assert texts(html) == [PROSE]
+
+
+def test_deeply_nested_unclosed_tags():
+    html = "<ul>" + "<li><ul>" * 3000 + "<li>innermost item"
+    blocks = clean_html(html).blocks
+    assert blocks and blocks[-1].text == "innermost item" and blocks[-1].kind == "item"
+
+
+def test_deeply_nested_tables():
+    html = page("<table><tr><td>" * 1500 + PROSE + "</td></tr></table>" * 1500)
+    assert body_text(html) == PROSE
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Unclosed <b>bold <i>italic</p> text</div></span>",
+    "<html><body><p>One<p>Two<li>Three</table></body>",
+    "<<<>>> &bogus; <p",
+    "\x00<p>null byte</p>",
+])
+def test_malformed_html_does_not_crash(html):
+    cleaned = clean_html(html)
+    assert isinstance(cleaned.blocks, tuple)
+
+
+def test_empty_and_blank_input():
+    assert clean_html("").blocks == ()
+    assert clean_html("   \n").blocks == ()
+
+
+def test_markup_that_looks_like_a_url_or_xml_does_not_warn():
+    # pytest runs with filterwarnings=error, so a bs4 warning would fail these.
+    assert texts("https://example.com/page.html") == ["https://example.com/page.html"]
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+             f"<body><p>{PROSE}</p></body></html>")
+    assert texts(xhtml) == [PROSE]
+
+
+def test_fallback_keeps_a_page_without_prose():
+    # Nothing looks like an article; the output must still not be empty.
+    html = page("<div><a href='/a'>Alpha</a> <a href='/b'>Beta</a></div><div>Short note</div>")
+    assert texts(html)
+
+
+def test_plain_text_without_markup():
+    assert texts(PROSE) == [PROSE]
+
+
+# --- the dev benchmark ----------------------------------------------------------------
+
+WORD = re.compile(r"\w+")
+
+
+def _shingles(text: str) -> Counter:
+    words = WORD.findall(text)
+    if len(words) < 4:
+        return Counter([tuple(words)]) if words else Counter()
+    return Counter(tuple(words[i:i + 4]) for i in range(len(words) - 3))
+
+
+def _benchmark_f1(pairs) -> float:
+    """The benchmark's metric: mean per-page precision and recall of word 4-grams."""
+    precisions, recalls = [], []
+    for truth, predicted in pairs:
+        t, p = _shingles(truth), _shingles(predicted)
+        tp, fp, fn = sum((t & p).values()), sum((p - t).values()), sum((t - p).values())
+        if fp == fn == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        if tp + fp:
+            precisions.append(tp / (tp + fp))
+        if tp + fn:
+            recalls.append(tp / (tp + fn))
+    p, r = statistics.mean(precisions), statistics.mean(recalls)
+    return 2 * p * r / (p + r)
+
+
+def test_dev_benchmark_f1():
+    truth_file = DEV / "ground-truth.json"
+    if not truth_file.exists():
+        pytest.skip(f"benchmark pages not found at {DEV} (they live outside the repository)")
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    pairs = []
+    for item, expected in truth.items():
+        html = gzip.decompress((DEV / f"{item}.html.gz").read_bytes()).decode("utf-8", "replace")
+        blocks = clean_html(html, expected.get("url")).blocks
+        pairs.append((expected["articleBody"], "\n\n".join(b.text for b in blocks)))
+    assert _benchmark_f1(pairs) >= 0.955
