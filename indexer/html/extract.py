@@ -39,6 +39,9 @@ class Options:
     label_weight: float = -10.0
     #: Link characters over total above which a segment is a link list.
     max_link_density: float = 0.5
+    #: ... unless it is at least this long and has a sentence of unlinked text:
+    #: inside the chosen container, such a block is a summary with a linked lead.
+    min_linked_prose: int = 120
     #: A furniture element is let off as a page wrapper when it holds more than
     #: this share of the page's prose.
     wrapper_share: float = 0.6
@@ -54,6 +57,18 @@ _PUNCT = re.compile(r"[^\w\s]+")
 
 def _is_label(text: str) -> bool:
     return _PUNCT.sub("", text).strip().lower() in rules.BOILERPLATE_TEXTS
+
+
+def _is_link_list(segment: Segment, options: Options) -> bool:
+    """Mostly link text and short: a menu entry or "related" teaser, not a linked sentence.
+
+    Long link-heavy blocks inside the article are usually summaries whose first
+    sentence links to the story ("10 things" round-ups), which readers keep.
+    """
+    if segment.link_chars <= options.max_link_density * segment.chars:
+        return False
+    prose = segment.chars - segment.link_chars
+    return segment.chars < options.min_linked_prose or prose < options.min_prose_chars * 2
 
 
 def _base_weight(segment: Segment, options: Options) -> float:
@@ -185,8 +200,7 @@ def prune(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT
         segment = page.segments[position]
         if junk[position] or _is_label(segment.block.text):
             continue
-        if segment.block.kind != "heading" and \
-                segment.link_chars > options.max_link_density * segment.chars:
+        if segment.block.kind != "heading" and _is_link_list(segment, options):
             continue
         blocks.append(segment.block)
     return _trim_headings(blocks)

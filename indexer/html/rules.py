@@ -48,7 +48,7 @@ BOILERPLATE_WORDS = re.compile(
     r"(?:^|[\s_-])("
     r"nav|navbar|navigation|menu|breadcrumbs?|sidebar|rail|widget|widgets|"
     r"footer|foot|masthead|topbar|toolbar|"
-    r"share|sharing|social|sociallinks|follow|sharebar|"
+    r"share|sharing|follow|sharebar|"
     r"related|recommended|recommendations|recirc|recirculation|more|trending|popular|ticker|"
     r"most|outbrain|taboola|teaser|teasers|promo|promotion|promos|sponsor|sponsored|"
     r"ad|ads|adv|advert|advertisement|advertising|dfp|banner|"
