@@ -6,13 +6,13 @@ import json
 import pytest
 
 from indexer.html import clean_html, parse
-from indexer.html.metadata import extract_metadata, iso_date, strip_site_suffix
+from indexer.html.metadata import collect_markup, extract_metadata, iso_date, strip_site_suffix
 from indexer.models import Metadata
 
 
 def meta(head: str = "", body: str = "", url: str | None = None, html_attrs: str = "") -> Metadata:
-    return extract_metadata(parse(f"<html {html_attrs}><head>{head}</head><body>{body}</body></html>"),
-                            url)
+    html = f"<html {html_attrs}><head>{head}</head><body>{body}</body></html>"
+    return extract_metadata(collect_markup(parse(html)), url)
 
 
 def json_ld(obj) -> str:

@@ -3,7 +3,7 @@
 The stages, in order, each a pure function:
 
     parse      text -> BeautifulSoup tree (lxml), the only parse
-    metadata   tree -> Metadata            (head markup, JSON-LD; see metadata.py)
+    metadata   tree -> Markup -> Metadata  (meta tags, JSON-LD, <title>; see metadata.py)
     normalize  tree -> Page                (text blocks with DOM context; normalize.py)
     extract    Page -> blocks              (main content by scored evidence; extract.py)
     untitle    blocks -> blocks            (the article's own title is metadata, not body)
@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWar
 
 from ..models import Block, Cleaned
 from .extract import extract_blocks
-from .metadata import extract_metadata, json_ld_article_body
+from .metadata import collect_markup, extract_metadata
 from .normalize import normalize
 
 __all__ = ["clean_html"]
@@ -62,6 +62,7 @@ def untitle(blocks: list[Block], title: str | None) -> list[Block]:
 def clean_html(html: str, url: str | None = None) -> Cleaned:
     """Clean a page: metadata from its markup, body as blocks without the title."""
     soup = parse(html)
-    metadata = extract_metadata(soup, url)
-    blocks = extract_blocks(normalize(soup), json_ld_article_body(soup))
+    markup = collect_markup(soup)
+    metadata = extract_metadata(markup, url)
+    blocks = extract_blocks(normalize(soup), markup.article_body)
     return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from bs4 import BeautifulSoup, Tag
 
@@ -44,18 +45,76 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _meta_index(soup: BeautifulSoup) -> dict[tuple[str, str], str]:
-    """First content of each (attribute, lowercased name) among the page's <meta> tags."""
-    index: dict[tuple[str, str], str] = {}
-    for meta in soup.find_all("meta"):
-        content = meta.get("content")
-        if not isinstance(content, str) or not content.strip():
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """The parts of a page that state metadata, gathered in one pass over the tree."""
+
+    #: First content of each (attribute, lowercased name) among the <meta> tags,
+    #: attribute being property, name or itemprop.
+    meta: Mapping[tuple[str, str], str]
+    #: Every JSON-LD object, @graph members included, in page order.
+    json_ld: tuple[dict, ...]
+    canonical: str | None
+    #: Text of <title>, of the first <h1>, and the first <time datetime>.
+    title: str | None
+    h1: str | None
+    time: str | None
+    #: The <html lang> attribute.
+    lang: str | None
+
+    @property
+    def article_body(self) -> str | None:
+        """The articleBody the page states in its JSON-LD, if any."""
+        for item in self.json_ld:
+            body = item.get("articleBody")
+            if isinstance(body, str) and body.strip():
+                return body
+        return None
+
+
+_MARKUP_TAGS = frozenset({"meta", "link", "script", "title", "h1", "time", "html"})
+
+
+def collect_markup(soup: BeautifulSoup) -> Markup:
+    """Gather the metadata-bearing tags of a page in one walk (head and body alike).
+
+    One walk instead of a find_all per source: bs4's searches each rescan the
+    whole tree, and pages put <meta> and JSON-LD in the body too.
+    """
+    meta: dict[tuple[str, str], str] = {}
+    json_ld: list[dict] = []
+    canonical = title = h1 = time = lang = None
+    for node in soup.descendants:
+        if type(node) is not Tag or node.name not in _MARKUP_TAGS:
             continue
-        for attribute in ("property", "name", "itemprop"):
-            name = meta.get(attribute)
-            if isinstance(name, str):
-                index.setdefault((attribute, name.strip().lower()), _collapse(content))
-    return index
+        name, attrs = node.name, node.attrs
+        if name == "meta":
+            content = attrs.get("content")
+            if isinstance(content, str) and content.strip():
+                for attribute in ("property", "name", "itemprop"):
+                    key = attrs.get(attribute)
+                    if isinstance(key, str):
+                        meta.setdefault((attribute, key.strip().lower()), _collapse(content))
+        elif name == "link":
+            rel, href = attrs.get("rel"), attrs.get("href")
+            if canonical is None and isinstance(rel, str) and isinstance(href, str) \
+                    and "canonical" in rel.lower().split() and href.strip():
+                canonical = href.strip()
+        elif name == "script":
+            if str(attrs.get("type", "")).strip().lower() == "application/ld+json":
+                json_ld.extend(_json_ld_objects(node.get_text()))
+        elif name == "title":
+            title = title or _collapse(node.get_text(" ")) or None
+        elif name == "h1":
+            h1 = h1 or _collapse(node.get_text(" ")) or None
+        elif name == "time":
+            stamp = attrs.get("datetime")
+            if time is None and isinstance(stamp, str) and stamp.strip():
+                time = stamp.strip()
+        elif name == "html" and lang is None:
+            value = attrs.get("lang") or attrs.get("xml:lang")
+            lang = value.strip() if isinstance(value, str) and value.strip() else None
+    return Markup(meta, tuple(json_ld), canonical, title, h1, time, lang)
 
 
 def _first_meta(index: dict[tuple[str, str], str], sources) -> str | None:
@@ -66,22 +125,21 @@ def _first_meta(index: dict[tuple[str, str], str], sources) -> str | None:
     return None
 
 
-def _json_ld_objects(soup: BeautifulSoup) -> Iterator[dict]:
-    """Every JSON object in the page's JSON-LD scripts, @graph members included."""
-    for script in soup.find_all("script", type="application/ld+json"):
-        try:
-            data = json.loads(script.get_text() or "null", strict=False)
-        except ValueError:
-            continue  # broken JSON-LD is common; the other sources still count
-        pending = [data]
-        while pending:
-            item = pending.pop()
-            if isinstance(item, list):
-                pending.extend(reversed(item))
-            elif isinstance(item, dict):
-                if isinstance(item.get("@graph"), list):
-                    pending.extend(reversed(item["@graph"]))
-                yield item
+def _json_ld_objects(text: str) -> Iterator[dict]:
+    """Every JSON object in one JSON-LD script, @graph members included."""
+    try:
+        data = json.loads(text or "null", strict=False)
+    except ValueError:
+        return  # broken JSON-LD is common; the other sources still count
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(reversed(item))
+        elif isinstance(item, dict):
+            if isinstance(item.get("@graph"), list):
+                pending.extend(reversed(item["@graph"]))
+            yield item
 
 
 def _types(item: dict) -> set[str]:
@@ -151,12 +209,12 @@ def _names(part: str, site: str) -> bool:
     return bool(part) and (part in site or site in part)
 
 
-def extract_metadata(soup: BeautifulSoup, url: str | None = None) -> Metadata:
+def extract_metadata(markup: Markup, url: str | None = None) -> Metadata:
     """Metadata from <meta>, <link>, JSON-LD, <time>, <h1> and <title>, best source first."""
-    meta = _meta_index(soup)
+    meta = markup.meta
     article: dict = {}
     publisher = None
-    for item in _json_ld_objects(soup):
+    for item in markup.json_ld:
         kinds = _types(item)
         if kinds & ARTICLE_TYPES and not article:
             article = item
@@ -167,12 +225,8 @@ def extract_metadata(soup: BeautifulSoup, url: str | None = None) -> Metadata:
 
     site = _first_meta(meta, SITE_META) or _name(article.get("publisher")) or publisher
 
-    title = _first_meta(meta, TITLE_META) or _name(article.get("headline"))
-    if not title:
-        h1 = soup.find("h1")
-        title = _collapse(h1.get_text(" ")) if h1 else None
-    if not title and soup.title and soup.title.string:
-        title = _collapse(soup.title.string)
+    title = _first_meta(meta, TITLE_META) or _name(article.get("headline")) or markup.h1 \
+        or markup.title
     if title:
         title = strip_site_suffix(title, site) or title
 
@@ -184,35 +238,9 @@ def extract_metadata(soup: BeautifulSoup, url: str | None = None) -> Metadata:
     if not published and isinstance(article.get("datePublished"), str):
         published = iso_date(article["datePublished"])
     if not published:
-        time = soup.find("time", datetime=True)
-        published = iso_date(time["datetime"]) if isinstance(time, Tag) else None
+        published = iso_date(markup.time)
 
-    canonical = None
-    for link in soup.find_all("link", href=True):
-        rel = link.get("rel")
-        rels = rel.split() if isinstance(rel, str) else (rel or [])
-        if "canonical" in (r.lower() for r in rels) and link["href"].strip():
-            canonical = link["href"].strip()
-            break
-    canonical = canonical or _first_meta(meta, URL_META) or url
-
-    language = None
-    html = soup.find("html")
-    if isinstance(html, Tag):
-        lang = html.get("lang") or html.get("xml:lang")
-        if isinstance(lang, str) and lang.strip():
-            language = lang.strip()
-    if not language:
-        language = meta.get(("property", "og:locale")) or meta.get(("name", "language"))
-
+    canonical = markup.canonical or _first_meta(meta, URL_META) or url
+    language = markup.lang or meta.get(("property", "og:locale")) or meta.get(("name", "language"))
     return Metadata(title=title or None, author=author, published=published, url=canonical,
                     site=site, language=language)
-
-
-def json_ld_article_body(soup: BeautifulSoup) -> str | None:
-    """The articleBody a page states in its JSON-LD, if any."""
-    for item in _json_ld_objects(soup):
-        body = item.get("articleBody")
-        if isinstance(body, str) and body.strip():
-            return body
-    return None
