@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -206,9 +206,11 @@ class Corpus:
         shutil.rmtree(old, ignore_errors=True)
 
     def add(self, sources: Iterable[str], title: str | None = None, url: str | None = None,
-            article_id: str | None = None) -> Iterator[Outcome]:
-        """Add or replace articles; yields an Outcome per source as it goes."""
+            article_id: str | None = None,
+            on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+        """Add or replace articles, streaming them; `on_outcome` hears of each as it is done."""
         self.root.mkdir(parents=True, exist_ok=True)
+        outcomes = []
         with Lock(self.root):
             self._sync(rebuild=False)
             manifest = ix.Manifest.read(self.index_dir)
@@ -218,9 +220,12 @@ class Corpus:
             with ix.Writer(index, fresh=fresh and not stored) as writer:
                 for document in load(sources, title=title, url=url, doc_id=article_id):
                     outcome = self._add_one(document, stored, seen, writer, manifest)
-                    yield outcome
+                    outcomes.append(outcome)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
             manifest.version = ix.INDEX_VERSION
             manifest.write(self.index_dir)
+        return outcomes
 
     def _add_one(self, document: Document | Skipped, stored: dict[str, Stored], seen: dict[str, str],
                  writer: ix.Writer, manifest: ix.Manifest) -> Outcome:

@@ -78,7 +78,7 @@ def _title(lines: list[str]) -> tuple[str | None, list[str]]:
     if first is None:
         return None, lines
     title = lines[first].strip()
-    if not _is_heading_shape(title) and len(title) > MAX_HEADING_CHARS:
+    if not _is_heading_shape(title):
         return None, lines
     rest = lines[first + 1:]
     key = title.casefold()
@@ -111,8 +111,9 @@ def text_blocks(lines: list[str]) -> list[Block]:
             blocks.append(Block("item", line[bullet.end() - indent:].strip(), 1 + indent // 4 if indent >= 4 else 1))
             continue
         following = next((s for s in stripped[index + 1:] if s), None)
+        # A next line in lower case continues a hard-wrapped sentence; it leads nothing.
         if not paragraph and _is_heading_shape(line) and following is not None and (
-                _is_prose(following) or _BULLET.match(following)):
+                _is_prose(following) or _BULLET.match(following)) and not following[0].islower():
             blocks.append(Block("heading", line, 2))
             continue
         # A hard-wrapped paragraph continues on the next line; a file with a paragraph per
@@ -142,4 +143,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     if title is None:
         title, lines = _title(lines)
     byline, lines = _byline(lines)
-    return Cleaned(Metadata(title=title, author=author or byline), tuple(text_blocks(lines)))
+    blocks = text_blocks(lines)
+    if not blocks and title:
+        blocks = [Block("paragraph", title)]  # a one-line note is its own body
+    return Cleaned(Metadata(title=title, author=author or byline), tuple(blocks))

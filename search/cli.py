@@ -86,19 +86,21 @@ def add(ctx, paths, title, url, article_id, quiet):
         raise UsageError("--title, --url and --id describe one article; give a single file or URL")
     corpus = _corpus(ctx)
     counts = {"added": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    reasons: dict[str, int] = {}
     show_bar = _progress_wanted() and not quiet
     done = 0
-    for outcome in corpus.add(paths, title=title, url=url, article_id=article_id):
+
+    def report(outcome) -> None:
+        nonlocal done
         counts[outcome.status] += 1
         done += 1
         if outcome.status == "skipped":
-            reasons[outcome.reason or "unknown"] = reasons.get(outcome.reason or "unknown", 0) + 1
             click.echo(f"corpus: skipped {outcome.source}: {outcome.reason}", err=True)
         elif not quiet and not show_bar:
             click.echo(f"{outcome.status:<9} {outcome.id}  {outcome.source}")
         if show_bar and done % 50 == 0:
             click.echo(f"\r{done} processed...", err=True, nl=False)
+
+    corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report)
     if show_bar and done >= 50:
         click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())

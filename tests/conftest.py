@@ -1,0 +1,40 @@
+"""Shared fixtures: a copy of the sample corpus, paths to the sample articles, a CLI runner."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "corpus"
+REVIEW = SAMPLES / "leg-twitch-symptom-review.txt"
+TWITCHES = SAMPLES / "twitches-in-your-body.txt"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def sample_corpus(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled corpus (no index yet), as a user would have it."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for path in (REVIEW, TWITCHES):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def cli(runner):
+    """Invoke `corpus --corpus ROOT ARGS...` in-process; returns click's Result."""
+    from search.cli import main
+
+    def invoke(root: Path, *args: str, **kwargs):
+        return runner.invoke(main, ["--corpus", str(root), *args], catch_exceptions=False, **kwargs)
+
+    return invoke
