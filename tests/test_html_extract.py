@@ -126,6 +126,21 @@ def test_furniture_inside_article_is_pruned(furniture):
     assert texts(html) == [f"{PROSE} Start.", f"{PROSE} End."]
 
 
+def test_teaser_summaries_between_links_are_pruned():
+    cards = "".join(f"<div><a href='/{i}'>Headline number {i}</a></div>"
+                    f"<div>A one-line summary of story {i}, enough words to look like prose.</div>"
+                    for i in range(4))
+    html = page(f"<div><p>{PROSE} One.</p><p>{PROSE} Two.</p><h2>Popular</h2>{cards}</div>")
+    assert texts(html) == [f"{PROSE} One.", f"{PROSE} Two."]
+
+
+def test_long_summary_with_linked_lead_is_kept():
+    item = (f"<li><a href='/s'>The council published its findings today</a> after a long wait, "
+            f"and the report runs to four hundred pages of evidence and recommendations.</li>")
+    html = page(f"<article><p>{PROSE}</p><ul>{item}{item}</ul></article>")
+    assert len(texts(html)) == 3
+
+
 def test_trailing_heading_without_content_is_dropped():
     html = page(f"<article><p>{PROSE}</p><h3>Related</h3>"
                 f"<div class='related'><a href='/a'>A related story headline</a></div></article>")

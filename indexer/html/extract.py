@@ -42,6 +42,8 @@ class Options:
     #: ... unless it is at least this long and has a sentence of unlinked text:
     #: inside the chosen container, such a block is a summary with a linked lead.
     min_linked_prose: int = 120
+    #: Prose between two link lists shorter than this is a teaser's summary.
+    max_teaser_chars: int = 200
     #: A furniture element is let off as a page wrapper when it holds more than
     #: this share of the page's prose.
     wrapper_share: float = 0.6
@@ -81,6 +83,22 @@ def _base_weight(segment: Segment, options: Options) -> float:
     if prose < options.min_prose_chars:
         return options.label_weight if _is_label(segment.block.text) or prose < 10 else 0.0
     return float(prose)
+
+
+def _teasers(page: Page, base: list[float], options: Options) -> list[bool]:
+    """Per segment: a short blurb between two link lists (a teaser card's summary)?
+
+    "Most popular" and "related" boxes alternate a linked headline with a one-line
+    summary; the summaries are prose by length but are furniture by context.
+    """
+    segments = page.segments
+    linked = [_is_link_list(s, options) and s.block.kind != "heading" for s in segments]
+    flags = [False] * len(segments)
+    for i in range(1, len(segments) - 1):
+        if linked[i - 1] and linked[i + 1] and 0 < base[i] and \
+                segments[i].chars < options.max_teaser_chars:
+            flags[i] = True
+    return flags
 
 
 def _furniture(page: Page, positive: list[float], options: Options) -> list[bool]:
@@ -158,17 +176,21 @@ class Evidence:
     base: tuple[float, ...]
     #: Per node: is it furniture?
     furniture: tuple[bool, ...]
+    #: Per segment: is it a teaser's summary?
+    teasers: tuple[bool, ...]
 
 
 def weigh(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> Evidence:
     """Weigh every segment and judge every node, once per page."""
     base = [_base_weight(s, options) for s in page.segments]
+    teasers = _teasers(page, base, options)
+    base = [-0.5 * s.chars if t else w for w, t, s in zip(base, teasers, page.segments)]
     furniture = _furniture(page, [max(w, 0.0) for w in base], options)
     junk = _mark(page, range(len(page.nodes)), furniture)
     weights = _article_body_weights(page, base, article_body)
     weights = [-abs(w) - s.chars * 0.5 if j else w
                for w, j, s in zip(weights, junk, page.segments)]
-    return Evidence(tuple(weights), tuple(base), tuple(furniture))
+    return Evidence(tuple(weights), tuple(base), tuple(furniture), tuple(teasers))
 
 
 def choose(page: Page, evidence: Evidence, options: Options = DEFAULT) -> int | None:
@@ -200,7 +222,8 @@ def prune(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT
         segment = page.segments[position]
         if junk[position] or _is_label(segment.block.text):
             continue
-        if segment.block.kind != "heading" and _is_link_list(segment, options):
+        if segment.block.kind != "heading" and (
+                _is_link_list(segment, options) or evidence.teasers[position]):
             continue
         blocks.append(segment.block)
     return _trim_headings(blocks)

@@ -10,6 +10,7 @@ thousands of levels deep must not hit Python's recursion limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
@@ -86,16 +87,24 @@ def _hints(name: str, attrs: dict) -> int:
         return hints
     if attrs.get("itemprop") == "articleBody":
         return hints | STRONG_CONTENT
-    words = " ".join(v for k in ("class", "id", "role") if isinstance(v := attrs.get(k), str))
-    if not words:
-        return hints
+    role = attrs.get("role")
+    if role in rules.BOILERPLATE_ROLES:
+        hints |= BOILERPLATE
+    elif role == "main":
+        hints |= CONTENT
+    words = " ".join(v for k in ("class", "id") if isinstance(v := attrs.get(k), str))
+    return hints | _word_hints(words) if words else hints
+
+
+@lru_cache(maxsize=4096)
+def _word_hints(words: str) -> int:
+    # Pages repeat the same class strings hundreds of times (every list item, every
+    # paragraph), so the regexes run once per distinct string.
     if rules.CONTENT_WORDS.search(words):
-        hints |= STRONG_CONTENT
-    elif rules.BOILERPLATE_WORDS.search(words):
-        hints |= BOILERPLATE
-    if attrs.get("role") in ("navigation", "banner", "contentinfo", "complementary"):
-        hints |= BOILERPLATE
-    return hints
+        return STRONG_CONTENT
+    if rules.BOILERPLATE_WORDS.search(words):
+        return BOILERPLATE
+    return 0
 
 
 def _collapse(text: str) -> str:

@@ -65,6 +65,10 @@ BOILERPLATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+#: ARIA landmark roles of page furniture.
+BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
+                               "menu", "menubar", "dialog", "alert"})
+
 #: class/id tokens that mark the article body itself. Strong evidence: the cleaner
 #: prefers such a container when it holds most of the page's prose.
 CONTENT_WORDS = re.compile(
