@@ -109,9 +109,10 @@ def add(ctx, paths, title, url, article_id, quiet):
         ctx.exit(1)
 
 
-@main.command()
-@click.argument("query", required=False)
-@click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True,
+# No short options here: click reads "-heat" as -h -e -a -t, and -word means "exclude word".
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+@click.argument("words", nargs=-1)
+@click.option("--limit", type=click.IntRange(1, 10000), default=10, show_default=True,
               help="How many passages to show.")
 @click.option("--per-doc", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="At most this many passages from one article.")
@@ -124,15 +125,16 @@ def add(ctx, paths, title, url, article_id, quiet):
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Highlight matches (auto: on a terminal, unless NO_COLOR is set).")
 @click.pass_context
-def search(ctx, query, limit, per_doc, as_json, queries_file, batch_format, full, color):
+def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full, color):
     """Find the passages that best answer QUERY.
 
-    Any word may match; more and rarer matches rank higher. "Quoted phrases" must appear,
-    -word excludes, title:word and section:word look in one field, word~ is fuzzy.
+    QUERY is one argument or several words. Any word may match; more and rarer matches
+    rank higher. "Quoted phrases" must appear, -word excludes, title:word and
+    section:word look in one field, word~ is fuzzy.
 
     \b
-      corpus search "why do my legs twitch at night"
-      corpus search '"magnesium supplements" -tea' --json
+      corpus search why do my legs twitch at night
+      corpus search '"magnesium supplements"' -tea --json
     """
     from indexer.errors import UsageError
     from search.present import json_result, text_listing
@@ -140,8 +142,14 @@ def search(ctx, query, limit, per_doc, as_json, queries_file, batch_format, full
     from search.rank import Options
     from search.rank import search as run
 
+    unknown = [w for w in words if w.startswith("--")]
+    if unknown:
+        raise UsageError(f"no such option: {unknown[0]} (to search for it, quote it: '\"{unknown[0]}\"')")
+    query = " ".join(words) if words else None
     if (query is None) == (queries_file is None):
         raise UsageError("give a QUERY or --queries FILE (one, not both)")
+    # A query that cannot run is refused before any indexing work is done.
+    parsed = parse(query) if query is not None else None
     corpus = _corpus(ctx)
     corpus.require()
     _ensure_fresh(corpus)
@@ -149,7 +157,6 @@ def search(ctx, query, limit, per_doc, as_json, queries_file, batch_format, full
     if queries_file is not None:
         _batch(corpus, queries_file, batch_format, options)
         return
-    parsed = parse(query)
     hits = run(corpus.index_dir, parsed, options)
     if as_json:
         click.echo(json_result(query, hits))
@@ -202,12 +209,13 @@ def _ensure_fresh(corpus) -> None:
     """Bring the index up to date before reading it, saying so on stderr."""
     if not corpus.is_stale():
         return
-    click.echo("corpus: updating the index...", err=True)
+    if sys.stderr.isatty():
+        click.echo("corpus: the index is behind the corpus folder; updating it...", err=True)
     report = corpus.sync()
     if report is not None:
         for failure in report.failed:
             click.echo(f"corpus: skipped {failure.source}: {failure.reason}", err=True)
-        click.echo(f"corpus: index updated ({report.indexed} indexed, {report.removed} removed)", err=True)
+        click.echo(f"corpus: updated the index ({report.indexed} indexed, {report.removed} removed)", err=True)
 
 
 @main.command()
