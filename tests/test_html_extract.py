@@ -119,6 +119,9 @@ def test_short_json_ld_article_body_is_only_a_hint():
     "<figure><img src='x.jpg'><figcaption>A long caption describing the photo above.</figcaption></figure>",
     "<div class='newsletter-signup'><p>Sign up for our newsletter to get daily news.</p></div>",
     "<p>Advertisement</p>",
+    "<p>By Jane Doe and John Roe</p>",
+    "<p>Updated 10:01 pm PST, Tuesday, November 19, 2019</p>",
+    "<div>November 19, 2019 at 8:38 AM</div>",
     "<p>Read more: <a href='/other'>The other story that we also published today</a></p>",
 ])
 def test_furniture_inside_article_is_pruned(furniture):
@@ -139,6 +142,19 @@ def test_long_summary_with_linked_lead_is_kept():
             f"and the report runs to four hundred pages of evidence and recommendations.</li>")
     html = page(f"<article><p>{PROSE}</p><ul>{item}{item}</ul></article>")
     assert len(texts(html)) == 3
+
+
+def test_signature_with_date_at_the_end_is_kept():
+    # An embedded tweet's attribution ends with a date; it is not a dateline.
+    line = "— Jane Doe (@janedoe) November 18, 2019"
+    html = page(f"<article><p>{PROSE}</p><blockquote><p>Words.</p>{line}</blockquote></article>")
+    assert line in texts(html)
+
+
+def test_prose_just_outside_the_chosen_container_continues_it():
+    html = page(f"<div><p>{PROSE} Lead.</p><div><p>{PROSE} One.</p><p>{PROSE} Two.</p></div>"
+                f"<div class='x'><a href='/a'>Link one here</a></div></div>")
+    assert texts(html)[0] == f"{PROSE} Lead."
 
 
 def test_trailing_heading_without_content_is_dropped():

@@ -2,18 +2,20 @@
 
 The evidence, in the order it is applied:
 
-1. Each segment gets a weight: prose (long, few links) counts for its length, link
-   lists and interface labels count against, and text inside furniture (elements
-   whose tag or class says nav, share, related, comments, caption...) counts against.
-   A furniture-named element that holds nearly all of the page's prose is a page
-   wrapper with an unlucky class name, not furniture, and is let off.
-2. Text the page repeats in its JSON-LD articleBody is likely article text and
-   counts double.
+1. Each segment gets a weight: prose (long, few links) counts for its length;
+   link lists, interface labels, bylines, datelines and teaser blurbs (short text
+   between two links) count against; text inside furniture (elements whose tag or
+   class says nav, share, related, comments, caption...) counts against. A
+   furniture-named element is let off as a wrapper when it holds most of the page's
+   prose or wraps an element named as the article body.
+2. Text the page repeats in its JSON-LD articleBody counts double; when that
+   articleBody is long and found, prose it leaves out counts against.
 3. The block-level element with the highest total weight is the main content;
    elements that say they are the article body get a bonus. Summing weights over
    an element rewards paragraph continuity: a container wins by holding a long
    run of prose without much furniture between.
-4. Inside it, furniture elements and label-like or link-list segments are pruned.
+4. Prose directly before or after that element continues it (a lead paragraph in
+   a sibling container); inside, furniture, labels and link lists are pruned.
 
 If that leaves nothing, `fallback` keeps every segment that is not furniture, so a
 non-empty page never comes out empty.
@@ -44,6 +46,8 @@ class Options:
     min_linked_prose: int = 120
     #: Prose between two link lists shorter than this is a teaser's summary.
     max_teaser_chars: int = 200
+    #: Neutral segments (headings, short lines) prose may skip to continue the article.
+    max_gap: int = 0
     #: A furniture element is let off as a page wrapper when it holds more than
     #: this share of the page's prose.
     wrapper_share: float = 0.6
@@ -58,7 +62,20 @@ _PUNCT = re.compile(r"[^\w\s]+")
 
 
 def _is_label(text: str) -> bool:
-    return _PUNCT.sub("", text).strip().lower() in rules.BOILERPLATE_TEXTS
+    """An interface label, byline or dateline rather than a sentence of the article."""
+    if _PUNCT.sub("", text).strip().lower() in rules.BOILERPLATE_TEXTS:
+        return True
+    if len(text) >= rules.BYLINE_MAX_CHARS:
+        return False
+    if rules.BYLINE.match(text) or rules.DATELINE.match(text):
+        return True
+    date = rules.WRITTEN_DATE.search(text)
+    # A dateline opens with its date (after a weekday at most); a date at the end
+    # of a line is a signature, such as an embedded tweet's, which readers keep.
+    if date is None or date.start() > rules.DATELINE_MAX_LEAD:
+        return False
+    rest = text[:date.start()] + text[date.end():]
+    return len(rest.split()) <= rules.DATELINE_MAX_OTHER_WORDS
 
 
 def _is_link_list(segment: Segment, options: Options) -> bool:
@@ -80,8 +97,10 @@ def _base_weight(segment: Segment, options: Options) -> float:
     prose = chars - segment.link_chars
     if segment.link_chars > options.max_link_density * chars:
         return -0.5 * chars
+    if _is_label(segment.block.text):
+        return options.label_weight
     if prose < options.min_prose_chars:
-        return options.label_weight if _is_label(segment.block.text) or prose < 10 else 0.0
+        return options.label_weight if prose < 10 else 0.0
     return float(prose)
 
 
@@ -94,9 +113,11 @@ def _teasers(page: Page, base: list[float], options: Options) -> list[bool]:
     segments = page.segments
     linked = [_is_link_list(s, options) and s.block.kind != "heading" for s in segments]
     flags = [False] * len(segments)
-    for i in range(1, len(segments) - 1):
-        if linked[i - 1] and linked[i + 1] and 0 < base[i] and \
-                segments[i].chars < options.max_teaser_chars:
+    for i in range(1, len(segments)):
+        if not (linked[i - 1] and 0 < base[i] and segments[i].chars < options.max_teaser_chars):
+            continue
+        # Between two links, or closing a run of cards that is already established.
+        if (i + 1 < len(segments) and linked[i + 1]) or (i >= 2 and flags[i - 2]):
             flags[i] = True
     return flags
 
@@ -211,14 +232,44 @@ def choose(page: Page, evidence: Evidence, options: Options = DEFAULT) -> int | 
     return best
 
 
-def prune(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT) -> list[Block]:
-    """The blocks of node `index`, without the furniture and labels inside it."""
+def extend(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT) -> range:
+    """The chosen node's segments, plus runs of prose that continue it on either side.
+
+    Article paragraphs are not always in one element: the lead may sit in the
+    header's container, or the body may share a parent with a "popular" box that
+    outweighs a paragraph. Prose directly before or after the chosen element (past
+    at most `max_gap` neutral segments such as headings) continues the article.
+    """
+    node = page.nodes[index]
+    weights = evidence.weights
+    first, end = node.first, node.end
+    position, gap = first - 1, 0
+    while position >= 0 and weights[position] > 0 and gap <= options.max_gap:
+        if weights[position] > 0:
+            first, gap = position, 0
+        else:
+            gap += 1
+        position -= 1
+    position, gap = end, 0
+    while position < len(weights) and weights[position] > 0 and gap <= options.max_gap:
+        if weights[position] > 0:
+            end, gap = position + 1, 0
+        else:
+            gap += 1
+        position += 1
+    return range(first, end)
+
+
+def prune(page: Page, evidence: Evidence, index: int, span: range,
+          options: Options = DEFAULT) -> list[Block]:
+    """The blocks in `span` around node `index`, without furniture and labels."""
     node = page.nodes[index]
     # Only furniture below the chosen node counts: a furniture-named ancestor has
-    # already lost to it.
+    # already lost to it. Segments outside the node joined it by having positive
+    # weight, which furniture never has.
     junk = _mark(page, range(index + 1, node.last + 1), evidence.furniture)
     blocks = []
-    for position in range(node.first, node.end):
+    for position in span:
         segment = page.segments[position]
         if junk[position] or _is_label(segment.block.text):
             continue
@@ -248,5 +299,7 @@ def extract_blocks(page: Page, article_body: str | None = None,
     """The main content's blocks, falling back to the whole page minus furniture."""
     evidence = weigh(page, article_body, options)
     index = choose(page, evidence, options)
-    blocks = prune(page, evidence, index, options) if index is not None else []
+    blocks = []
+    if index is not None:
+        blocks = prune(page, evidence, index, extend(page, evidence, index, options), options)
     return blocks or fallback(page, evidence)

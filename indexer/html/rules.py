@@ -97,3 +97,27 @@ BOILERPLATE_TEXTS = frozenset({
     "advertisement continue reading below", "supported by", "image", "photo",
     "view comments", "leave a comment", "follow us", "newsletter",
 })
+
+#: Short lines that only say who wrote the article or when: "By Jane Doe",
+#: "Updated 10:01 pm PST, Tuesday, November 19, 2019". Matched against blocks
+#: shorter than `BYLINE_MAX_CHARS`; the article's metadata already holds both.
+BYLINE_MAX_CHARS = 100
+BYLINE = re.compile(
+    r"^\s*(?:by|written by|posted by|words by|story by|von|por|par|di)\s+\S",
+    re.IGNORECASE,
+)
+#: A dateline starts with one of these words, or is little more than a written date.
+DATELINE = re.compile(
+    r"^\s*(?:posted|published|updated|last updated|first published|last modified|"
+    r"modified|veröffentlicht|aktualisiert|publicado|atualizado|publié|mis à jour)\b",
+    re.IGNORECASE,
+)
+WRITTEN_DATE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+    re.IGNORECASE,
+)
+#: Words a dateline may have besides its date ("Tuesday", "10:01 pm", "PST").
+DATELINE_MAX_OTHER_WORDS = 5
+#: How far into a dateline its date may start ("Wednesday, " is 11 characters).
+DATELINE_MAX_LEAD = 12
