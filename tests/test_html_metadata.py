@@ -64,6 +64,10 @@ def test_author_from_json_ld_wins_and_joins_several():
     assert meta(ld + '<meta name="author" content="Desk">').author == "Ada, Bo"
 
 
+def test_author_loses_by_prefix():
+    assert meta('<meta name="byl" content="By Ada Lovelace">').author == "Ada Lovelace"
+
+
 def test_author_profile_url_is_not_a_name():
     assert meta('<meta property="article:author" content="https://x.example/ada">').author is None
 
@@ -91,6 +95,7 @@ def test_published_from_time_element():
     ("18 Nov 2019", "2019-11-18"),
     ("2019/11/18", "2019-11-18"),
     ("2019-02-30", None),
+    ("0001-01-01T00:00:00Z", None),
     ("yesterday", None),
     ("", None),
 ])

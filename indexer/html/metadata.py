@@ -38,6 +38,7 @@ ARTICLE_TYPES = frozenset({
 
 # " | Site", " - Site", " — Site", " :: Site" at the end of a <title>.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
@@ -169,6 +170,8 @@ def iso_date(value: str | None) -> str | None:
     match = _ISO_DATE.search(value)
     if match:
         year, month, day = (int(g) for g in match.groups())
+        if year < 1900:
+            return None  # "0001-01-01" and the like are CMS placeholders, not dates
         try:
             return datetime(year, month, day).date().isoformat()
         except ValueError:
@@ -233,6 +236,8 @@ def extract_metadata(markup: Markup, url: str | None = None) -> Metadata:
     author = _name(article.get("author")) or _first_meta(meta, AUTHOR_META)
     if author and author.startswith(("http://", "https://")):
         author = None  # article:author is often a profile URL, not a name
+    elif author:
+        author = _BY.sub("", author) or None
 
     published = iso_date(_first_meta(meta, DATE_META))
     if not published and isinstance(article.get("datePublished"), str):
