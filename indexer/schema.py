@@ -7,6 +7,8 @@ from .analysis import analyzer
 
 #: Searchable text fields and how much a match in each weighs against the body.
 FIELD_WEIGHTS = {"title": 2.0, "section": 1.5, "body": 1.0}
+#: How much each field's length tempers its matches (BM25F's b): 0 not at all, 1 fully.
+FIELD_B = {"title": 0.75, "section": 0.75, "body": 0.75}
 
 
 def schema() -> Schema:

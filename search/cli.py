@@ -141,6 +141,7 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     from search.query import parse
     from search.rank import Options
     from search.rank import search as run
+    from search.synonyms import CORPUS_FILE as SYNONYMS_FILE
 
     unknown = [w for w in words if w.startswith("--")]
     if unknown:
@@ -153,7 +154,8 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     corpus = _corpus(ctx)
     corpus.require()
     _ensure_fresh(corpus)
-    options = Options(limit=limit, per_doc=per_doc)
+    options = Options(limit=limit, per_doc=per_doc,
+                      synonym_files=(corpus.root / SYNONYMS_FILE,)).switched(os.environ)
     if queries_file is not None:
         _batch(corpus, queries_file, batch_format, options)
         return
@@ -170,6 +172,8 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
 
 
 def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
+    from dataclasses import replace
+
     from indexer.errors import CorpusError, UsageError
     from search.present import jsonl_line, trec_lines
     from search.query import parse
@@ -196,6 +200,8 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
             click.echo(f"corpus: query {query_id}: {exc}", err=True)
             parsed.append(None)
     runnable = [p for p in parsed if p is not None]
+    if batch_format == "trec":
+        options = replace(options, spans=False)  # a run has no text to highlight
     results = iter(search_many(corpus.index_dir, runnable, options))
     for (query_id, text), query in zip(items, parsed):
         hits = next(results) if query is not None else []

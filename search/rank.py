@@ -1,13 +1,27 @@
-"""Rank: run a parsed query against the index and return the best passages as Hits."""
+"""Rank: run a parsed query against the index and return the best passages as Hits.
+
+A query is ranked in passes over one open searcher:
+  1. its words (and their synonyms) are scored by BM25F over title, headings and body;
+  2. feedback: the first passages' own words expand the query (RM3), which is scored again;
+  3. proximity: the leading passages gain for holding the query's words close together;
+  4. passages are ranked, at most `per_doc` of one article.
+Required clauses (title:word, a phrase that is most of the query) and excluded words
+filter the passages first. Every part but the first can be switched off in Options.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.schema import FIELD_WEIGHTS
+from indexer.schema import FIELD_B, FIELD_WEIGHTS
 
 from .query import FIELDS, Clause, ParsedQuery
+
+#: The environment switches the CLI reads into Options, each "off" or "on".
+SWITCHES = {"CORPUS_FEEDBACK": "feedback", "CORPUS_PROXIMITY": "proximity", "CORPUS_SYNONYMS": "synonyms"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +32,70 @@ class Options:
     #: At most this many passages of one article.
     per_doc: int = 3
     field_weights: dict = field(default_factory=lambda: dict(FIELD_WEIGHTS))
-    bm25_b: float = 0.75
+    #: BM25F length normalisation per field.
+    field_b: dict = field(default_factory=lambda: dict(FIELD_B))
     bm25_k1: float = 1.2
+    #: A compound's parts (plant, based) each weigh this against the compound whole (plantbased).
+    compound_part_weight: float = 0.5
+    #: How many of the closest index words a fuzzy word~ matches.
+    fuzzy_expansions: int = 8
+
+    synonyms: bool = True
+    #: Synonyms files besides the shipped one (a corpus's .synonyms.txt).
+    synonym_files: tuple[Path, ...] = ()
+    #: A synonym's terms each weigh this against a word the user typed.
+    synonym_weight: float = 0.5
+
+    feedback: bool = True
+    feedback_passages: int = 10
+    feedback_terms: int = 10
+    #: The share of the expanded query that the feedback words make (RM3's 1 - lambda).
+    feedback_weight: float = 0.5
+    #: Words in more than this share of passages never expand a query: they tell little
+    #: apart and their long postings cost the most.
+    feedback_max_df: float = 0.1
+
+    proximity: bool = True
+    #: How many leading passages are re-ranked by proximity.
+    proximity_depth: int = 100
+    proximity_weight: float = 1.0
+
+    #: Work out where the query's terms are in each hit's text (for highlighting).
+    spans: bool = True
+    #: Keep each hit's score breakdown.
+    explain: bool = False
+
+    def switched(self, environ: Mapping[str, str]) -> "Options":
+        """These options with the parts turned off (or on) by CORPUS_* environment switches."""
+        from dataclasses import replace
+
+        changes = {name: environ[var].strip().lower() not in ("off", "0", "no", "false")
+                   for var, name in SWITCHES.items() if var in environ}
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One term's part of a passage's score."""
+
+    term: str
+    #: Where the term came from: query, compound, fuzzy, synonym or feedback.
+    origin: str
+    #: The term's weight in the query.
+    weight: float
+    score: float
+    #: How often the term occurs in each field of the passage.
+    frequencies: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a passage scored as it did: its terms' parts, and the proximity bonus."""
+
+    contributions: tuple[Contribution, ...]
+    proximity: float
+    phrases: int
+    total: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,68 +113,239 @@ class Hit:
     position: int
     #: Character spans of `text` that match the query's terms.
     spans: tuple[tuple[int, int], ...] = ()
+    explanation: Explanation | None = None
 
 
-def _clause_query(clause: Clause, options: Options):
-    from whoosh import query as q
+@dataclass(frozen=True, slots=True)
+class WeightedTerm:
+    """A term of the query as scored: its weight, its fields, where it came from."""
 
-    fields = (clause.field,) if clause.field else FIELDS
-    parts = []
-    for name in fields:
-        boost = options.field_weights.get(name, 1.0)
-        if clause.phrase:
-            parts.append(q.Phrase(name, list(clause.terms), boost=boost))
-        elif clause.fuzzy:
-            parts.append(q.FuzzyTerm(name, clause.terms[0], boost=boost, maxdist=clause.fuzzy, prefixlength=1))
-        else:
-            parts.append(q.Term(name, clause.terms[0], boost=boost))
-    return parts[0] if len(parts) == 1 else q.Or(parts)
-
-
-def whoosh_query(parsed: ParsedQuery, options: Options):
-    """Any word may match (OR); phrases and field-restricted words must; excluded words must not."""
-    from whoosh import query as q
-
-    required = [_clause_query(c, options) for c in parsed.positive if c.phrase or c.field]
-    optional = [_clause_query(c, options) for c in parsed.positive if not (c.phrase or c.field)]
-    if required and optional:
-        positive = q.AndMaybe(q.And(required), q.Or(optional))
-    elif required:
-        positive = q.And(required)
-    else:
-        positive = q.Or(optional)
-    excluded = [_clause_query(c, options) for c in parsed.clauses if c.excluded]
-    return q.AndNot(positive, q.Or(excluded)) if excluded else positive
-
-
-def weighting(options: Options):
-    from whoosh import scoring
-
-    return scoring.BM25F(B=options.bm25_b, K1=options.bm25_k1)
+    term: str
+    weight: float
+    fields: tuple[str, ...]
+    origin: str = "query"
 
 
 def match_spans(text: str, terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
     """Where in `text` the given analysed terms occur, as character spans."""
-    from indexer.analysis import shared
+    from indexer.analysis import analyze
 
     wanted = set(terms)
-    return tuple((token.startchar, token.endchar) for token in shared()(text, chars=True)
-                 if token.text in wanted)
+    return tuple(dict.fromkeys((t.start, t.end) for t in analyze(text) if t.text in wanted))
 
 
-def _hits(searcher, parsed: ParsedQuery, options: Options) -> list[Hit]:
-    from whoosh.sorting import FieldFacet
+class Ranker:
+    """Ranks queries on one open searcher; holds what queries of a batch can share."""
 
-    results = searcher.search(whoosh_query(parsed, options), limit=options.limit,
-                              collapse=FieldFacet("article_id"), collapse_limit=options.per_doc)
-    hits = []
-    for rank, result in enumerate(results, 1):
-        stored = result.fields()
-        hits.append(Hit(rank=rank, score=result.score, article_id=stored["article_id"], title=stored["title"],
-                        headings=tuple(stored.get("headings") or ()), source=stored.get("source") or "",
-                        url=stored.get("url"), text=stored.get("body") or "", position=stored.get("position", 0),
-                        spans=match_spans(stored.get("body") or "", parsed.terms)))
-    return hits
+    def __init__(self, searcher, options: Options):
+        from .scoring import Bm25Params, Scorer
+        from .synonyms import load
+
+        names = [name for name in FIELDS if name in searcher.schema.names()]
+        params = Bm25Params(k1=options.bm25_k1,
+                            weights=tuple((f, options.field_weights.get(f, 1.0)) for f in names),
+                            b=tuple((f, options.field_b.get(f, 0.75)) for f in names))
+        self.searcher = searcher
+        self.options = options
+        self.scorer = Scorer(searcher, params)
+        self.synonyms = load(options.synonym_files) if options.synonyms else None
+        self._articles = searcher.reader().column_reader("article_id")
+        self._counts: dict[int, Counter] = {}
+
+    # -- the query as weighted terms ---------------------------------------------
+
+    def weighted_terms(self, parsed: ParsedQuery) -> list[WeightedTerm]:
+        options, out = self.options, []
+        for clause in parsed.positive:
+            fields = (clause.field,) if clause.field else self.scorer.fields()
+            if clause.fuzzy:
+                out.extend(self._fuzzy(clause, fields))
+                continue
+            if clause.joined:
+                out.append(WeightedTerm(clause.joined, 1.0, fields))
+                out.extend(WeightedTerm(t, options.compound_part_weight, fields, "compound") for t in clause.terms)
+            else:
+                out.extend(WeightedTerm(t, 1.0, fields) for t in clause.terms)
+        if self.synonyms is not None:
+            typed = [t for c in parsed.positive if not c.field for t in c.terms]
+            for entry in self.synonyms.alternatives(typed):
+                out.extend(WeightedTerm(t, options.synonym_weight, self.scorer.fields(), "synonym") for t in entry)
+        return out
+
+    def _fuzzy(self, clause: Clause, fields: tuple[str, ...]) -> list[WeightedTerm]:
+        """The index words within the clause's edit distance, the most frequent first."""
+        reader, term = self.scorer.reader, clause.terms[0]
+        near = {t for f in fields for t in reader.terms_within(f, term, clause.fuzzy, prefix=1)}
+        near.add(term)
+        ranked = sorted(near, key=lambda t: (t != term, -self.scorer.doc_frequency(t, fields), t))
+        return [WeightedTerm(t, 1.0, fields, "query" if t == term else "fuzzy")
+                for t in ranked[:self.options.fuzzy_expansions]]
+
+    # -- scoring -----------------------------------------------------------------
+
+    def _scores(self, weighted: Iterable[WeightedTerm], into: dict[int, float] | None = None) -> dict[int, float]:
+        scores = dict(into) if into else {}
+        for wt in weighted:
+            weight = wt.weight
+            for doc, score in self.scorer.term_scores(wt.term, wt.fields).items():
+                scores[doc] = scores.get(doc, 0.0) + weight * score
+        return scores
+
+    def _filter(self, parsed: ParsedQuery) -> tuple[set[int] | None, set[int]]:
+        """(passages every required clause matches or None for any, passages to leave out)."""
+        from whoosh import query as q
+
+        required = None
+        for clause in parsed.required:
+            docs = set(self.searcher.docs_for_query(_whoosh_clause(clause, self.scorer.fields())))
+            required = docs if required is None else required & docs
+        excluded = [_whoosh_clause(c, self.scorer.fields()) for c in parsed.clauses if c.excluded]
+        left_out = set(self.searcher.docs_for_query(q.Or(excluded))) if excluded else set()
+        return required, left_out
+
+    def _term_counts(self, doc: int) -> Counter:
+        counts = self._counts.get(doc)
+        if counts is None:
+            from indexer.analysis import terms
+
+            stored = self.searcher.stored_fields(doc)
+            counts = Counter(terms((stored.get("title") or "") + "\n" + (stored.get("body") or "")))
+            if len(self._counts) > 50_000:
+                self._counts.clear()
+            self._counts[doc] = counts
+        return counts
+
+    def _feedback(self, ranked: list[tuple[float, int]], weighted: list[WeightedTerm]) -> list[WeightedTerm]:
+        from .feedback import expansion_terms
+
+        options = self.options
+        top = ranked[:options.feedback_passages]
+        reader, limit = self.scorer.reader, options.feedback_max_df * self.scorer.doc_count
+        typed = {wt.term for wt in weighted}
+
+        def keep(term: str) -> bool:
+            return term not in typed and reader.doc_frequency("body", term) <= limit
+
+        chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top],
+                                 options.feedback_terms, keep)
+        # Scale so the feedback words make `feedback_weight` of the query's total weight.
+        typed_weight = sum(wt.weight for wt in weighted)
+        share = options.feedback_weight / (1.0 - options.feedback_weight) if options.feedback_weight < 1 else 1.0
+        return [WeightedTerm(term, share * typed_weight * weight, self.scorer.fields(), "feedback")
+                for term, weight in chosen.items()]
+
+    def _query_terms(self, parsed: ParsedQuery) -> list[str]:
+        """The query's own words in order (compound parts, not wholes), for proximity."""
+        return list(dict.fromkeys(t for c in parsed.positive if not c.fuzzy for t in c.terms))
+
+    def _proximity(self, parsed: ParsedQuery, docs: list[int]) -> tuple[dict[int, float], dict[int, int]]:
+        """Proximity bonus and quoted-phrase count of each of `docs`."""
+        from .proximity import phrase_count, proximity
+
+        words = self._query_terms(parsed)
+        phrases = [c.terms for c in parsed.positive if c.phrase]
+        bonus: dict[int, float] = {}
+        counts: dict[int, int] = {}
+        if len(words) < 2:
+            return bonus, counts
+        ordered = sorted(docs)
+        idf = {t: self.scorer.idf(self.scorer.doc_frequency(t)) for t in words}
+        for name in ("title", "body"):
+            if name not in self.scorer.fields():
+                continue
+            found = {t: self.scorer.positions(name, t, ordered) for t in words}
+            for doc in ordered:
+                where = {t: found[t][doc] for t in words if doc in found[t]}
+                if len(where) < 2:
+                    continue
+                bonus[doc] = bonus.get(doc, 0.0) + proximity(where, idf, self.options.bm25_k1)
+                for phrase in phrases:
+                    counts[doc] = counts.get(doc, 0) + phrase_count([where.get(t, ()) for t in phrase])
+        return bonus, counts
+
+    # -- ranking -----------------------------------------------------------------
+
+    def rank(self, parsed: ParsedQuery) -> list[Hit]:
+        """The best passages for one query, best first."""
+        options = self.options
+        required, left_out = self._filter(parsed)
+        if required is not None and not (required - left_out):
+            parsed = parsed.relaxed()  # the required phrases match nothing: rank by them instead
+            required, left_out = self._filter(parsed)
+        weighted = self.weighted_terms(parsed)
+        scores = self._scores(weighted)
+
+        def allowed(items):
+            return [(s, d) for d, s in items if d not in left_out and (required is None or d in required)]
+
+        feedback: list[WeightedTerm] = []
+        if options.feedback and scores:
+            top = heapq.nlargest(options.feedback_passages, allowed(scores.items()))
+            feedback = self._feedback(top, weighted)
+            if feedback:
+                scores = self._scores(feedback, into=scores)
+        ranked = sorted(allowed(scores.items()), key=lambda item: (-item[0], item[1]))
+
+        bonus: dict[int, float] = {}
+        phrases: dict[int, int] = {}
+        if options.proximity and ranked:
+            depth = max(options.proximity_depth, options.limit)
+            head = ranked[:depth]
+            bonus, phrases = self._proximity(parsed, [d for _, d in head])
+            head = [(s + options.proximity_weight * bonus.get(d, 0.0), d) for s, d in head]
+            ranked = sorted(head, key=lambda item: (-item[0], item[1])) + ranked[depth:]
+        return self._hits(ranked, parsed, weighted + feedback, bonus, phrases)
+
+    def _hits(self, ranked, parsed, weighted, bonus, phrases) -> list[Hit]:
+        options, per_article, chosen = self.options, Counter(), []
+        for score, doc in ranked:
+            article = self._articles[doc]
+            if per_article[article] >= options.per_doc:
+                continue
+            per_article[article] += 1
+            chosen.append((score, doc))
+            if len(chosen) >= options.limit:
+                break
+        hits = []
+        for rank, (score, doc) in enumerate(chosen, 1):
+            stored = self.searcher.stored_fields(doc)
+            body = stored.get("body") or ""
+            hits.append(Hit(rank=rank, score=score, article_id=stored["article_id"], title=stored["title"],
+                            headings=tuple(stored.get("headings") or ()), source=stored.get("source") or "",
+                            url=stored.get("url"), text=body, position=stored.get("position", 0),
+                            spans=match_spans(body, parsed.terms) if options.spans else (),
+                            explanation=self._explain(doc, score, weighted, bonus, phrases)
+                            if options.explain else None))
+        return hits
+
+    def _explain(self, doc, total, weighted, bonus, phrases) -> Explanation:
+        parts = []
+        for wt in weighted:
+            score = self.scorer.term_scores(wt.term, wt.fields).get(doc, 0.0) * wt.weight
+            if score:
+                parts.append(Contribution(wt.term, wt.origin, round(wt.weight, 4), score,
+                                          tuple(self.scorer.field_frequencies(wt.term, doc).items())))
+        parts.sort(key=lambda c: -c.score)
+        return Explanation(tuple(parts), self.options.proximity_weight * bonus.get(doc, 0.0),
+                           phrases.get(doc, 0), total)
+
+
+def _whoosh_clause(clause: Clause, fields: tuple[str, ...]):
+    """A clause as a Whoosh query, for filtering: which passages match it at all."""
+    from whoosh import query as q
+
+    names = (clause.field,) if clause.field else fields
+    parts = []
+    for name in names:
+        if clause.phrase:
+            parts.append(q.Phrase(name, list(clause.terms)))
+        elif clause.fuzzy:
+            parts.append(q.FuzzyTerm(name, clause.terms[0], maxdist=clause.fuzzy, prefixlength=1))
+        elif clause.joined:
+            parts.append(q.Or([q.Term(name, clause.joined), q.Phrase(name, list(clause.terms))]))
+        else:
+            parts.append(q.Term(name, clause.terms[0]))
+    return parts[0] if len(parts) == 1 else q.Or(parts)
 
 
 def search(index_dir: Path, parsed: ParsedQuery, options: Options) -> list[Hit]:
@@ -111,6 +358,7 @@ def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Option
     from indexer.index import open_index
 
     index = open_index(index_dir)
-    with index.searcher(weighting=weighting(options)) as searcher:
+    with index.searcher() as searcher:
+        ranker = Ranker(searcher, options)
         for parsed in queries:
-            yield _hits(searcher, parsed, options)
+            yield ranker.rank(parsed)
