@@ -84,14 +84,23 @@ class Corpus:
             raise UsageError(f"no corpus at {self.root}; add articles with `corpus add PATH` "
                              "or point --corpus at one")
 
+    def _changed_names(self, manifest: ix.Manifest) -> tuple[dict[str, list[int]], set[str], set[str]]:
+        """Fingerprints now, and the file names that differ from the manifest or left it."""
+        prints = self.store.fingerprints()
+        changed = {name for name, fingerprint in prints.items()
+                   if (entry := manifest.entries.get(name)) is None or entry.fingerprint != fingerprint}
+        return prints, changed, set(manifest.entries) - set(prints)
+
     def _plan(self, manifest: ix.Manifest) -> tuple[list[Stored], list[ix.Entry]]:
         """Articles whose files changed since they were indexed, and indexed ones now gone."""
-        stored = self.store.articles()
-        prints = self.store.fingerprints()
+        _, changed_names, gone_names = self._changed_names(manifest)
+        if not changed_names and not gone_names:
+            return [], []
+        stored = self.store.articles()  # reads every metadata file: only when something changed
         by_name = {s.name: s for s in stored.values()}
-        changed = {s.name: s for s in by_name.values()
-                   if (e := manifest.entries.get(s.name)) is None or e.fingerprint != prints.get(s.name)
-                   or e.id != s.id}
+        changed = {name: by_name[name] for name in changed_names if name in by_name}
+        changed.update({s.name: s for s in by_name.values()
+                        if s.name in manifest.entries and manifest.entries[s.name].id != s.id})
         gone = []
         for name, entry in manifest.entries.items():
             if name in by_name:
@@ -102,10 +111,11 @@ class Corpus:
         return list(changed.values()), gone
 
     def is_stale(self) -> bool:
+        """Whether the index lags the folder; reads no article, only the folder's listing."""
         manifest = ix.Manifest.read(self.index_dir)
         if manifest.version != ix.INDEX_VERSION or not ix.exists(self.index_dir):
             return True
-        changed, gone = self._plan(manifest)
+        _, changed, gone = self._changed_names(manifest)
         return bool(changed or gone)
 
     def entries(self) -> list[ix.Entry]:

@@ -5,8 +5,6 @@ import json
 import os
 import re
 import unicodedata
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +98,9 @@ def read_file(path: Path) -> bytes:
 
 def fetch(url: str, timeout: float = 30.0) -> tuple[bytes, str | None, str | None]:
     """GET a URL: its bytes, the charset and the media type its server declares."""
+    import urllib.error  # only URL adds pay for the HTTP stack
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": "corpus-search/0.1"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -140,7 +140,8 @@ class Store:
                     meta[entry.name[: -len(".json")]] = [stat.st_size, stat.st_mtime_ns]
         if self.root.is_dir():
             for entry in os.scandir(self.root):
-                if not entry.name.startswith(".") and entry.is_file():
+                if (not entry.name.startswith(".") and Path(entry.name).suffix.lower() in EXTENSIONS
+                        and entry.is_file()):
                     stat = entry.stat()
                     prints[entry.name] = [stat.st_size, stat.st_mtime_ns, *meta.get(entry.name, [0, 0])]
         return prints
