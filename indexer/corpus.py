@@ -63,7 +63,7 @@ def prepare(document: Document) -> tuple[Article, list[Passage]]:
 def _entry(article: Article, passages: list[Passage], fingerprint: list) -> ix.Entry:
     return ix.Entry(id=article.id, fingerprint=fingerprint, title=article.title, source=article.source,
                     url=article.url, author=article.author, published=article.published,
-                    sections=len({p.headings for p in passages}), passages=len(passages))
+                    site=article.site, sections=len({p.headings for p in passages}), passages=len(passages))
 
 
 class Corpus:

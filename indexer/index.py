@@ -35,6 +35,7 @@ class Entry:
     url: str | None = None
     author: str | None = None
     published: str | None = None
+    site: str | None = None
     sections: int = 0
     passages: int = 0
     #: Why the file could not be indexed, if it could not.

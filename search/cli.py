@@ -287,7 +287,7 @@ def list_(ctx, as_json):
     for entry in corpus.entries():
         if as_json:
             click.echo(json.dumps({"id": entry.id, "title": entry.title, "source": entry.source, "url": entry.url,
-                                   "author": entry.author, "published": entry.published,
+                                   "author": entry.author, "published": entry.published, "site": entry.site,
                                    "sections": entry.sections, "passages": entry.passages}, ensure_ascii=False))
         else:
             click.echo(f"{entry.id}\t{entry.passages}\t{sanitize(entry.title)}")
@@ -319,9 +319,11 @@ def show(ctx, article_id, as_json):
             click.echo(f"{name + ':':<11}{value}")
     click.echo(f"{'passages:':<11}{len(passages)}")
     click.echo("\nSections:")
-    for section in sections(article):
+    found = list(sections(article))
+    top = min((s.level for s in found if s.level), default=1)
+    for section in found:
         words = sum(len(b.text.split()) for b in section.blocks)
-        indent = "  " * max(section.level - 1, 0)
+        indent = "  " * max(section.level - top, 0)
         click.echo(f"  {indent}{section.heading or '(lead)'}  [{words} words]")
 
 
