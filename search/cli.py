@@ -124,13 +124,17 @@ def add(ctx, paths, title, url, article_id, quiet):
 @click.option("--full", is_flag=True, help="Show whole passages, not a window around the matches.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Highlight matches (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--explain", is_flag=True, help="Show how each passage's score adds up.")
 @click.pass_context
-def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full, color):
+def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full, color, explain):
     """Find the passages that best answer QUERY.
 
     QUERY is one argument or several words. Any word may match; more and rarer matches
     rank higher. "Quoted phrases" must appear, -word excludes, title:word and
-    section:word look in one field, word~ is fuzzy.
+    section:word look in one field, word~ is fuzzy. A quoted phrase that is only part of
+    a longer question ranks passages holding it first instead of being required.
+    Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_PROXIMITY=off,
+    CORPUS_SYNONYMS=off; add synonyms in .synonyms.txt in the corpus folder.
 
     \b
       corpus search why do my legs twitch at night
@@ -141,6 +145,8 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     from search.query import parse
     from search.rank import Options
     from search.rank import search as run
+    from search.explain import explanation_record, explanation_text
+    from search.suggest import suggest
     from search.synonyms import CORPUS_FILE as SYNONYMS_FILE
 
     unknown = [w for w in words if w.startswith("--")]
@@ -154,14 +160,23 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     corpus = _corpus(ctx)
     corpus.require()
     _ensure_fresh(corpus)
-    options = Options(limit=limit, per_doc=per_doc,
+    options = Options(limit=limit, per_doc=per_doc, explain=explain,
                       synonym_files=(corpus.root / SYNONYMS_FILE,)).switched(os.environ)
     if queries_file is not None:
         _batch(corpus, queries_file, batch_format, options)
         return
     hits = run(corpus.index_dir, parsed, options)
+    suggestion = suggest(corpus.index_dir, parsed)
+    if suggestion:
+        click.echo(f"corpus: did you mean: {suggestion}", err=True)
     if as_json:
-        click.echo(json_result(query, hits))
+        result = json_result(query, hits, suggestion)
+        if explain:
+            record = json.loads(result)
+            for item, hit in zip(record["results"], hits):
+                item["explanation"] = explanation_record(hit.explanation)
+            result = json.dumps(record, ensure_ascii=False)
+        click.echo(result)
         return
     if not hits:
         click.echo(f"corpus: no passages match {query!r}", err=True)
@@ -169,6 +184,8 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     width = min(shutil.get_terminal_size().columns, 100) - 4
     click.echo(text_listing(hits, use_color, width=width, full=full), color=use_color)
+    if explain:
+        click.echo("\nWhy they rank so:\n" + "\n".join(explanation_text(hit) for hit in hits))
 
 
 def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:

@@ -48,7 +48,7 @@ class Options:
 
     feedback: bool = True
     feedback_passages: int = 10
-    feedback_terms: int = 10
+    feedback_terms: int = 20
     #: The share of the expanded query that the feedback words make (RM3's 1 - lambda).
     feedback_weight: float = 0.5
     #: Words in more than this share of passages never expand a query: they tell little
@@ -58,7 +58,7 @@ class Options:
     proximity: bool = True
     #: How many leading passages are re-ranked by proximity.
     proximity_depth: int = 100
-    proximity_weight: float = 1.0
+    proximity_weight: float = 2.0
 
     #: Work out where the query's terms are in each hit's text (for highlighting).
     spans: bool = True

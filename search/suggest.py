@@ -1,0 +1,75 @@
+"""Suggest: "did you mean" for query words the index does not hold.
+
+A word is corrected only when none of its terms occur anywhere in the index and a term
+within two edits does (nearest first, then the most frequent, by Whoosh's corrector over
+the index vocabulary). Index terms are stems, so the suggestion shows a word of a passage
+that holds the term (magnesim -> magnesium, diabetis -> diabetes, not "diabet").
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .query import ParsedQuery
+
+#: Fields whose vocabulary corrections come from, most telling first.
+VOCABULARY = ("body", "title")
+
+
+def _known(reader, term: str) -> bool:
+    return any((name, term) in reader for name in VOCABULARY + ("section",) if name in reader.schema)
+
+
+def _nearest(reader, term: str) -> str | None:
+    for distance in (1, 2):
+        for name in VOCABULARY:
+            found = reader.corrector(name).suggest(term, limit=1, maxdist=distance, prefix=1)
+            if found:
+                return found[0]
+    return None
+
+
+def _surface(searcher, term: str, typed: str) -> str:
+    """The word as written in a passage holding `term` closest to what was typed (the term
+    itself if no passage says it plainly)."""
+    from difflib import SequenceMatcher
+
+    from indexer.analysis import analyze
+
+    for name in VOCABULARY:
+        if (name, term) not in searcher.reader():
+            continue
+        doc = searcher.reader().postings(name, term).id()
+        text = searcher.stored_fields(doc).get(name) or ""
+        words = {text[t.start:t.end].lower() for t in analyze(text) if t.text == term and not t.joined}
+        if words:
+            return max(sorted(words), key=lambda w: SequenceMatcher(None, typed.lower(), w).ratio())
+    return term
+
+
+def suggestion(searcher, parsed: ParsedQuery) -> str | None:
+    """The query with its unknown words corrected, or None if there is nothing to correct."""
+    reader = searcher.reader()
+    text = parsed.text
+    changed = False
+    for clause in parsed.positive:
+        if clause.phrase or clause.fuzzy or len(clause.terms) != 1 or clause.joined:
+            continue
+        term = clause.terms[0]
+        if _known(reader, term):
+            continue
+        nearest = _nearest(reader, term)
+        if nearest is None:
+            continue
+        word = _surface(searcher, nearest, clause.text)
+        text, count = re.subn(rf"(?<!\w){re.escape(clause.text)}(?!\w)", word, text, count=1)
+        changed = changed or bool(count)
+    return text if changed else None
+
+
+def suggest(index_dir: Path, parsed: ParsedQuery) -> str | None:
+    """`suggestion` on a searcher of its own."""
+    from indexer.index import open_index
+
+    with open_index(index_dir).searcher() as searcher:
+        return suggestion(searcher, parsed)
