@@ -269,8 +269,8 @@ class Ranker:
         """The best passages for one query, best first."""
         options = self.options
         required, left_out = self._filter(parsed)
-        if required is not None and not (required - left_out):
-            parsed = parsed.relaxed()  # the required phrases match nothing: rank by them instead
+        if required is not None and not required:
+            parsed = parsed.relaxed()  # the required phrases match nowhere: rank by them instead
             required, left_out = self._filter(parsed)
         weighted = self.weighted_terms(parsed)
         scores = self._scores(weighted)
