@@ -145,7 +145,7 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     from search.query import parse
     from search.rank import Options
     from search.rank import search as run
-    from search.explain import explanation_record, explanation_text
+    from search.explain import explanation_text
     from search.suggest import suggest
     from search.synonyms import CORPUS_FILE as SYNONYMS_FILE
 
@@ -170,13 +170,7 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     if suggestion:
         click.echo(f"corpus: did you mean: {suggestion}", err=True)
     if as_json:
-        result = json_result(query, hits, suggestion)
-        if explain:
-            record = json.loads(result)
-            for item, hit in zip(record["results"], hits):
-                item["explanation"] = explanation_record(hit.explanation)
-            result = json.dumps(record, ensure_ascii=False)
-        click.echo(result)
+        click.echo(json_result(query, hits, suggestion))
         return
     if not hits:
         click.echo(f"corpus: no passages match {query!r}", err=True)

@@ -6,6 +6,7 @@ version, or by hand, must not be able to put escape sequences on the screen.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Iterable
 
@@ -21,7 +22,7 @@ BOLD, DIM, MATCH, RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m"
 
 def _window(text: str, spans: tuple[tuple[int, int], ...], words: int) -> tuple[int, int]:
     """The character range of about `words` words holding the most matches."""
-    bounds = [(m.start(), m.end()) for m in _word_spans(text)]
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     if len(bounds) <= words:
         return 0, len(text)
     starts = [s for s, _ in spans]
@@ -32,12 +33,6 @@ def _window(text: str, spans: tuple[tuple[int, int], ...], words: int) -> tuple[
         if count > best_count:
             best, best_count = first, count
     return bounds[best][0], bounds[min(best + words, len(bounds)) - 1][1]
-
-
-def _word_spans(text: str):
-    import re
-
-    return re.finditer(r"\S+", text)
 
 
 def snippet(hit: Hit, color: bool, words: int | None = WINDOW_WORDS) -> str:
@@ -90,9 +85,14 @@ def _plain(text: str) -> str:
 
 
 def hit_record(hit: Hit) -> dict:
-    return {"rank": hit.rank, "score": round(hit.score, 4), "article_id": hit.article_id,
-            "title": sanitize(hit.title), "headings": [sanitize(h) for h in hit.headings],
-            "source": sanitize(hit.source), "url": hit.url and sanitize(hit.url), "text": sanitize(hit.text)}
+    record = {"rank": hit.rank, "score": round(hit.score, 4), "article_id": hit.article_id,
+              "title": sanitize(hit.title), "headings": [sanitize(h) for h in hit.headings],
+              "source": sanitize(hit.source), "url": hit.url and sanitize(hit.url), "text": sanitize(hit.text)}
+    if hit.explanation is not None:
+        from .explain import explanation_record
+
+        record["explanation"] = explanation_record(hit.explanation)
+    return record
 
 
 def json_result(query: str, hits: list[Hit], suggestion: str | None = None) -> str:
