@@ -37,10 +37,17 @@ class CorpusGroup(click.Group):
             ctx.exit(0)
 
 
-def _corpus(ctx):
+def _corpus(ctx, fresh: bool = False, create: bool = False):
+    """The corpus --corpus names, which must exist unless `create`; with `fresh`, its index
+    brought up to date first."""
     from indexer.corpus import Corpus
 
-    return Corpus(ctx.obj["corpus"])
+    corpus = Corpus(ctx.obj["corpus"])
+    if not create:
+        corpus.require()
+    if fresh:
+        _ensure_fresh(corpus)
+    return corpus
 
 
 @click.group(cls=CorpusGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,7 +91,7 @@ def add(ctx, paths, title, url, article_id, quiet):
 
     if (title or url or article_id) and (len(paths) > 1 or Path(paths[0]).is_dir()):
         raise UsageError("--title, --url and --id describe one article; give a single file or URL")
-    corpus = _corpus(ctx)
+    corpus = _corpus(ctx, create=True)
     counts = {"added": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     show_bar = _progress_wanted() and not quiet
     done = 0
@@ -157,9 +164,7 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
         raise UsageError("give a QUERY or --queries FILE (one, not both)")
     # A query that cannot run is refused before any indexing work is done.
     parsed = parse(query) if query is not None else None
-    corpus = _corpus(ctx)
-    corpus.require()
-    _ensure_fresh(corpus)
+    corpus = _corpus(ctx, fresh=True)
     options = Options(limit=limit, per_doc=per_doc, explain=explain,
                       synonym_files=(corpus.root / SYNONYMS_FILE,)).switched(os.environ)
     if queries_file is not None:
@@ -290,9 +295,7 @@ def clean(paths, as_json):
 @click.pass_context
 def list_(ctx, as_json):
     """List the articles: id, passages, title."""
-    corpus = _corpus(ctx)
-    corpus.require()
-    _ensure_fresh(corpus)
+    corpus = _corpus(ctx, fresh=True)
     from search.present import sanitize
 
     for entry in corpus.entries():
@@ -313,7 +316,6 @@ def show(ctx, article_id, as_json):
     from indexer.split import sections
 
     corpus = _corpus(ctx)
-    corpus.require()
     article, passages = corpus.article(article_id)
     if as_json:
         click.echo(json.dumps({"id": article.id, "title": article.title, "source": article.source,
@@ -344,7 +346,6 @@ def show(ctx, article_id, as_json):
 def remove(ctx, article_ids):
     """Remove articles by id (all of them, or none if an id is unknown)."""
     corpus = _corpus(ctx)
-    corpus.require()
     removed = corpus.remove(article_ids)
     click.echo(f"{len(removed)} removed")
 
@@ -354,7 +355,6 @@ def remove(ctx, article_ids):
 def reindex(ctx):
     """Rebuild the index from the articles in the corpus folder."""
     corpus = _corpus(ctx)
-    corpus.require()
     report = corpus.sync(rebuild=True)
     for failure in report.failed:
         click.echo(f"corpus: skipped {failure.source}: {failure.reason}", err=True)
@@ -366,9 +366,7 @@ def reindex(ctx):
 @click.pass_context
 def stats(ctx, as_json):
     """Counts of articles, sections and passages; index size; last change."""
-    corpus = _corpus(ctx)
-    corpus.require()
-    _ensure_fresh(corpus)
+    corpus = _corpus(ctx, fresh=True)
     numbers = corpus.stats()
     last = (datetime.fromtimestamp(numbers.last_change, timezone.utc).isoformat(timespec="seconds")
             if numbers.last_change else None)
