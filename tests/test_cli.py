@@ -243,3 +243,34 @@ def test_excluded_words_need_no_quoting(cli, sample_corpus):
     assert json.loads(result.stdout)["query"] == "magnesium -heat -nutrients"
     unknown = cli(sample_corpus, "search", "magnesium", "--limt", "3")
     assert unknown.exit_code == 2 and "no such option: --limt" in unknown.stderr
+
+
+def test_killed_writer_leaves_a_consistent_corpus(tmp_path):
+    import signal
+
+    from indexer.corpus import Corpus
+    from indexer.store import digest
+
+    bulk = tmp_path / "bulk.jsonl"
+    with bulk.open("w") as out:
+        for n in range(3000):
+            out.write(json.dumps({"_id": f"doc-{n}", "title": f"Note {n}",
+                                  "text": f"Cramps and magnesium, note number {n}. " * 20}) + "\n")
+    root = tmp_path / "c"
+    process = subprocess.Popen([sys.executable, "-m", "search", "--corpus", str(root), "add", str(bulk)],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # The first lines of output mean articles are being written; kill it mid-run.
+    assert process.stdout.readline().startswith("added")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    process.stdout.close()
+    corpus = Corpus(root)
+    corpus.sync()
+    stored = corpus.store.articles()
+    assert stored, "nothing was stored before the kill"
+    for article in stored.values():
+        assert article.sha256 == digest(corpus.store.read(article)), article.id
+    result = run_corpus("--corpus", str(root), "search", "magnesium", "--json", "--limit", "1", cwd=tmp_path)
+    assert result.returncode == 0 and json.loads(result.stdout)["results"]
+    listed = run_corpus("--corpus", str(root), "stats", "--json", cwd=tmp_path)
+    assert json.loads(listed.stdout)["articles"] == len(stored)
