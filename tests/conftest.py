@@ -14,6 +14,14 @@ TWITCHES = SAMPLES / "twitches-in-your-body.txt"
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Derived state (index, catalog) goes to a fresh folder, never the user's own cache."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("CORPUS_CACHE_DIR", str(cache))
+    return cache
+
+
 @pytest.fixture
 def sample_corpus(tmp_path: Path) -> Path:
     """A fresh copy of the bundled corpus (no index yet), as a user would have it."""
