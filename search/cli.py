@@ -1,24 +1,81 @@
 """The `corpus` command: parses options, calls the library, formats what it returns.
 
 Heavy imports (Whoosh, bs4, lxml) happen inside the commands that need them, so
-`corpus --help` starts at once.
+`corpus --help` starts at once. Everything printed goes through `out`, which passes it
+through `search.present.printable`: names and titles come from files and pages, and none
+may put an escape sequence on the user's terminal.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 EXIT_USAGE = 2
+#: Where the --corpus option (given before or after the command) is kept in ctx.meta.
+CORPUS_OPTION = "corpus.option"
+
+
+def out(text: object = "", *, err: bool = False, nl: bool = True, styled: bool = False,
+        color: bool | None = None) -> None:
+    """Print `text`, made printable. `styled` keeps the colour codes the listing added
+    itself (after making its pieces printable); `color` forces them on (--color always)."""
+    from search.present import printable
+
+    click.echo(printable(text, keep_color=styled), err=err, nl=nl, color=color)
+
+
+def err(text: object) -> None:
+    out(text, err=True)
+
+
+def _color_wanted(choice: str = "auto") -> bool:
+    # NO_COLOR counts only when set to something (no-color.org): NO_COLOR= is not a request.
+    return choice == "always" or (choice == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+
+
+def _bold(text: str) -> str:
+    from search.present import BOLD, RESET, printable
+
+    return f"{BOLD}{printable(text, one_line=True)}{RESET}" if _color_wanted() else text
+
+
+def _usage_line(exc: click.ClickException) -> str:
+    message = exc.format_message().strip().replace("\n", " ")
+    message = message[:1].lower() + message[1:]
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message += f" (see `{ctx.command_path} -h`)"
+    return f"corpus: error: {message}"
 
 
 class CorpusGroup(click.Group):
-    """Turns the project's errors into one line on stderr and an exit code, never a traceback."""
+    """Turns every error into one line on stderr and an exit code, never a traceback or
+    click's four-line usage block."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except getattr(click.exceptions, "NoArgsIsHelpError", ()) as exc:  # `corpus` alone
+            out(exc.format_message(), err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            err(_usage_line(exc))
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            err("corpus: interrupted")
+            sys.exit(130)
+        # Without standalone mode click returns an exit code, or what the command returned.
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
         from indexer.errors import CorpusError
@@ -26,10 +83,10 @@ class CorpusGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CorpusError as exc:
-            click.echo(f"corpus: error: {exc}", err=True)
+            err(f"corpus: error: {exc}")
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("corpus: interrupted", err=True)
+            err("corpus: interrupted")
             ctx.exit(130)
         except BrokenPipeError:
             # The reader (head, less) went away; nothing more to say.
@@ -37,109 +94,226 @@ class CorpusGroup(click.Group):
             ctx.exit(0)
 
 
-def _corpus(ctx, fresh: bool = False, create: bool = False):
-    """The corpus --corpus names, which must exist unless `create`; with `fresh`, its index
-    brought up to date first."""
-    from indexer.corpus import Corpus
+def _remember_corpus(ctx, param, value):
+    if value is not None:
+        ctx.meta[CORPUS_OPTION] = value  # meta is shared: the command's --corpus wins over the group's
+    return value
 
-    corpus = Corpus(ctx.obj["corpus"])
-    if not create:
-        corpus.require()
+
+def corpus_option(command):
+    """--corpus, accepted before the command (`corpus --corpus X list`) and after it."""
+    return click.option("--corpus", "corpus_path", metavar="PATH", expose_value=False, callback=_remember_corpus,
+                        help="The corpus folder (else CORPUS_PATH, else the nearest corpus/ at or above "
+                             "the current folder).")(command)
+
+
+def _located(ctx):
+    from indexer.locate import locate
+
+    return locate(ctx.meta.get(CORPUS_OPTION), os.environ, Path.cwd())
+
+
+def _corpus(ctx, fresh: bool = False, create: bool = False):
+    """The corpus found from --corpus, CORPUS_PATH or the current folder, which must exist
+    unless `create`; with `fresh`, its index brought up to date first."""
+    from indexer.corpus import Corpus
+    from indexer.locate import mark, not_found
+
+    located = _located(ctx)
+    if create:
+        existed = located.exists
+        # Marks the folder as a corpus (the store's add does too): how later commands find it.
+        mark(located.root)
+        if not existed:
+            err(f"corpus: created a new corpus at {located.root}")
+    elif not located.exists:
+        raise not_found(located)
+    corpus = Corpus(located.root)
     if fresh:
         _ensure_fresh(corpus)
     return corpus
 
 
+def _require_articles(corpus) -> None:
+    """A command that reads articles on a corpus with none says so in one line."""
+    from indexer.errors import CorpusError
+
+    if not corpus.entries():
+        raise CorpusError(f"no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _complete_ids(ctx, param, incomplete: str):
+    """Article ids for shell completion of `show` and `remove`."""
+    from click.shell_completion import CompletionItem
+
+    from search.present import printable
+
+    try:
+        from indexer.corpus import Corpus
+
+        located = _located(ctx)
+        entries = Corpus(located.root).entries() if located.exists else []
+    except Exception:  # noqa: BLE001 - a completion must never print a traceback into the shell
+        return []
+    return [CompletionItem(e.id) for e in entries
+            if e.id.startswith(incomplete) and printable(e.id, one_line=True) == e.id]
+
+
 @click.group(cls=CorpusGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--corpus", "corpus_path", type=click.Path(file_okay=False, path_type=Path),
-              envvar="CORPUS_PATH", default=Path("corpus"), show_default=True,
-              help="The corpus folder (or set CORPUS_PATH).")
+@corpus_option
 @click.version_option(package_name="corpus-search")
-@click.pass_context
-def main(ctx, corpus_path):
+def main():
     """Keep a folder of articles searchable from the terminal.
 
     \b
       corpus add ~/saved/*.html notes/       add articles
       corpus search "why do my legs twitch"  find passages
+
+    The corpus is --corpus PATH, else CORPUS_PATH, else the nearest folder at or above
+    the current one that holds a .corpus marker or a corpus/ folder with one; `add`
+    creates ./corpus when there is none.
     """
-    ctx.obj = {"corpus": corpus_path}
 
 
-def _progress_wanted() -> bool:
-    return sys.stderr.isatty()
+class _Progress:
+    """`add`'s status line on stderr (a terminal only): redrawn at most ten times a second,
+    cleared before any other line is printed so the two never mix."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.total: int | None = None
+        self.done = 0
+        self.started = time.monotonic()
+        self.drawn_at: float | None = None
+
+    def set_total(self, total: int | None) -> None:
+        self.total = total
+        self._draw()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.drawn_at is None or time.monotonic() - self.drawn_at >= 0.1 or self.done == self.total:
+            self._draw()
+
+    def _draw(self) -> None:
+        if not self.enabled:
+            return
+        from search.present import printable, progress_line
+
+        try:
+            width = os.get_terminal_size(sys.stderr.fileno()).columns - 1
+        except OSError:
+            width = 79
+        line = progress_line(self.done, self.total, time.monotonic() - self.started, width)
+        sys.stderr.write("\r\x1b[K" + printable(line, one_line=True))  # our own codes: return, erase line
+        sys.stderr.flush()
+        self.drawn_at = time.monotonic()
+
+    def clear(self) -> None:
+        if self.drawn_at is not None:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.drawn_at = None
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@corpus_option
 @click.option("--title", help="Title of the article (one file or URL only).")
 @click.option("--url", help="URL the article came from (one file only).")
 @click.option("--id", "article_id", help="Id to store the article under (one file or URL only).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only the summary line (and skipped files; a progress bar on a terminal).")
 @click.pass_context
 def add(ctx, paths, title, url, article_id, quiet):
     """Add articles: HTML, text and Markdown files, folders of them, URLs, JSON Lines.
 
-    Adding the same content again changes nothing; new content under an existing id
-    replaces the article.
+    One line per article (added, updated or unchanged; its id; its source), then a
+    summary. Adding the same content again changes nothing; new content under an
+    existing id replaces the article. Exits 1 when nothing could be added.
 
     \b
       corpus add article.html --title "Leg cramps" --url https://example.org/cramps
       corpus add ~/notes/ articles.jsonl
     """
     from indexer.errors import UsageError
+    from search.present import shown_source
 
     if (title or url or article_id) and (len(paths) > 1 or Path(paths[0]).is_dir()):
         raise UsageError("--title, --url and --id describe one article; give a single file or URL")
     corpus = _corpus(ctx, create=True)
     counts = {"added": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    show_bar = _progress_wanted() and not quiet
-    done = 0
+    cwd = Path.cwd()
+    progress = _Progress(enabled=sys.stderr.isatty())
 
     def report(outcome) -> None:
-        nonlocal done
         counts[outcome.status] += 1
-        done += 1
+        source = shown_source(outcome.source, cwd)
+        progress.clear()
         if outcome.status == "skipped":
-            click.echo(f"corpus: skipped {outcome.source}: {outcome.reason}", err=True)
-        elif not quiet and not show_bar:
-            click.echo(f"{outcome.status:<9} {outcome.id}  {outcome.source}")
-        if show_bar and done % 50 == 0:
-            click.echo(f"\r{done} processed...", err=True, nl=False)
+            err(f"corpus: skipped {source}: {outcome.reason}")
+        elif not quiet:
+            out(f"{outcome.status:<9} {outcome.id}  {source}")
+        if getattr(outcome, "note", None):
+            err(f"corpus: {source}: {outcome.note}")
+        progress.step()
 
-    corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report)
-    if show_bar and done >= 50:
-        click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
-    click.echo(summary)
+    # on_total is the store's newer Corpus.add contract; an older one simply has no total.
+    extra = {"on_total": progress.set_total} if "on_total" in inspect.signature(corpus.add).parameters else {}
+    try:
+        corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report, **extra)
+    finally:
+        progress.clear()
+    out(", ".join(f"{n} {status}" for status, n in counts.items()))
+    if not any(counts.values()):
+        named = ", ".join(shown_source(os.path.abspath(p), cwd) if p != "-" else "stdin" for p in paths)
+        err(f"corpus: nothing to add: no articles in {named} (an empty folder or file? hidden files "
+            "and unknown kinds of file are passed over)")
+        ctx.exit(1)
     if counts["skipped"] and not (counts["added"] or counts["updated"] or counts["unchanged"]):
         ctx.exit(1)
 
 
-# No short options here: click reads "-heat" as -h -e -a -t, and -word means "exclude word".
-@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+class SearchCommand(click.Command):
+    """`-word` excludes a word, so search takes no short options: click would read "-heat"
+    as -h -e -a -t. Only a lone `-h` means help."""
+
+    def parse_args(self, ctx, args):
+        words = args[:args.index("--")] if "--" in args else args
+        return super().parse_args(ctx, ["--help"] if "-h" in words else args)
+
+
+@main.command(cls=SearchCommand,
+              context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("words", nargs=-1)
+@corpus_option
 @click.option("--limit", type=click.IntRange(1, 10000), default=10, show_default=True,
               help="How many passages to show.")
 @click.option("--per-doc", type=click.IntRange(1, 1000), default=3, show_default=True,
               help="At most this many passages from one article.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object (exit 1 when it holds no results, as without --json).")
 @click.option("--queries", "queries_file", type=click.Path(dir_okay=False, path_type=Path),
               help='Run every query of a JSON Lines file ({"_id", "text"} a line).')
-@click.option("--format", "batch_format", type=click.Choice(["trec", "jsonl"]), default="jsonl",
-              show_default=True, help="Output of --queries.")
+@click.option("--format", "batch_format", type=click.Choice(["trec", "jsonl"]),
+              help="Output of --queries: jsonl (the default) or trec (one line per article).")
 @click.option("--full", is_flag=True, help="Show whole passages, not a window around the matches.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Highlight matches (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--explain", is_flag=True, help="Show how each passage's score adds up.")
 @click.pass_context
 def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full, color, explain):
-    """Find the passages that best answer QUERY.
+    """Find the passages that best answer WORDS.
 
-    QUERY is one argument or several words. Any word may match; more and rarer matches
-    rank higher. "Quoted phrases" must appear, -word excludes, title:word and
-    section:word look in one field, word~ is fuzzy. A quoted phrase that is only part of
-    a longer question ranks passages holding it first instead of being required.
+    The query is one argument or several words. Any word may match; more and rarer
+    matches rank higher. "Quoted phrases" must appear, -word leaves out passages with
+    the word, title:word and section:word look in one field, word~ is fuzzy. A quoted
+    phrase that is only part of a longer question ranks passages holding it first
+    instead of being required. Exits 1 when nothing matches (with --json too).
     Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_PROXIMITY=off,
     CORPUS_SYNONYMS=off; add synonyms in .synonyms.txt in the corpus folder.
 
@@ -156,35 +330,44 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     from search.suggest import suggest
     from search.synonyms import CORPUS_FILE as SYNONYMS_FILE
 
+    from search.present import listing_width
+
     unknown = [w for w in words if w.startswith("--")]
     if unknown:
         raise UsageError(f"no such option: {unknown[0]} (to search for it, quote it: '\"{unknown[0]}\"')")
     query = " ".join(words) if words else None
     if (query is None) == (queries_file is None):
         raise UsageError("give a QUERY or --queries FILE (one, not both)")
+    if batch_format is not None and queries_file is None:
+        raise UsageError("--format is the output of --queries; for one query use --json")
+    if as_json and queries_file is not None:
+        raise UsageError("--queries prints JSON Lines already (--format jsonl); drop --json")
     # A query that cannot run is refused before any indexing work is done.
     parsed = parse(query) if query is not None else None
     corpus = _corpus(ctx, fresh=True)
+    _require_articles(corpus)
     options = Options(limit=limit, per_doc=per_doc, explain=explain,
                       synonym_files=(corpus.root / SYNONYMS_FILE,)).switched(os.environ)
     if queries_file is not None:
-        _batch(corpus, queries_file, batch_format, options)
+        _batch(corpus, queries_file, batch_format or "jsonl", options)
         return
     hits = run(corpus.index_dir, parsed, options)
     suggestion = suggest(corpus.index_dir, parsed)
     if suggestion:
-        click.echo(f"corpus: did you mean: {suggestion}", err=True)
+        err(f"corpus: did you mean: {suggestion}")
     if as_json:
-        click.echo(json_result(query, hits, suggestion))
+        out(json_result(query, hits, suggestion))
+        if not hits:
+            ctx.exit(1)
         return
     if not hits:
-        click.echo(f"corpus: no passages match {query!r}", err=True)
+        err(f"corpus: no passages match {query!r}")
         ctx.exit(1)
-    use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    width = min(shutil.get_terminal_size().columns, 100) - 4
-    click.echo(text_listing(hits, use_color, width=width, full=full), color=use_color)
+    use_color = _color_wanted(color)
+    width = listing_width(shutil.get_terminal_size().columns)
+    out(text_listing(hits, use_color, width=width, full=full, cwd=Path.cwd()), styled=use_color, color=use_color)
     if explain:
-        click.echo("\nWhy they rank so:\n" + "\n".join(explanation_text(hit) for hit in hits))
+        out("\nWhy they rank so:\n" + "\n".join(explanation_text(hit) for hit in hits))
 
 
 def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
@@ -213,31 +396,35 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
         try:
             parsed.append(parse(text))
         except CorpusError as exc:
-            click.echo(f"corpus: query {query_id}: {exc}", err=True)
+            err(f"corpus: query {query_id}: {exc}")
             parsed.append(None)
     runnable = [p for p in parsed if p is not None]
     if batch_format == "trec":
-        options = replace(options, spans=False)  # a run has no text to highlight
+        # A run has no text to highlight, and ranks articles: one line each, so --limit
+        # counts articles and --per-doc (passages of one article) does not apply.
+        options = replace(options, spans=False, per_doc=1)
     results = iter(search_many(corpus.index_dir, runnable, options))
     for (query_id, text), query in zip(items, parsed):
         hits = next(results) if query is not None else []
         if batch_format == "trec":
-            sys.stdout.write(trec_lines(query_id, hits))
+            out(trec_lines(query_id, hits), nl=False)
         else:
-            click.echo(jsonl_line(query_id, text, hits))
+            out(jsonl_line(query_id, text, hits))
 
 
 def _ensure_fresh(corpus) -> None:
     """Bring the index up to date before reading it, saying so on stderr."""
     if not corpus.is_stale():
         return
+    from search.present import shown_source
+
     if sys.stderr.isatty():
-        click.echo("corpus: the index is behind the corpus folder; updating it...", err=True)
+        err("corpus: the index is behind the corpus folder; updating it...")
     report = corpus.sync()
     if report is not None:
         for failure in report.failed:
-            click.echo(f"corpus: skipped {failure.source}: {failure.reason}", err=True)
-        click.echo(f"corpus: updated the index ({report.indexed} indexed, {report.removed} removed)", err=True)
+            err(f"corpus: skipped {shown_source(failure.source, Path.cwd())}: {failure.reason}")
+        err(f"corpus: updated the index ({report.indexed} indexed, {report.removed} removed)")
 
 
 @main.command()
@@ -254,19 +441,20 @@ def clean(paths, as_json):
     from indexer.errors import CorpusError
     from indexer.load import Skipped, load
     from indexer.split import body_text, sections
-    from search.present import headings_line
+    from search.present import headings_line, json_text, shown_source
 
+    cwd = Path.cwd()
     failures = 0
     for document in load(paths):
         if isinstance(document, Skipped):
             failures += 1
-            click.echo(f"corpus: skipped {document.source}: {document.reason}", err=True)
+            err(f"corpus: skipped {shown_source(document.source, cwd)}: {document.reason}")
             continue
         try:
             article, passages = prepare(document)
         except CorpusError as exc:
             failures += 1
-            click.echo(f"corpus: skipped {document.source}: {exc}", err=True)
+            err(f"corpus: skipped {shown_source(document.source, cwd)}: {exc}")
             continue
         if as_json:
             record = {"source": article.source, "id": article.id, "title": article.title,
@@ -274,111 +462,145 @@ def clean(paths, as_json):
                       "site": article.site, "language": article.language, "text": body_text(article),
                       "sections": [{"heading": s.heading, "level": s.level,
                                     "text": "\n".join(b.text for b in s.blocks)} for s in sections(article)]}
-            click.echo(json.dumps(record, ensure_ascii=False))
+            out(json_text(record))
             continue
-        click.echo(click.style(article.title, bold=True))
-        meta = [f"{name}: {value}" for name, value in (("id", article.id), ("source", article.source),
-                ("author", article.author), ("published", article.published), ("url", article.url),
-                ("site", article.site)) if value]
-        click.echo("\n".join(meta))
+        out(_bold(article.title), styled=True)
+        meta = [f"{name}: {shown_source(value, cwd) if name == 'source' else value}"
+                for name, value in (("id", article.id), ("source", article.source), ("author", article.author),
+                                    ("published", article.published), ("url", article.url),
+                                    ("site", article.site)) if value]
+        out("\n".join(meta))
         for passage in passages:
-            click.echo(f"\n--- passage {passage.position}" + (f" § {headings_line(passage.headings)}"
-                                                                if passage.headings else ""))
-            click.echo(passage.text)
-        click.echo()
+            out(f"\n--- passage {passage.position}" + (f" § {headings_line(passage.headings)}"
+                                                         if passage.headings else ""))
+            out(passage.text)
+        out()
     if failures and failures == len(paths):
         sys.exit(1)
 
 
 @main.command(name="list")
+@corpus_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @click.pass_context
 def list_(ctx, as_json):
-    """List the articles: id, passages, title."""
-    corpus = _corpus(ctx, fresh=True)
-    from search.present import sanitize
+    """List the articles: id, passages, title (tab-separated)."""
+    from search.present import json_text, printable
 
-    for entry in corpus.entries():
+    corpus = _corpus(ctx, fresh=True)
+    entries = corpus.entries()
+    if not entries:
+        err(f"corpus: no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
+    for entry in entries:
         if as_json:
-            click.echo(json.dumps({"id": entry.id, "title": entry.title, "source": entry.source, "url": entry.url,
-                                   "author": entry.author, "published": entry.published, "site": entry.site,
-                                   "sections": entry.sections, "passages": entry.passages}, ensure_ascii=False))
+            out(json_text({"id": entry.id, "title": entry.title, "source": entry.source, "url": entry.url,
+                           "author": entry.author, "published": entry.published, "site": entry.site,
+                           "sections": entry.sections, "passages": entry.passages}))
         else:
-            click.echo(f"{entry.id}\t{entry.passages}\t{sanitize(entry.title)}")
+            out(f"{printable(entry.id, one_line=True)}\t{entry.passages}\t{printable(entry.title, one_line=True)}")
 
 
 @main.command()
-@click.argument("article_id")
+@click.argument("article_id", shell_complete=_complete_ids)
+@corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def show(ctx, article_id, as_json):
     """Show an article's metadata and sections."""
     from indexer.split import sections
+    from search.present import json_text, printable, shown_source
 
     corpus = _corpus(ctx)
     article, passages = corpus.article(article_id)
     if as_json:
-        click.echo(json.dumps({"id": article.id, "title": article.title, "source": article.source,
-                               "url": article.url, "author": article.author, "published": article.published,
-                               "site": article.site, "language": article.language,
-                               "sections": [{"heading": s.heading, "level": s.level, "path": list(s.path),
-                                             "text": "\n".join(b.text for b in s.blocks)}
-                                            for s in sections(article)]}, ensure_ascii=False))
+        out(json_text({"id": article.id, "title": article.title, "source": article.source,
+                       "url": article.url, "author": article.author, "published": article.published,
+                       "site": article.site, "language": article.language,
+                       "sections": [{"heading": s.heading, "level": s.level, "path": list(s.path),
+                                     "text": "\n".join(b.text for b in s.blocks)}
+                                    for s in sections(article)]}))
         return
-    click.echo(click.style(article.title, bold=True))
+    out(_bold(article.title), styled=True)
     for name in ("id", "source", "url", "author", "published", "site", "language"):
         value = getattr(article, name)
         if value:
-            click.echo(f"{name + ':':<11}{value}")
-    click.echo(f"{'passages:':<11}{len(passages)}")
-    click.echo("\nSections:")
+            shown = shown_source(value, Path.cwd()) if name == "source" else printable(value, one_line=True)
+            out(f"{name + ':':<11}{shown}")
+    out(f"{'passages:':<11}{len(passages)}")
+    out("\nSections:")
     found = list(sections(article))
     top = min((s.level for s in found if s.level), default=1)
     for section in found:
         words = sum(len(b.text.split()) for b in section.blocks)
         indent = "  " * max(section.level - top, 0)
-        click.echo(f"  {indent}{section.heading or '(lead)'}  [{words} words]")
+        out(f"  {indent}{printable(section.heading, one_line=True) or '(lead)'}  [{words} words]")
 
 
 @main.command()
-@click.argument("article_ids", nargs=-1, required=True)
+@click.argument("article_ids", nargs=-1, required=True, shell_complete=_complete_ids)
+@corpus_option
 @click.pass_context
 def remove(ctx, article_ids):
     """Remove articles by id (all of them, or none if an id is unknown)."""
     corpus = _corpus(ctx)
     removed = corpus.remove(article_ids)
-    click.echo(f"{len(removed)} removed")
+    out(f"{len(removed)} removed")
 
 
 @main.command()
+@corpus_option
 @click.pass_context
 def reindex(ctx):
     """Rebuild the index from the articles in the corpus folder."""
+    from search.present import shown_source
+
     corpus = _corpus(ctx)
     report = corpus.sync(rebuild=True)
     for failure in report.failed:
-        click.echo(f"corpus: skipped {failure.source}: {failure.reason}", err=True)
-    click.echo(f"{report.indexed} articles indexed" + (f", {len(report.failed)} skipped" if report.failed else ""))
+        err(f"corpus: skipped {shown_source(failure.source, Path.cwd())}: {failure.reason}")
+    out(f"{_plural(report.indexed, 'article')} indexed" + (f", {len(report.failed)} skipped" if report.failed else ""))
 
 
 @main.command()
+@corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def stats(ctx, as_json):
     """Counts of articles, sections and passages; index size; last change."""
+    from search.present import json_text
+
     corpus = _corpus(ctx, fresh=True)
     numbers = corpus.stats()
     last = (datetime.fromtimestamp(numbers.last_change, timezone.utc).isoformat(timespec="seconds")
             if numbers.last_change else None)
     if as_json:
-        click.echo(json.dumps({"articles": numbers.articles, "sections": numbers.sections,
-                               "passages": numbers.passages, "index_bytes": numbers.index_bytes,
-                               "last_change": last, "unreadable": numbers.failed}))
+        out(json_text({"articles": numbers.articles, "sections": numbers.sections,
+                       "passages": numbers.passages, "index_bytes": numbers.index_bytes,
+                       "last_change": last, "unreadable": numbers.failed}))
         return
-    click.echo(f"articles     {numbers.articles}")
-    click.echo(f"sections     {numbers.sections}")
-    click.echo(f"passages     {numbers.passages}")
-    click.echo(f"index size   {numbers.index_bytes / 1024:.0f} KiB")
-    click.echo(f"last change  {last or '-'}")
+    if not numbers.articles and not numbers.failed:
+        out(f"no articles in the corpus at {corpus.root} yet")
+        return
+    out(f"articles     {numbers.articles}")
+    out(f"sections     {numbers.sections}")
+    out(f"passages     {numbers.passages}")
+    out(f"index size   {numbers.index_bytes / 1024:.0f} KiB")
+    out(f"last change  {last or '-'}")
     if numbers.failed:
-        click.echo(f"unreadable   {numbers.failed}")
+        out(f"unreadable   {numbers.failed}")
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell):
+    """Print the shell completion script for SHELL (commands, options, article ids).
+
+    \b
+      eval "$(corpus completion bash)"    # in ~/.bashrc
+      eval "$(corpus completion zsh)"     # in ~/.zshrc
+      corpus completion fish > ~/.config/fish/completions/corpus.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    script = get_completion_class(shell)(main, {}, "corpus", "_CORPUS_COMPLETE").source()
+    out(script)
