@@ -49,7 +49,7 @@ def _bold(text: str) -> str:
 
 def _usage_line(exc: click.ClickException) -> str:
     message = exc.format_message().strip().replace("\n", " ")
-    message = message[:1].lower() + message[1:]
+    message = message[:1].lower() + message[1:].rstrip(".")
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and ctx is not None:
         message += f" (see `{ctx.command_path} -h`)"
@@ -591,7 +591,7 @@ def stats(ctx, as_json):
 
 
 @main.command()
-@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), metavar="SHELL")
 def completion(shell):
     """Print the shell completion script for SHELL (commands, options, article ids).
 

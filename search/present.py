@@ -121,14 +121,15 @@ def wrap_ranges(text: str, room_first: int, room_rest: int) -> list[tuple[int, i
     for match in re.finditer(r"\S+", text):
         pieces = _chunks(text, match.start(), match.end(), min(room_first, room_rest))
         for number, (lo, hi) in enumerate(pieces):
-            width = cell_width(text[lo:hi])
             room = room_first if not lines else room_rest
-            if start is not None and number == 0 and used + 1 + width <= room:
-                end, used = hi, used + 1 + width
-                continue
+            if start is not None and number == 0:
+                wider = used + cell_width(text[end:hi])  # the spaces between count as they are
+                if wider <= room:
+                    end, used = hi, wider
+                    continue
             if start is not None:
                 lines.append((start, end))
-            start, end, used = lo, hi, width
+            start, end, used = lo, hi, cell_width(text[lo:hi])
     if start is not None:
         lines.append((start, end))
     return lines
