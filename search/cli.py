@@ -205,9 +205,10 @@ class _Progress:
         from search.present import printable, progress_line
 
         try:
-            width = os.get_terminal_size(sys.stderr.fileno()).columns - 1
+            columns = os.get_terminal_size(sys.stderr.fileno()).columns
         except OSError:
-            width = 79
+            columns = 0
+        width = (columns or shutil.get_terminal_size().columns) - 1  # a new pty may say 0
         line = progress_line(self.done, self.total, time.monotonic() - self.started, width)
         sys.stderr.write("\r\x1b[K" + printable(line, one_line=True))  # our own codes: return, erase line
         sys.stderr.flush()
@@ -421,7 +422,7 @@ def _ensure_fresh(corpus) -> None:
     if sys.stderr.isatty():
         err("corpus: the index is behind the corpus folder; updating it...")
     report = corpus.sync()
-    if report is not None:
+    if report is not None and (report.indexed or report.removed or report.failed):
         for failure in report.failed:
             err(f"corpus: skipped {shown_source(failure.source, Path.cwd())}: {failure.reason}")
         err(f"corpus: updated the index ({report.indexed} indexed, {report.removed} removed)")
