@@ -33,7 +33,14 @@ def out(text: object = "", *, err: bool = False, nl: bool = True, styled: bool =
 
 
 def err(text: object) -> None:
-    out(text, err=True)
+    """One line on stderr: a newline inside a name or a message must not forge a second one."""
+    out(printable_line(text), err=True)
+
+
+def printable_line(text: object) -> str:
+    from search.present import printable
+
+    return printable(text, one_line=True)
 
 
 def _color_wanted(choice: str = "auto") -> bool:
@@ -258,7 +265,7 @@ def add(ctx, paths, title, url, article_id, quiet):
         if outcome.status == "skipped":
             err(f"corpus: skipped {source}: {outcome.reason}")
         elif not quiet:
-            out(f"{outcome.status:<9} {outcome.id}  {source}")
+            out(f"{outcome.status:<9} {printable_line(outcome.id)}  {source}")
         if getattr(outcome, "note", None):
             err(f"corpus: {source}: {outcome.note}")
         progress.step()
@@ -466,7 +473,7 @@ def clean(paths, as_json):
             out(json_text(record))
             continue
         out(_bold(article.title), styled=True)
-        meta = [f"{name}: {shown_source(value, cwd) if name == 'source' else value}"
+        meta = [f"{name}: {shown_source(value, cwd) if name == 'source' else printable_line(value)}"
                 for name, value in (("id", article.id), ("source", article.source), ("author", article.author),
                                     ("published", article.published), ("url", article.url),
                                     ("site", article.site)) if value]
