@@ -105,10 +105,10 @@ def test_installed_corpus_adds_searches_and_cleans_from_another_folder(installed
     (work / "hiccups.txt").write_text(NOTE, encoding="utf-8")
     (work / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
     # The installed code, not the checkout's, is what runs.
-    where = _run(installed.with_name("python"), "-c", "import indexer.html, search; print(search.__file__)",
-                 cwd=work)
+    where = _run(installed.with_name("python"), "-c", "import indexer, search; print(indexer.__file__); "
+                 "print(search.__file__)", cwd=work)
     assert where.returncode == 0, where.stderr
-    assert Path(where.stdout.strip()).is_relative_to(installed.parent.parent)
+    assert all(Path(line).is_relative_to(installed.parent.parent) for line in where.stdout.split())
 
     added = _run(installed, "add", "cramps.html", "hiccups.txt", "records.jsonl", cwd=work)
     assert added.returncode == 0, added.stderr
