@@ -142,10 +142,13 @@ def _corpus(ctx, fresh: bool = False, create: bool = False):
 
 
 def _require_articles(corpus) -> None:
-    """A command that reads articles on a corpus with none says so in one line."""
+    """A search of a corpus with no article says so in one line (Whoosh fails on an empty
+    index). The index's own count: opening it again costs a millisecond, while listing
+    the entries grows with the corpus."""
+    from indexer import index as ix
     from indexer.errors import CorpusError
 
-    if not corpus.entries():
+    if not ix.exists(corpus.index_dir) or ix.open_index(corpus.index_dir).doc_count() == 0:
         raise CorpusError(f"no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
 
 
@@ -258,10 +261,13 @@ def add(ctx, paths, title, url, article_id, quiet):
     cwd = Path.cwd()
     progress = _Progress(enabled=sys.stderr.isatty())
 
+    lines_on_terminal = sys.stdout.isatty() and not quiet
+
     def report(outcome) -> None:
         counts[outcome.status] += 1
         source = shown_source(outcome.source, cwd)
-        progress.clear()
+        if lines_on_terminal or outcome.status == "skipped" or getattr(outcome, "note", None):
+            progress.clear()  # a line is coming to the terminal the bar is on
         if outcome.status == "skipped":
             err(f"corpus: skipped {source}: {outcome.reason}")
         elif not quiet:
