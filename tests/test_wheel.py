@@ -3,18 +3,16 @@
 The checkout's editable install hides a missing subpackage (`indexer.html` once was), so
 this builds the wheel from a copy of the sources, installs it into a fresh virtual
 environment outside the checkout and runs the installed `corpus` from another folder.
-The new environment sees the running interpreter's site-packages for the dependencies,
-so nothing is downloaded.
+The new environment borrows the running interpreter's site-packages for the
+dependencies, so nothing is downloaded.
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import site
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -70,15 +68,15 @@ def wheel(tmp_path_factory) -> Path:
 def installed(wheel, tmp_path_factory) -> Path:
     """A fresh virtual environment with the wheel installed; returns its `corpus` script."""
     venv = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
-                   check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    # The dependencies come from the running interpreter's environment, which may itself be
-    # a virtual environment that --system-site-packages does not reach; plain paths in a .pth
-    # file add its site-packages but run none of its .pth hooks (an editable install's among them).
+    # The dependencies (and pip) come from the running interpreter's site-packages, listed
+    # in a .pth file: plain paths, after the new environment's own, whose .pth hooks do not
+    # run. --system-site-packages would run them, and the checkout's editable install would
+    # then answer for any module missing from the wheel.
     purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                                   capture_output=True, text=True, check=True).stdout.strip())
-    outer = [*site.getsitepackages(), sysconfig.get_path("purelib")]
+    outer = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
     (purelib / "outer-site.pth").write_text("\n".join(dict.fromkeys(outer)) + "\n")
     done = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
                           capture_output=True, text=True, timeout=300)
