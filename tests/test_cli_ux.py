@@ -321,3 +321,44 @@ def test_ids_complete_for_show_and_remove(marked_corpus, here):
     done = run(cwd=here / "..", env={"_CORPUS_COMPLETE": "bash_complete", "COMP_WORDS": "corpus show ",
                                      "COMP_CWORD": "2", "CORPUS_PATH": str(marked_corpus)})
     assert done.returncode == 0 and "plain,twitches-in-your-body" in done.stdout
+
+
+def test_the_bar_counts_to_its_total_with_rate_and_eta(monkeypatch):
+    import io
+
+    from search import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("COLUMNS", "70")
+    bar = cli._Progress(enabled=True)
+    bar.set_total(3)
+    for _ in range(3):
+        bar.step()
+    bar.clear()
+    frames = [frame for frame in terminal.getvalue().split("\r\x1b[K") if frame]
+    assert frames[0].startswith("adding  [") and "0/3" in frames[0]
+    assert "100%  3/3" in frames[-1] and "/s" in frames[-1] and "ETA 0:00" in frames[-1]
+    assert all(len(frame) < 70 for frame in frames)
+    assert terminal.getvalue().endswith("\r\x1b[K")  # erased at the end
+
+
+def test_add_gives_the_bar_a_total_when_the_store_counts(runner, here, monkeypatch):
+    from indexer.corpus import Corpus
+
+    original = Corpus.add
+    handed = []
+
+    def add(self, sources, title=None, url=None, article_id=None, on_outcome=None, on_total=None):
+        handed.append(on_total)
+        on_total(1)
+        return original(self, sources, title=title, url=url, article_id=article_id, on_outcome=on_outcome)
+
+    monkeypatch.setattr(Corpus, "add", add)
+    (here / "n.txt").write_text("Cramps and magnesium.\n")
+    assert invoke(runner, "add", "n.txt").exit_code == 0
+    assert handed and callable(handed[0])
