@@ -49,9 +49,11 @@ def _color_wanted(choice: str = "auto") -> bool:
 
 
 def _bold(text: str) -> str:
-    from search.present import BOLD, RESET, printable
+    """A title line: printable first, then bold if colour is wanted."""
+    from search.present import BOLD, RESET
 
-    return f"{BOLD}{printable(text, one_line=True)}{RESET}" if _color_wanted() else text
+    line = printable_line(text)
+    return f"{BOLD}{line}{RESET}" if _color_wanted() else line
 
 
 def _usage_line(exc: click.ClickException) -> str:
@@ -260,7 +262,6 @@ def add(ctx, paths, title, url, article_id, quiet):
     counts = {"added": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     cwd = Path.cwd()
     progress = _Progress(enabled=sys.stderr.isatty())
-
     lines_on_terminal = sys.stdout.isatty() and not quiet
 
     def report(outcome) -> None:
@@ -284,7 +285,8 @@ def add(ctx, paths, title, url, article_id, quiet):
         progress.clear()
     out(", ".join(f"{n} {status}" for status, n in counts.items()))
     if not any(counts.values()):
-        named = ", ".join(shown_source(os.path.abspath(p), cwd) if p != "-" else "stdin" for p in paths)
+        named = ", ".join("stdin" if p == "-" else p if "://" in p else shown_source(os.path.abspath(p), cwd)
+                          for p in paths)
         err(f"corpus: nothing to add: no articles in {named} (an empty folder or file? hidden files "
             "and unknown kinds of file are passed over)")
         ctx.exit(1)
@@ -336,7 +338,7 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
       corpus search '"magnesium supplements"' -tea --json
     """
     from indexer.errors import UsageError
-    from search.present import json_result, text_listing
+    from search.present import json_result, listing_width, text_listing
     from search.query import parse
     from search.rank import Options
     from search.rank import search as run
@@ -344,14 +346,12 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     from search.suggest import suggest
     from search.synonyms import CORPUS_FILE as SYNONYMS_FILE
 
-    from search.present import listing_width
-
     unknown = [w for w in words if w.startswith("--")]
     if unknown:
         raise UsageError(f"no such option: {unknown[0]} (to search for it, quote it: '\"{unknown[0]}\"')")
     query = " ".join(words) if words else None
     if (query is None) == (queries_file is None):
-        raise UsageError("give a QUERY or --queries FILE (one, not both)")
+        raise UsageError("give a query or --queries FILE (one, not both)")
     if batch_format is not None and queries_file is None:
         raise UsageError("--format is the output of --queries; for one query use --json")
     if as_json and queries_file is not None:
