@@ -153,19 +153,22 @@ def _paint(text: str, lo: int, hi: int, spans: list[tuple[int, int]], style: str
 def wrapped(text: str, width: int, color: bool, style: str = "", spans: Iterable[tuple[int, int]] = (),
             first: str = INDENT, rest: str = INDENT) -> list[str]:
     """Lines of at most `width` columns, wrapped on the plain text, then coloured."""
-    spans = sorted(spans)
-    lines = []
-    offset = 0
-    for paragraph in text.split("\n"):
-        para_spans = [(s - offset, e - offset) for s, e in spans if s >= offset and e <= offset + len(paragraph)]
+    lines: list[str] = []
+    for paragraph, para_spans in _split_spans(text, sorted(spans)):
         ranges = wrap_ranges(paragraph, max(width - cell_width(first), 1), max(width - cell_width(rest), 1))
         if not ranges:
             lines.append("")
-        for number, (lo, hi) in enumerate(ranges):
-            indent = first if number == 0 and offset == 0 else rest
-            lines.append(indent + _paint(paragraph, lo, hi, para_spans, style, color))
-        offset += len(paragraph) + 1
+        for lo, hi in ranges:
+            lines.append((rest if lines else first) + _paint(paragraph, lo, hi, para_spans, style, color))
     return lines
+
+
+def _split_spans(text: str, spans: list[tuple[int, int]]):
+    """Each line of `text` with the spans inside it, counted from the line's start."""
+    offset = 0
+    for paragraph in text.split("\n"):
+        yield paragraph, [(s - offset, e - offset) for s, e in spans if s >= offset and e <= offset + len(paragraph)]
+        offset += len(paragraph) + 1
 
 
 # -- hits as text ----------------------------------------------------------------------
@@ -208,19 +211,6 @@ def marked(hit: Hit, words: int | None = WINDOW_WORDS) -> tuple[str, list[tuple[
     put(printable(text[cursor:end]).replace("\t", " "))
     put(" …" if end < len(text) else "")
     return "".join(parts), spans
-
-
-def snippet(hit: Hit, color: bool, words: int | None = WINDOW_WORDS) -> str:
-    """The passage (or a window of it) with matches marked, unwrapped."""
-    text, spans = marked(hit, words)
-    return "\n".join(_paint(p, 0, len(p), s, "", color) for p, s in _split_spans(text, spans))
-
-
-def _split_spans(text: str, spans: list[tuple[int, int]]):
-    offset = 0
-    for paragraph in text.split("\n"):
-        yield paragraph, [(s - offset, e - offset) for s, e in spans if s >= offset and e <= offset + len(paragraph)]
-        offset += len(paragraph) + 1
 
 
 def headings_line(headings: Iterable[str]) -> str:
