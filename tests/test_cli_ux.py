@@ -301,6 +301,8 @@ def test_trec_lists_each_article_once_per_query(runner, marked_corpus, here):
         docs = [row[2] for row in rows if row[0] == query]
         assert docs and len(docs) == len(set(docs)) == 2, rows
         assert [row[3] for row in rows if row[0] == query] == ["1", "2"]
+    done = run("search", "--queries", "q.jsonl", "--format", "trec", cwd=here)
+    assert done.returncode == 0 and done.stdout == result.stdout
 
 
 # -- completion ---------------------------------------------------------------------------
