@@ -1,47 +1,43 @@
-"""Plain text to blocks: paragraphs, list items, headings; author boxes and other boilerplate out."""
+"""Plain text to an article: the page's article region found, cut into blocks, metadata read.
+
+A plain-text page is often a whole web page as a browser copies it: menus, section lists
+and trending links above the article; tags, share prompts, related posts, comments and
+footers below. The steps, each its own function:
+
+1. `read_line` (text_lines): each line's features and kind (prose, short, list item,
+   furniture a rule names, barrier such as an author box or the start of comments);
+2. `_mark_bylines`: bylines become metadata, an author box's name line joins the box;
+3. `best_run` and `widen` (text_region): the article is the best-scoring run of lines,
+   taking in the list that follows it;
+4. `_find_title`: the headline just above the run (or the first line), repeats dropped;
+5. `text_blocks`: the kept lines become paragraphs, list items and headings.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 from .models import Block, Cleaned, Metadata
+from .text_lines import BULLET, Line, english_stopwords, is_english, read_line, score
+from .text_meta import byline_author, parse_date
+from .text_region import Region, best_run, keep, widen
 
-_BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣·–]|\d{1,3}[.)])\s+")
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
 _PROSE_END = re.compile(r"[.;:!…]$")
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
-
-
-@dataclass(frozen=True, slots=True)
-class Boilerplate:
-    """A line that starts an author box or page furniture; everything from it on is dropped."""
-
-    pattern: re.Pattern[str]
-    #: Only counts in the last part of the text, where such boxes live.
-    tail_only: bool = True
-
-
-# Kept as data so a new pattern is one line; group "author" names the author where it can.
-BOILERPLATE = (
-    Boilerplate(re.compile(r"^latest posts by (?P<author>.+?)\s*(\(see all\))?$", re.I)),
-    Boilerplate(re.compile(r"^(about|more from|posts by|articles by) the author\b.*$", re.I)),
-    Boilerplate(re.compile(r"^about (?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})$")),
-    Boilerplate(re.compile(r"^(latest|more) (from|in) .{1,60}$", re.I)),
-    Boilerplate(re.compile(r"^(related (posts|articles|stories)|you (may|might) also like|read (more|next))\b.{0,40}$", re.I)),
-    Boilerplate(re.compile(r"^(share (this|on)|follow us|subscribe to|sign up for our)\b.{0,60}$", re.I)),
-    Boilerplate(re.compile(r"^(leave a (comment|reply)|\d+ comments?|comments)$", re.I)),
-    Boilerplate(re.compile(r"^(©|copyright\b|all rights reserved).{0,100}$", re.I)),
-)
-_BYLINE = re.compile(r"^(?:by|written by|author:)\s+(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})$", re.I)
-TAIL_FRACTION = 0.5
+#: How far above the article (non-blank lines) its headline, byline and dateline are looked for.
+HEAD_WINDOW = 12
+#: How far into the article a byline or dateline may still sit.
+LEAD_WINDOW = 4
+MAX_BYLINE_WORDS = 16
 
 
 def _is_heading_shape(line: str) -> bool:
     words = line.split()
     return (0 < len(words) <= MAX_HEADING_WORDS and len(line) <= MAX_HEADING_CHARS
-            and not _BULLET.match(line) and (not _CLOSING.search(line) or line.endswith("?"))
+            and not BULLET.match(line) and (not _CLOSING.search(line) or line.endswith("?"))
             and line[0].isupper() | line[0].isdigit())
 
 
@@ -50,48 +46,16 @@ def _is_prose(line: str) -> bool:
     return not _is_heading_shape(line) or bool(_PROSE_END.search(line))
 
 
-def _cut_boilerplate(lines: list[str]) -> tuple[list[str], str | None]:
-    """Drop the tail from the first boilerplate line on; return the rest and any author named."""
-    start_tail = int(len(lines) * (1 - TAIL_FRACTION))
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        for rule in BOILERPLATE:
-            if rule.tail_only and index < start_tail:
-                continue
-            match = rule.pattern.match(stripped)
-            if match:
-                author = match.groupdict().get("author")
-                cut = index
-                # An author box often opens with the author's name on a line of its own.
-                previous = cut - 1
-                while previous >= 0 and not lines[previous].strip():
-                    previous -= 1
-                if author and previous >= 0 and lines[previous].strip() == author:
-                    cut = previous
-                return lines[:cut], author
-    return lines, None
-
-
-def _title(lines: list[str]) -> tuple[str | None, list[str]]:
-    """Take a title from the first line when it reads as one, dropping its repeats."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        return None, lines
-    title = lines[first].strip()
-    if not _is_heading_shape(title):
-        return None, lines
-    rest = lines[first + 1:]
-    key = title.casefold()
-    while True:
-        nxt = next((i for i, line in enumerate(rest) if line.strip()), None)
-        if nxt is None or rest[nxt].strip().casefold() != key:
-            return title, rest
-        rest = rest[nxt + 1:]
-
-
 def text_blocks(lines: list[str]) -> list[Block]:
     """Classify lines into blocks; a heading is a short label line that leads prose or a list."""
     stripped = [line.strip() for line in lines]
+    # The next non-blank line after each line, found in one backward pass (not a scan per line).
+    following: list[str | None] = [None] * len(stripped)
+    upcoming: str | None = None
+    for index in range(len(stripped) - 1, -1, -1):
+        following[index] = upcoming
+        if stripped[index]:
+            upcoming = stripped[index]
     blocks: list[Block] = []
     paragraph: list[str] = []
 
@@ -104,46 +68,118 @@ def text_blocks(lines: list[str]) -> list[Block]:
         if not line:
             flush()
             continue
-        bullet = _BULLET.match(lines[index])
+        bullet = BULLET.match(lines[index])
         if bullet:
             flush()
             indent = len(lines[index]) - len(lines[index].lstrip())
             blocks.append(Block("item", line[bullet.end() - indent:].strip(), 1 + indent // 4 if indent >= 4 else 1))
             continue
-        following = next((s for s in stripped[index + 1:] if s), None)
+        nxt = following[index]
         # A next line in lower case continues a hard-wrapped sentence; it leads nothing.
-        if not paragraph and _is_heading_shape(line) and following is not None and (
-                _is_prose(following) or _BULLET.match(following)) and not following[0].islower():
+        if not paragraph and _is_heading_shape(line) and nxt is not None and (
+                _is_prose(nxt) or BULLET.match(nxt)) and not nxt[0].islower():
             blocks.append(Block("heading", line, 2))
             continue
         # A hard-wrapped paragraph continues on the next line; a file with a paragraph per
         # line (no blank lines between) ends one at each line that closes a sentence.
         paragraph.append(line)
         if _SENTENCE_END.search(line) or line.endswith(":"):
-            nxt = stripped[index + 1] if index + 1 < len(stripped) else ""
-            if not nxt or not nxt[0].islower():
+            after = stripped[index + 1] if index + 1 < len(stripped) else ""
+            if not after or not after[0].islower():
                 flush()
     flush()
     return blocks
 
 
-def _byline(lines: list[str]) -> tuple[str | None, list[str]]:
-    """A "By Name" line near the top is metadata, not text."""
-    for index, line in enumerate(lines[:5]):
-        match = _BYLINE.match(line.strip())
-        if match:
-            return match.group("author"), lines[:index] + lines[index + 1:]
-    return None, lines
+def _mark_bylines(lines: list[Line]) -> list[Line]:
+    """Bylines are metadata, not text; the name line opening an author box belongs to the box."""
+    marked = list(lines)
+    previous = -1  # the last non-blank line seen
+    for index, line in enumerate(lines):
+        if line.kind == "blank":
+            continue
+        if line.kind in ("short", "prose") and line.words <= MAX_BYLINE_WORDS and not line.text.endswith(
+                (".", "!", "?")):
+            author = byline_author(line.text)
+            if author:
+                marked[index] = replace(line, kind="furniture", rule="byline", author=author)
+        if line.kind == "barrier" and line.author and previous >= 0 and lines[previous].text == line.author:
+            marked[previous] = replace(lines[previous], kind="barrier", rule=line.rule)
+        previous = index
+    return marked
+
+
+def _head(lines: list[Line], region: Region) -> list[int]:
+    """Indices of the non-blank lines just above the region, nearest first, then its first lines."""
+    above: list[int] = []
+    index = region.start - 1
+    while index >= 0 and len(above) < HEAD_WINDOW:
+        if lines[index].kind != "blank":
+            above.append(index)
+        index -= 1
+    inside: list[int] = []
+    index = region.start
+    while index < region.end and len(inside) < LEAD_WINDOW:
+        if lines[index].kind != "blank":
+            inside.append(index)
+        index += 1
+    return inside + above
+
+
+def _find_title(lines: list[Line], region: Region) -> str | None:
+    """The headline: the nearest heading-shaped line above the article, else its first line."""
+    index = region.start - 1
+    seen = 0
+    while index >= 0 and seen < HEAD_WINDOW:
+        line = lines[index]
+        index -= 1
+        if line.kind == "blank":
+            continue
+        seen += 1
+        if line.kind in ("furniture", "barrier") or not _is_heading_shape(line.text):
+            continue
+        if len(line.text.split()) >= 2:
+            return line.text
+    return None
+
+
+def _first_line_title(lines: list[Line], region: Region) -> tuple[str | None, Region]:
+    """A region that opens with a heading-shaped line opens with its title (a note's first line)."""
+    index = region.start
+    while index < region.end and lines[index].kind == "blank":
+        index += 1
+    if index >= region.end or not _is_heading_shape(lines[index].text):
+        return None, region
+    return lines[index].text, Region(index + 1, region.end)
 
 
 def clean_text(text: str, title: str | None = None) -> Cleaned:
     """Clean a plain-text article; `title`, when known, is not looked for in the text."""
-    lines = text.split("\n")
-    lines, author = _cut_boilerplate(lines)
-    if title is None:
-        title, lines = _title(lines)
-    byline, lines = _byline(lines)
-    blocks = text_blocks(lines)
+    raw = text.split("\n")
+    stopwords = english_stopwords()
+    lines = _mark_bylines([read_line(line, stopwords) for line in raw])
+    english = is_english(lines)
+    found = best_run(lines, [score(line, english) for line in lines])
+    region = widen(lines, found) if found else Region(0, len(lines))
+    looked_for = title is None
+    if looked_for:
+        title = _find_title(lines, region) if found else None
+        if title is None:
+            title, region = _first_line_title(lines, region)
+    kept = keep(lines, region)
+    if looked_for and title:
+        key = title.casefold()  # the headline printed twice (page title and article heading)
+        for index in range(region.start, region.end):
+            if kept[index] and lines[index].text.casefold() == key:
+                kept[index] = False
+    head = _head(lines, region)
+    author = next((lines[i].author for i in head if lines[i].rule == "byline"), None)
+    if author is None:
+        author = next((line.author for line in lines[region.end:] if line.kind == "barrier" and line.author), None)
+    published = next((date for i in head if lines[i].rule in ("byline", "dateline")
+                      for date in [parse_date(lines[i].text)] if date), None)
+    body = [raw[index] if kept[index] else "" for index in range(region.start, region.end)]
+    blocks = text_blocks(body)
     if not blocks and title:
         blocks = [Block("paragraph", title)]  # a one-line note is its own body
-    return Cleaned(Metadata(title=title, author=author or byline), tuple(blocks))
+    return Cleaned(Metadata(title=title, author=author, published=published), tuple(blocks))
