@@ -14,6 +14,8 @@ from .text_lines import Line
 
 #: Lines that may follow a list's introduction without being bullets ("For example:" then items).
 MAX_LIST_TAIL = 30
+#: Short lines (a heading, an introduction) that may lead a list after the run.
+LIST_LEAD = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,32 +44,44 @@ def best_run(lines: list[Line], scores: list[float]) -> Region | None:
     return best
 
 
-def _last_text(lines: list[Line], region: Region) -> Line | None:
-    for index in range(region.end - 1, region.start - 1, -1):
-        if lines[index].kind != "blank":
-            return lines[index]
-    return None
+def _next_text(lines: list[Line], index: int) -> int:
+    while index < len(lines) and lines[index].kind == "blank":
+        index += 1
+    return index
 
 
 def widen(lines: list[Line], region: Region) -> Region:
-    """Take in the list that follows the run: bullet items, or short lines after a "...:" line."""
-    last = _last_text(lines, region)
-    opens_list = last is not None and last.text.endswith((":", ";"))
+    """Take in the lists that follow the run.
+
+    A list is bullet items, or short lines after a line ending in ":" or ";" ("For example;"),
+    and may be led by up to LIST_LEAD short lines (a question heading, its one-line answer).
+    """
     end = region.end
-    index = end
-    taken = 0
-    while index < len(lines) and taken < MAX_LIST_TAIL:
-        line = lines[index]
-        if line.kind == "blank":
-            index += 1
-            continue
-        if line.kind == "item" or (opens_list and line.kind == "short"):
+    opens_list = False
+    last = end - 1
+    while last >= region.start and lines[last].kind == "blank":
+        last -= 1
+    if last >= region.start:
+        opens_list = lines[last].text.endswith((":", ";"))
+    while True:
+        index = _next_text(lines, end)
+        lead = 0
+        # Short lines leading a list: only kept if items follow.
+        while (index < len(lines) and lead < LIST_LEAD and lines[index].kind == "short"
+               and not opens_list):
+            lead += 1
+            opens_list = lines[index].text.endswith((":", ";"))
+            index = _next_text(lines, index + 1)
+        taken = 0
+        while index < len(lines) and taken < MAX_LIST_TAIL and (
+                lines[index].kind == "item" or (opens_list and lines[index].kind == "short")):
             taken += 1
             index += 1
             end = index
-            continue
-        break
-    return Region(region.start, end)
+            index = _next_text(lines, index)
+        if not taken:
+            return Region(region.start, end)
+        opens_list = False
 
 
 def keep(lines: list[Line], region: Region) -> list[bool]:
