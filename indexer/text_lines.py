@@ -41,10 +41,12 @@ class Rule:
     name: str
     pattern: re.Pattern[str]
     barrier: bool = False
+    #: Longer lines are prose that happens to start like furniture.
+    max_chars: int = 240
 
 
-def _rule(name: str, pattern: str, barrier: bool = False) -> Rule:
-    return Rule(name, re.compile(pattern, re.I), barrier)
+def _rule(name: str, pattern: str, barrier: bool = False, max_chars: int = 240) -> Rule:
+    return Rule(name, re.compile(pattern, re.I), barrier, max_chars)
 
 
 # Rules are data: a new kind of furniture is one line here. Each pattern matches a whole
@@ -66,6 +68,8 @@ RULES = (
                    r"register|newsletter|get (our|the) .{0,40}newsletter)\b.{0,80}$"),
     _rule("legal", r"^(©|\(c\)|copyright\b|all rights reserved).{0,160}$"),
     _rule("legal", r"^.{0,80}\b(all rights reserved|terms of (use|service)|privacy policy|cookie policy)\b.{0,80}(?<![.!?])$"),
+    _rule("consent", r"^(?=.*\bcookies?\b)(?=.*\b(website|browser|consent|opt[- ]?out|privacy|settings)\b).*$",
+          max_chars=2000),
     _rule("nav", r"^(skip to( main)? content|skip to article|menu|home|search|close|back to (top|main menu)|"
                  r"advertisement|advertising|sponsored( content)?|ad choices|loading\.{0,3}|"
                  r"next( article| post)?|previous( article| post)?|prev|tags?|tags?:.{0,80}|filed under:?.{0,80}|"
@@ -101,8 +105,10 @@ class Line:
 class Weights:
     """How line features turn into a score; one object so a tuning run changes one place."""
 
-    #: Words a line needs before it counts in favour of a region.
+    #: Words a line needs before it counts in favour of a region: a label, and a line of prose
+    #: (ends a sentence, function words in it), which may be short.
     threshold: float = 10.0
+    prose_threshold: float = 10.0
     #: Per word, for a line that reads as prose / for one that does not.
     prose_weight: float = 1.0
     label_weight: float = 0.4
@@ -117,9 +123,9 @@ WEIGHTS = Weights()
 
 
 def _match_rule(text: str) -> tuple[Rule, re.Match[str]] | None:
-    if len(text) > 240:
-        return None
     for rule in RULES:
+        if len(text) > rule.max_chars:
+            continue
         match = rule.pattern.match(text)
         if match:
             return rule, match
@@ -138,9 +144,9 @@ def is_dateline(text: str) -> bool:
 def read_line(raw: str, stopwords: frozenset[str]) -> Line:
     """Features of one line (raw, with its indent)."""
     text = raw.strip()
-    if not text:
-        return Line("", "blank", 0.0, 0.0, False)
     tokens = _WORD.findall(text)
+    if not tokens:  # nothing to read: empty, a zero-width space, a row of dashes
+        return Line("", "blank", 0.0, 0.0, False)
     cjk = len(_CJK.findall(text))
     words = len(tokens) + cjk / 2
     lowered = [token.lower() for token in tokens]
@@ -171,8 +177,9 @@ def score(line: Line, english: bool, weights: Weights = WEIGHTS) -> float:
             prose = False
         elif line.stop_density >= weights.high_stop and line.words >= weights.threshold:
             prose = True
-    weight = weights.prose_weight if prose else weights.label_weight
-    return line.words * weight - weights.threshold
+    if prose:
+        return line.words * weights.prose_weight - weights.prose_threshold
+    return line.words * weights.label_weight - weights.threshold
 
 
 def is_english(lines: list[Line]) -> bool:
