@@ -54,14 +54,16 @@ def _rule(name: str, pattern: str, barrier: bool = False, max_chars: int = 240) 
 RULES = (
     _rule("author-box", r"^latest posts by (?P<author>.+?)\s*(\(see all\))?$", barrier=True),
     _rule("author-box", r"^(about|more from|posts by|articles by) the author\b.{0,40}$", barrier=True),
-    _rule("related", r"^(related( posts| articles| stories| content| coverage)?|you (may|might) also like|"
-                     r"read (more|next|also)|more stories|recommended( for you)?|more (from|in) .{1,50}|"
-                     r"latest (news|stories|articles|from .{1,40})|most (popular|read|viewed|shared).{0,30}|"
-                     r"popular (posts|articles|stories)|trending( now| stories)?|top stories|"
-                     r"editor'?s? picks?)[:.]?$", barrier=True),
-    _rule("comments", r"^(leave a (comment|reply)|\d+\s+(comments?|responses?|replies)\b.{0,80}|comments?( \(\d+\))?|"
-                      r"show comments|view comments|post a comment|add a comment|join the (discussion|conversation))$",
-          barrier=True),
+    _rule("related", r"^(related( posts| articles| stories| content| coverage| links| reading)?|"
+                     r"you (may|might) also (like|enjoy)|read (more|next|also)|more stories|recommended( for you)?|"
+                     r"more (from|in|on) .{1,50}|latest (news|stories|articles|videos|from .{1,40})|"
+                     r"most (popular|read|viewed|shared).{0,30}|popular (posts|articles|stories)|"
+                     r"trending( now| stories)?|top stories|editor'?s? picks?|don'?t miss|must read)[:.]?$"),
+    _rule("related", r"^(see|read|watch) (more|also|next)\s*:.{0,200}$|^(related|also read|more)\s*:.{0,200}$"),
+    _rule("comments", r"^(leave a (comment|reply)|\d+\s+(comments?|responses?|replies)\b.{0,80})$", barrier=True),
+    _rule("comments", r"^(comments?( \(\d+\))?|show comments|view comments|post a comment|add a comment|"
+                      r"join the (discussion|conversation))$"),
+    _rule("caption", r"^.{0,300}[(\[](image|photo|picture|pic|credit|source|getty|file photo)s?\b[^)\]]{0,80}[)\]]$"),
     _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied):$", barrier=True),
     _rule("share", r"^(share|tweet|email|print|pin|save|like|follow)( (this|it|us|on|article|story|page|via)\b.{0,60})?$"),
     _rule("share", r"^(click to (share|email|print)|share on|share this|follow us|subscribe|sign up|sign in|log ?in|"

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from .text_lines import Line
 
 #: Lines that may follow a list's introduction without being bullets ("For example:" then items).
-MAX_LIST_TAIL = 30
+MAX_LIST_TAIL = 60
 #: Short lines (a heading, an introduction) that may lead a list after the run.
 LIST_LEAD = 3
+#: Words above which a line without a sentence end is prose, not a list entry.
+MAX_ENTRY_WORDS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,28 @@ def _next_text(lines: list[Line], index: int) -> int:
     return index
 
 
+def _list_entry(line: Line) -> bool:
+    """A line that can be an entry of a list written without bullets: short, or no sentence."""
+    return line.kind == "short" or (line.kind == "prose" and not line.sentence_end and line.words < MAX_ENTRY_WORDS)
+
+
+def _list_open_at_end(lines: list[Line], region: Region) -> bool:
+    """Whether the run ends inside a list: its last lines are entries after a line ending in ":"."""
+    index = region.end - 1
+    entries = 0
+    while index >= region.start and entries <= MAX_LIST_TAIL:
+        line = lines[index]
+        index -= 1
+        if line.kind == "blank":
+            continue
+        if line.text.endswith((":", ";")):
+            return True
+        if not (line.kind == "item" or _list_entry(line)):
+            return False
+        entries += 1
+    return False
+
+
 def widen(lines: list[Line], region: Region) -> Region:
     """Take in the lists that follow the run.
 
@@ -57,12 +81,7 @@ def widen(lines: list[Line], region: Region) -> Region:
     and may be led by up to LIST_LEAD short lines (a question heading, its one-line answer).
     """
     end = region.end
-    opens_list = False
-    last = end - 1
-    while last >= region.start and lines[last].kind == "blank":
-        last -= 1
-    if last >= region.start:
-        opens_list = lines[last].text.endswith((":", ";"))
+    opens_list = _list_open_at_end(lines, region)
     while True:
         index = _next_text(lines, end)
         lead = 0
@@ -74,7 +93,7 @@ def widen(lines: list[Line], region: Region) -> Region:
             index = _next_text(lines, index + 1)
         taken = 0
         while index < len(lines) and taken < MAX_LIST_TAIL and (
-                lines[index].kind == "item" or (opens_list and lines[index].kind == "short")):
+                lines[index].kind == "item" or (opens_list and _list_entry(lines[index]))):
             taken += 1
             index += 1
             end = index
