@@ -15,6 +15,7 @@ footers below. The steps, each its own function:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from .models import Block, Cleaned, Metadata
@@ -91,6 +92,13 @@ def text_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
+def _mark_repeats(lines: list[Line]) -> list[Line]:
+    """A line of prose printed twice on a page is a ticker or a teaser, not the article's."""
+    counts = Counter(line.text for line in lines if line.kind == "prose")
+    return [replace(line, kind="furniture", rule="repeated") if line.kind == "prose" and counts[line.text] > 1
+            else line for line in lines]
+
+
 def _mark_bylines(lines: list[Line]) -> list[Line]:
     """Bylines are metadata, not text; the name line opening an author box belongs to the box."""
     marked = list(lines)
@@ -157,7 +165,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     """Clean a plain-text article; `title`, when known, is not looked for in the text."""
     raw = text.split("\n")
     stopwords = english_stopwords()
-    lines = _mark_bylines([read_line(line, stopwords) for line in raw])
+    lines = _mark_repeats(_mark_bylines([read_line(line, stopwords) for line in raw]))
     english = is_english(lines)
     found = best_run(lines, [score(line, english) for line in lines])
     region = widen(lines, found) if found else Region(0, len(lines))
