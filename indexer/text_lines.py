@@ -63,6 +63,8 @@ RULES = (
     _rule("comments", r"^(leave a (comment|reply)|\d+\s+(comments?|responses?|replies)\b.{0,80})$", barrier=True),
     _rule("comments", r"^(comments?( \(\d+\))?|show comments|view comments|post a comment|add a comment|"
                       r"join the (discussion|conversation))$"),
+    _rule("teaser", r"^.{0,1500}(\.\.\.|…)\s*\[?(read more|continue reading|read full (story|article)|more)\s*[»›>→]?\]?$"
+                    r"|^.{0,1500}\s\[?(read more|continue reading)\s*[»›>→]?\]?$", max_chars=1600),
     _rule("caption", r"^.{0,300}[(\[](image|photo|picture|pic|credit|source|getty|file photo)s?\b[^)\]]{0,80}[)\]]$"),
     _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied):$", barrier=True),
     _rule("share", r"^(share|tweet|email|print|pin|save|like|follow)( (this|it|us|on|article|story|page|via)\b.{0,60})?$"),
