@@ -54,6 +54,9 @@ def _rule(name: str, pattern: str, barrier: bool = False, max_chars: int = 240) 
 RULES = (
     _rule("author-box", r"^latest posts by (?P<author>.+?)\s*(\(see all\))?$", barrier=True),
     _rule("author-box", r"^(about|more from|posts by|articles by) the author\b.{0,40}$", barrier=True),
+    # "About Jane Doe", in the languages the dev pages use; a name is 2-4 capitalised words.
+    _rule("author-box", r"^(about|sobre|über|à propos de|a propos de|acerca de|tentang|o autorze)\s+"
+                        r"(?P<author>(?-i:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}))$", barrier=True),
     _rule("related", r"^(related( posts| articles| stories| content| coverage| links| reading)?|"
                      r"you (may|might) also (like|enjoy)|read (more|next|also)|more stories|recommended( for you)?|"
                      r"more (from|in|on) .{1,50}|latest (news|stories|articles|videos|from .{1,40})|"
