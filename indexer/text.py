@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import replace
 
 from .models import Block, Cleaned, Metadata
-from .text_lines import BULLET, Line, english_stopwords, is_english, read_line, score
+from .text_lines import BULLET, DATE, Line, english_stopwords, is_english, read_line, score
 from .text_meta import byline_author, parse_date
 from .text_region import Region, best_run, keep, widen
 
@@ -33,6 +33,12 @@ HEAD_WINDOW = 12
 #: How far into the article a byline or dateline may still sit.
 LEAD_WINDOW = 4
 MAX_BYLINE_WORDS = 16
+#: Content words of the article's opening that a headline is compared with.
+LEAD_WORDS = 60
+_WORD = re.compile(r"\w+")
+#: Lines near a headline that are not one: photo credits, share bars, time stamps.
+_NOT_TITLE = re.compile(r"getty|photograph|\bphoto\b|\bimage\b|courtesy|associated press|\breuters\b|\bafp\b|"
+                        r"©|copyright|\bshare\b|\btweet\b|\d{1,2}:\d{2}|\s[|/]\s|@\w", re.I)
 
 
 def _is_heading_shape(line: str) -> bool:
@@ -134,21 +140,33 @@ def _head(lines: list[Line], region: Region) -> list[int]:
     return inside + above
 
 
-def _find_title(lines: list[Line], region: Region) -> str | None:
-    """The headline: the nearest heading-shaped line above the article, else its first line."""
-    index = region.start - 1
-    seen = 0
-    while index >= 0 and seen < HEAD_WINDOW:
-        line = lines[index]
-        index -= 1
-        if line.kind == "blank":
+def _title_words(text: str, stopwords: frozenset[str]) -> set[str]:
+    return {word for word in _WORD.findall(text.casefold()) if word not in stopwords and not word.isdigit()}
+
+
+def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) -> str | None:
+    """The headline: of the heading-shaped lines just above the article, the one sharing most
+    words with the article's opening (photo credits, names and section labels share few)."""
+    lead_words: set[str] = set()
+    index = region.start
+    while index < region.end and len(lead_words) < LEAD_WORDS:
+        lead_words |= _title_words(lines[index].text, stopwords)
+        index += 1
+    above = [lines[index] for index in _head(lines, region) if index < region.start]  # nearest first
+    printed = Counter(line.text for line in above)
+    best: tuple[float, str] | None = None
+    for line in above:
+        text = line.text
+        if (line.kind in ("furniture", "barrier") or line.words < 3 or not _is_heading_shape(text)
+                or _NOT_TITLE.search(text) or DATE.search(text)):
             continue
-        seen += 1
-        if line.kind in ("furniture", "barrier") or not _is_heading_shape(line.text):
-            continue
-        if len(line.text.split()) >= 2:
-            return line.text
-    return None
+        words = _title_words(text, stopwords)
+        share = len(words & lead_words) / len(words) if words else 0.0
+        if printed[text] > 1:  # a headline printed twice (page title, then article heading)
+            share += 1.0
+        if best is None or share > best[0]:
+            best = (share, text)
+    return best[1] if best else None
 
 
 def _first_line_title(lines: list[Line], region: Region) -> tuple[str | None, Region]:
@@ -171,7 +189,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     region = widen(lines, found) if found else Region(0, len(lines))
     looked_for = title is None
     if looked_for:
-        title = _find_title(lines, region) if found else None
+        title = _find_title(lines, region, stopwords) if found else None
         if title is None:
             title, region = _first_line_title(lines, region)
     kept = keep(lines, region)
