@@ -70,7 +70,8 @@ RULES = (
                     r"|^.{0,1500}\s\[?(read more|continue reading)\s*[»›>→]?\]?$", max_chars=1600),
     _rule("caption", r"^.{0,300}[(\[](image|photo|picture|pic|credit|source|getty|file photo)s?\b[^)\]]{0,80}[)\]]$"),
     _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied):$", barrier=True),
-    _rule("share", r"^(share|tweet|email|print|pin|save|like|follow)( (this|it|us|on|article|story|page|via)\b.{0,60})?$"),
+    _rule("share", r"^(share|tweet|email|print|pin|save|like|follow)( (this|it|us|on|article|story|page|via)\b.{0,60})?"
+                   r"(?<![.!?])$"),
     _rule("share", r"^(click to (share|email|print)|share on|share this|follow us|subscribe|sign up|sign in|log ?in|"
                    r"register|newsletter|get (our|the) .{0,40}newsletter)\b.{0,80}$"),
     _rule("legal", r"^(©|\(c\)|copyright\b|all rights reserved).{0,160}$"),
@@ -116,6 +117,8 @@ class Weights:
     #: (ends a sentence, function words in it), which may be short.
     threshold: float = 10.0
     prose_threshold: float = 10.0
+    #: A bulleted list item: lists in plain text are the article's own far more often than menus.
+    item_threshold: float = 5.0
     #: Per word, for a line that reads as prose / for one that does not.
     prose_weight: float = 1.0
     label_weight: float = 0.4
@@ -178,6 +181,8 @@ def score(line: Line, english: bool, weights: Weights = WEIGHTS) -> float:
         return 0.0
     if line.kind in ("furniture", "barrier"):
         return weights.furniture
+    if line.kind == "item":
+        return line.words * weights.prose_weight - weights.item_threshold
     prose = line.sentence_end
     if english:
         if line.stop_density < weights.low_stop:

@@ -16,6 +16,8 @@ from .text_lines import Line
 MAX_LIST_TAIL = 60
 #: Short lines (a heading, an introduction) that may lead a list after the run.
 LIST_LEAD = 3
+#: Rules whose line labels a box of links.
+BOX_LABELS = frozenset({"related"})
 #: Words above which a line without a sentence end is prose, not a list entry.
 MAX_ENTRY_WORDS = 20
 
@@ -104,8 +106,22 @@ def widen(lines: list[Line], region: Region) -> Region:
 
 
 def keep(lines: list[Line], region: Region) -> list[bool]:
-    """Which lines of the page are article text: the region's lines, less its furniture."""
+    """Which lines of the page are article text: the region's lines, less its furniture.
+
+    A links box inside the article ("Related articles" and its headlines) goes whole: the
+    lines after its label that do not end a sentence are its links.
+    """
     kept = [False] * len(lines)
+    in_box = False
     for index in range(region.start, region.end):
-        kept[index] = lines[index].kind not in ("furniture", "barrier", "blank")
+        line = lines[index]
+        if line.kind == "blank":
+            continue
+        if line.rule in BOX_LABELS:
+            in_box = True
+            continue
+        if in_box and line.kind in ("short", "prose", "item") and not line.sentence_end:
+            continue
+        in_box = False
+        kept[index] = line.kind not in ("furniture", "barrier")
     return kept
