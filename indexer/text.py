@@ -112,7 +112,7 @@ def _mark_bylines(lines: list[Line]) -> list[Line]:
     for index, line in enumerate(lines):
         if line.kind == "blank":
             continue
-        if line.kind in ("short", "prose") and line.words <= MAX_BYLINE_WORDS and not line.text.endswith(
+        if (line.kind in ("short", "prose") or line.rule == "dateline") and line.words <= MAX_BYLINE_WORDS and not line.text.endswith(
                 (".", "!", "?")):
             author = byline_author(line.text)
             if author:
