@@ -149,8 +149,10 @@ def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) ->
     words with the article's opening (photo credits, names and section labels share few)."""
     lead_words: set[str] = set()
     index = region.start
-    while index < region.end and len(lead_words) < LEAD_WORDS:
+    read = 0.0
+    while index < region.end and read < LEAD_WORDS:
         lead_words |= _title_words(lines[index].text, stopwords)
+        read += lines[index].words
         index += 1
     above = [lines[index] for index in _head(lines, region) if index < region.start]  # nearest first
     printed = Counter(line.text for line in above)

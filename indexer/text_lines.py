@@ -30,6 +30,7 @@ _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})(?!\d)", re.I)
+_DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?", re.I)
 _RELATIVE_TIME = re.compile(r"^\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?)\s+ago$", re.I)
 
@@ -43,10 +44,12 @@ class Rule:
     barrier: bool = False
     #: Longer lines are prose that happens to start like furniture.
     max_chars: int = 240
+    #: Lower-case text a matching line must hold: a cheap test that spares the pattern on most lines.
+    hints: tuple[str, ...] = ()
 
 
-def _rule(name: str, pattern: str, barrier: bool = False, max_chars: int = 240) -> Rule:
-    return Rule(name, re.compile(pattern, re.I), barrier, max_chars)
+def _rule(name: str, pattern: str, barrier: bool = False, max_chars: int = 240, hints: tuple[str, ...] = ()) -> Rule:
+    return Rule(name, re.compile(pattern, re.I), barrier, max_chars, hints)
 
 
 # Rules are data: a new kind of furniture is one line here. Each pattern matches a whole
@@ -67,17 +70,20 @@ RULES = (
     _rule("comments", r"^(comments?( \(\d+\))?|show comments|view comments|post a comment|add a comment|"
                       r"join the (discussion|conversation))$"),
     _rule("teaser", r"^.{0,1500}(\.\.\.|…)\s*\[?(read more|continue reading|read full (story|article)|more)\s*[»›>→]?\]?$"
-                    r"|^.{0,1500}\s\[?(read more|continue reading)\s*[»›>→]?\]?$", max_chars=1600),
-    _rule("caption", r"^.{0,300}[(\[](image|photo|picture|pic|credit|source|getty|file photo)s?\b[^)\]]{0,80}[)\]]$"),
-    _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied):$", barrier=True),
+                    r"|^.{0,1500}\s\[?(read more|continue reading)\s*[»›>→]?\]?$", max_chars=1600,
+          hints=("more", "reading", "read full")),
+    _rule("caption", r"^.{0,300}[(\[](image|photo|picture|pic|credit|source|getty|file photo)s?\b[^)\]]{0,80}[)\]]$",
+          hints=("(", "[")),
+    _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied):$", barrier=True, hints=(":",)),
     _rule("share", r"^(share|tweet|email|print|pin|save|like|follow)( (this|it|us|on|article|story|page|via)\b.{0,60})?"
                    r"(?<![.!?])$"),
     _rule("share", r"^(click to (share|email|print)|share on|share this|follow us|subscribe|sign up|sign in|log ?in|"
                    r"register|newsletter|get (our|the) .{0,40}newsletter)\b.{0,80}$"),
     _rule("legal", r"^(©|\(c\)|copyright\b|all rights reserved).{0,160}$"),
-    _rule("legal", r"^.{0,80}\b(all rights reserved|terms of (use|service)|privacy policy|cookie policy)\b.{0,80}(?<![.!?])$"),
+    _rule("legal", r"^.{0,80}\b(all rights reserved|terms of (use|service)|privacy policy|cookie policy)\b.{0,80}(?<![.!?])$",
+          hints=("rights reserved", "terms of", "policy")),
     _rule("consent", r"^(?=.*\bcookies?\b)(?=.*\b(website|browser|consent|opt[- ]?out|privacy|settings)\b).*$",
-          max_chars=2000),
+          max_chars=2000, hints=("cookie",)),
     _rule("nav", r"^(skip to( main)? content|skip to article|menu|home|search|close|back to (top|main menu)|"
                  r"advertisement|advertising|sponsored( content)?|ad choices|loading\.{0,3}|"
                  r"next( article| post)?|previous( article| post)?|prev|tags?|tags?:.{0,80}|filed under:?.{0,80}|"
@@ -132,19 +138,40 @@ class Weights:
 WEIGHTS = Weights()
 
 
-def _match_rule(text: str) -> tuple[Rule, re.Match[str]] | None:
-    for rule in RULES:
-        if len(text) > rule.max_chars:
-            continue
-        match = rule.pattern.match(text)
-        if match:
-            return rule, match
+def _combined(rules: tuple[Rule, ...]) -> re.Pattern[str]:
+    """Rules as one pattern (a line costs one regex call, not one per rule); group ruleN is rule N."""
+    parts = [f"(?P<rule{number}>{rule.pattern.pattern.replace('(?P<author>', f'(?P<author{number}>')})"
+             for number, rule in enumerate(rules)]
+    return re.compile("|".join(parts), re.I)
+
+
+# Rules anchored on their first words fail fast and go in one pattern; rules that scan the
+# whole line are tried only on lines holding one of their hints.
+_ANCHORED = tuple(rule for rule in RULES if not rule.hints)
+_ANCHORED_PATTERN = _combined(_ANCHORED)
+_HINTED = tuple(rule for rule in RULES if rule.hints)
+SHORT_LINE = min(rule.max_chars for rule in _ANCHORED)
+_ANY_HINT = re.compile("|".join(re.escape(hint) for rule in _HINTED for hint in rule.hints), re.I)
+
+
+def _match_rule(text: str) -> tuple[Rule, str | None] | None:
+    """The rule the line matches, and the author it names, if any."""
+    if len(text) <= SHORT_LINE and (match := _ANCHORED_PATTERN.match(text)):
+        number = int(match.lastgroup.removeprefix("rule"))  # the outer group of a branch closes last
+        return _ANCHORED[number], match.groupdict().get(f"author{number}")
+    if not _ANY_HINT.search(text):
+        return None
+    lowered = text.lower()
+    for rule in _HINTED:
+        if len(text) <= rule.max_chars and any(hint in lowered for hint in rule.hints) and (
+                match := rule.pattern.match(text)):
+            return rule, match.groupdict().get("author")
     return None
 
 
 def is_dateline(text: str) -> bool:
     """A short line that is mostly a date or a time stamp."""
-    if len(text) > 60:
+    if len(text) > 60 or not _DIGIT.search(text):
         return False
     rest = _TIME.sub(" ", DATE.sub(" ", text))
     found = rest != text or bool(_RELATIVE_TIME.match(text))
@@ -154,18 +181,16 @@ def is_dateline(text: str) -> bool:
 def read_line(raw: str, stopwords: frozenset[str]) -> Line:
     """Features of one line (raw, with its indent)."""
     text = raw.strip()
-    tokens = _WORD.findall(text)
+    tokens = _WORD.findall(text.lower())
     if not tokens:  # nothing to read: empty, a zero-width space, a row of dashes
         return Line("", "blank", 0.0, 0.0, False)
-    cjk = len(_CJK.findall(text))
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
     words = len(tokens) + cjk / 2
-    lowered = [token.lower() for token in tokens]
-    stop = sum(1 for token in lowered if token in stopwords) / len(tokens) if tokens else 0.0
-    sentence_end = bool(_SENTENCE_END.search(text))
+    stop = sum(map(stopwords.__contains__, tokens)) / len(tokens)
+    sentence_end = bool(_SENTENCE_END.search(text[-8:]))  # the end is all that matters; no scan
     found = _match_rule(text)
     if found:
-        rule, match = found
-        author = match.groupdict().get("author")
+        rule, author = found
         return Line(text, "barrier" if rule.barrier else "furniture", words, stop, sentence_end, rule.name,
                     author)
     if is_dateline(text):
