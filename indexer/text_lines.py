@@ -22,7 +22,6 @@ _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣·–]|\d{1,3}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!?…。！？:;]['\"”’»)\]]*$")
-_CAPITALISED = re.compile(r"^[A-Z0-9]")
 
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
@@ -119,10 +118,9 @@ class Line:
 class Weights:
     """How line features turn into a score; one object so a tuning run changes one place."""
 
-    #: Words a line needs before it counts in favour of a region: a label, and a line of prose
-    #: (ends a sentence, function words in it), which may be short.
+    #: Words a line needs before it counts in favour of a region (tried lower for lines that
+    #: end a sentence: no better on the tuning half).
     threshold: float = 10.0
-    prose_threshold: float = 10.0
     #: A bulleted list item: lists in plain text are the article's own far more often than menus.
     item_threshold: float = 5.0
     #: Per word, for a line that reads as prose / for one that does not.
@@ -215,7 +213,7 @@ def score(line: Line, english: bool, weights: Weights = WEIGHTS) -> float:
         elif line.stop_density >= weights.high_stop and line.words >= weights.threshold:
             prose = True
     if prose:
-        return line.words * weights.prose_weight - weights.prose_threshold
+        return line.words * weights.prose_weight - weights.threshold
     return line.words * weights.label_weight - weights.threshold
 
 
