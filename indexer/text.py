@@ -6,10 +6,13 @@ footers below. The steps, each its own function:
 
 1. `read_line` (text_lines): each line's features and kind (prose, short, list item,
    furniture a rule names, barrier such as an author box or the start of comments);
-2. `_mark_bylines`: bylines become metadata, an author box's name line joins the box;
-3. `best_run` and `widen` (text_region): the article is the best-scoring run of lines,
-   taking in the list that follows it;
+2. `_mark_bylines`, `_mark_repeats`: bylines become metadata (and end a region: teaser
+   lists repeat them), an author box's name line joins the box, prose printed twice on a
+   page (a ticker, a teaser) is furniture;
+3. `best_run`, `widen` and `keep` (text_region): the article is the best-scoring run of
+   lines, taking in the list that follows it, less the furniture inside it;
 4. `_find_title`: the headline just above the run (or the first line), repeats dropped;
+   author and date from the byline and dateline around the run's start (text_meta);
 5. `text_blocks`: the kept lines become paragraphs, list items and headings.
 """
 from __future__ import annotations
@@ -112,8 +115,9 @@ def _mark_bylines(lines: list[Line]) -> list[Line]:
     for index, line in enumerate(lines):
         if line.kind == "blank":
             continue
-        if (line.kind in ("short", "prose") or line.rule == "dateline") and line.words <= MAX_BYLINE_WORDS and not line.text.endswith(
-                (".", "!", "?")):
+        # A byline may carry its date ("By Jane Doe, 20 November 2019"), but never ends a sentence.
+        if ((line.kind in ("short", "prose") or line.rule == "dateline") and line.words <= MAX_BYLINE_WORDS
+                and not line.text.endswith((".", "!", "?"))):
             author = byline_author(line.text)
             if author:
                 marked[index] = replace(line, kind="barrier", rule="byline", author=author)
@@ -203,7 +207,9 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     head = _head(lines, region)
     author = next((lines[i].author for i in head if lines[i].rule == "byline"), None)
     if author is None:
-        author = next((line.author for line in lines[region.end:] if line.kind == "barrier" and line.author), None)
+        # An author box below the article ("Latest posts by Jane Doe").
+        author = next((lines[i].author for i in range(region.end, len(lines))
+                       if lines[i].rule == "author-box" and lines[i].author), None)
     published = next((date for i in head if lines[i].rule in ("byline", "dateline")
                       for date in [parse_date(lines[i].text)] if date), None)
     body = [raw[index] if kept[index] else "" for index in range(region.start, region.end)]
