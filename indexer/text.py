@@ -36,6 +36,8 @@ HEAD_WINDOW = 12
 #: How far into the article a byline or dateline may still sit.
 LEAD_WINDOW = 4
 MAX_BYLINE_WORDS = 16
+#: Consecutive short lines that read as a menu rather than a note's own lines.
+MENU_RUN = 6
 #: Content words of the article's opening that a headline is compared with.
 LEAD_WORDS = 60
 _WORD = re.compile(r"\w+")
@@ -127,6 +129,24 @@ def _mark_bylines(lines: list[Line]) -> list[Line]:
     return marked
 
 
+def _is_page(lines: list[Line]) -> bool:
+    """Whether the text shows any page furniture (a rule's line, a run of menu-like short lines).
+
+    A note typed by hand shows none, and is kept whole as before: its short lines are its own.
+    """
+    run = 0
+    for line in lines:
+        if line.kind in ("furniture", "barrier"):
+            return True
+        if line.kind == "short":
+            run += 1
+            if run >= MENU_RUN:
+                return True
+        elif line.kind != "blank":
+            run = 0
+    return False
+
+
 def _head(lines: list[Line], region: Region) -> list[int]:
     """Indices of the non-blank lines just above the region, nearest first, then its first lines."""
     above: list[int] = []
@@ -191,7 +211,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     stopwords = english_stopwords()
     lines = _mark_repeats(_mark_bylines([read_line(line, stopwords) for line in raw]))
     english = is_english(lines)
-    found = best_run(lines, [score(line, english) for line in lines])
+    found = best_run(lines, [score(line, english) for line in lines]) if _is_page(lines) else None
     region = widen(lines, found) if found else Region(0, len(lines))
     looked_for = title is None
     if looked_for:

@@ -132,3 +132,9 @@ def test_rules_name_lines_they_recognise():
 
 def test_a_short_note_is_kept_whole():
     assert body("Shopping\n\neggs\nmilk\nbread\n") == ["eggs milk bread"]
+
+
+def test_a_note_without_page_furniture_keeps_its_short_lines():
+    note = page(["Magnesium notes", ""], PROSE[:1], ["", "Sources", "Dr. Smith, 2020", "The sleep book"])
+    # (Lines without blank lines between them join as one hard-wrapped paragraph, as before.)
+    assert body(note) == [PROSE[0], "Sources Dr. Smith, 2020 The sleep book"]
