@@ -128,6 +128,7 @@ class Weights:
     label_weight: float = 0.4
     #: A line a rule names as furniture.
     furniture: float = -12.0
+    repeated: float = -1.0
     #: Function-word share below which an English line reads as a label, above which as prose.
     low_stop: float = 0.12
     high_stop: float = 0.25
@@ -202,6 +203,8 @@ def score(line: Line, english: bool, weights: Weights = WEIGHTS) -> float:
     """A line's vote for being inside the article: words past the threshold, weighted by prose shape."""
     if line.kind == "blank":
         return 0.0
+    if line.rule == "repeated":
+        return weights.repeated
     if line.kind in ("furniture", "barrier"):
         return weights.furniture
     if line.kind == "item":
