@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-EVAL = Path("/work/shared/eval/extract/eval_extract.py")
+EVAL = ROOT.parent / "shared" / "eval" / "extract" / "eval_extract.py"
 DATA = EVAL.with_name("text-dev")
 
 
