@@ -14,6 +14,8 @@ from .text_lines import DATE
 _BYLINE = re.compile(
     r"^(?:(?:posted|written|words|story|reporting|text)\s+)?(?:by|von|par|por)[:\s]\s*(?P<rest>.+)$"
     r"|^(?:author|written by|posted by|by)\s*:\s*(?P<rest2>.+)$", re.I)
+#: How a byline starts: a cheap test before the pattern, as most lines are not bylines.
+_BYLINE_STARTS = ("by", "posted", "written", "words", "story", "reporting", "text", "von", "par", "por", "author")
 #: Where the name in a byline stops: a comma, a separator, " on <date>", " and " is kept.
 _NAME_END = re.compile(r"\s*(?:[,|•·/]|\s[-–—]\s|\bon\s|\bat\s|\bupdated\b|\bpublished\b|\d).*$", re.I)
 #: Lower-case words a personal name may hold (van Gogh, da Silva, bin Salman).
@@ -32,9 +34,10 @@ _NUMERIC = re.compile(r"(\d{1,2})([/.])(\d{1,2})[/.](\d{4})")
 
 def byline_author(text: str) -> str | None:
     """The author a byline line names ("By Jane Doe, Reuters" -> "Jane Doe"), or None."""
-    if len(text) > 160:
+    text = text.strip()
+    if len(text) > 160 or not text[:9].lower().startswith(_BYLINE_STARTS):
         return None
-    match = _BYLINE.match(text.strip())
+    match = _BYLINE.match(text)
     if not match:
         return None
     rest = match.group("rest") or match.group("rest2")
