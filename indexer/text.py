@@ -1,47 +1,55 @@
-"""Plain text to blocks: paragraphs, list items, headings; author boxes and other boilerplate out."""
+"""Plain text to an article: the page's article region found, cut into blocks, metadata read.
+
+A plain-text page is often a whole web page as a browser copies it: menus, section lists
+and trending links above the article; tags, share prompts, related posts, comments and
+footers below. The steps, each its own function:
+
+1. `read_line` (text_lines): each line's features and kind (prose, short, list item,
+   furniture a rule names, barrier such as an author box or the start of comments);
+2. `_mark_bylines`, `_mark_repeats`: bylines become metadata (and end a region: teaser
+   lists repeat them), an author box's name line joins the box, prose printed twice on a
+   page (a ticker, a teaser) is furniture;
+3. `best_run`, `widen` and `keep` (text_region): the article is the best-scoring run of
+   lines, taking in the list that follows it, less the furniture inside it;
+4. `_find_title`: the headline just above the run (or the first line), repeats dropped;
+   author and date from the byline and dateline around the run's start (text_meta);
+5. `text_blocks`: the kept lines become paragraphs, list items and headings.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import replace
 
 from .models import Block, Cleaned, Metadata
+from .text_lines import BULLET, DATE, Line, english_stopwords, is_english, read_line, score
+from .text_meta import byline_author, parse_date
+from .text_region import Region, best_run, keep, widen
 
-_BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣·–]|\d{1,3}[.)])\s+")
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
 _PROSE_END = re.compile(r"[.;:!…]$")
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
-
-
-@dataclass(frozen=True, slots=True)
-class Boilerplate:
-    """A line that starts an author box or page furniture; everything from it on is dropped."""
-
-    pattern: re.Pattern[str]
-    #: Only counts in the last part of the text, where such boxes live.
-    tail_only: bool = True
-
-
-# Kept as data so a new pattern is one line; group "author" names the author where it can.
-BOILERPLATE = (
-    Boilerplate(re.compile(r"^latest posts by (?P<author>.+?)\s*(\(see all\))?$", re.I)),
-    Boilerplate(re.compile(r"^(about|more from|posts by|articles by) the author\b.*$", re.I)),
-    Boilerplate(re.compile(r"^about (?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})$")),
-    Boilerplate(re.compile(r"^(latest|more) (from|in) .{1,60}$", re.I)),
-    Boilerplate(re.compile(r"^(related (posts|articles|stories)|you (may|might) also like|read (more|next))\b.{0,40}$", re.I)),
-    Boilerplate(re.compile(r"^(share (this|on)|follow us|subscribe to|sign up for our)\b.{0,60}$", re.I)),
-    Boilerplate(re.compile(r"^(leave a (comment|reply)|\d+ comments?|comments)$", re.I)),
-    Boilerplate(re.compile(r"^(©|copyright\b|all rights reserved).{0,100}$", re.I)),
-)
-_BYLINE = re.compile(r"^(?:by|written by|author:)\s+(?P<author>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})$", re.I)
-TAIL_FRACTION = 0.5
+#: How far above the article (non-blank lines) its headline, byline and dateline are looked for.
+HEAD_WINDOW = 12
+#: How far into the article a byline or dateline may still sit.
+LEAD_WINDOW = 4
+MAX_BYLINE_WORDS = 16
+#: Consecutive short lines that read as a menu rather than a note's own lines.
+MENU_RUN = 6
+#: Content words of the article's opening that a headline is compared with.
+LEAD_WORDS = 60
+_WORD = re.compile(r"\w+")
+#: Lines near a headline that are not one: photo credits, share bars, time stamps.
+_NOT_TITLE = re.compile(r"getty|photograph|\bphoto\b|\bimage\b|courtesy|associated press|\breuters\b|\bafp\b|"
+                        r"©|copyright|\bshare\b|\btweet\b|\d{1,2}:\d{2}|\s[|/]\s|@\w", re.I)
 
 
 def _is_heading_shape(line: str) -> bool:
     words = line.split()
     return (0 < len(words) <= MAX_HEADING_WORDS and len(line) <= MAX_HEADING_CHARS
-            and not _BULLET.match(line) and (not _CLOSING.search(line) or line.endswith("?"))
+            and not BULLET.match(line) and (not _CLOSING.search(line) or line.endswith("?"))
             and line[0].isupper() | line[0].isdigit())
 
 
@@ -50,48 +58,16 @@ def _is_prose(line: str) -> bool:
     return not _is_heading_shape(line) or bool(_PROSE_END.search(line))
 
 
-def _cut_boilerplate(lines: list[str]) -> tuple[list[str], str | None]:
-    """Drop the tail from the first boilerplate line on; return the rest and any author named."""
-    start_tail = int(len(lines) * (1 - TAIL_FRACTION))
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        for rule in BOILERPLATE:
-            if rule.tail_only and index < start_tail:
-                continue
-            match = rule.pattern.match(stripped)
-            if match:
-                author = match.groupdict().get("author")
-                cut = index
-                # An author box often opens with the author's name on a line of its own.
-                previous = cut - 1
-                while previous >= 0 and not lines[previous].strip():
-                    previous -= 1
-                if author and previous >= 0 and lines[previous].strip() == author:
-                    cut = previous
-                return lines[:cut], author
-    return lines, None
-
-
-def _title(lines: list[str]) -> tuple[str | None, list[str]]:
-    """Take a title from the first line when it reads as one, dropping its repeats."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        return None, lines
-    title = lines[first].strip()
-    if not _is_heading_shape(title):
-        return None, lines
-    rest = lines[first + 1:]
-    key = title.casefold()
-    while True:
-        nxt = next((i for i, line in enumerate(rest) if line.strip()), None)
-        if nxt is None or rest[nxt].strip().casefold() != key:
-            return title, rest
-        rest = rest[nxt + 1:]
-
-
 def text_blocks(lines: list[str]) -> list[Block]:
     """Classify lines into blocks; a heading is a short label line that leads prose or a list."""
     stripped = [line.strip() for line in lines]
+    # The next non-blank line after each line, found in one backward pass (not a scan per line).
+    following: list[str | None] = [None] * len(stripped)
+    upcoming: str | None = None
+    for index in range(len(stripped) - 1, -1, -1):
+        following[index] = upcoming
+        if stripped[index]:
+            upcoming = stripped[index]
     blocks: list[Block] = []
     paragraph: list[str] = []
 
@@ -104,46 +80,160 @@ def text_blocks(lines: list[str]) -> list[Block]:
         if not line:
             flush()
             continue
-        bullet = _BULLET.match(lines[index])
+        bullet = BULLET.match(lines[index])
         if bullet:
             flush()
             indent = len(lines[index]) - len(lines[index].lstrip())
             blocks.append(Block("item", line[bullet.end() - indent:].strip(), 1 + indent // 4 if indent >= 4 else 1))
             continue
-        following = next((s for s in stripped[index + 1:] if s), None)
+        nxt = following[index]
         # A next line in lower case continues a hard-wrapped sentence; it leads nothing.
-        if not paragraph and _is_heading_shape(line) and following is not None and (
-                _is_prose(following) or _BULLET.match(following)) and not following[0].islower():
+        if not paragraph and _is_heading_shape(line) and nxt is not None and (
+                _is_prose(nxt) or BULLET.match(nxt)) and not nxt[0].islower():
             blocks.append(Block("heading", line, 2))
             continue
         # A hard-wrapped paragraph continues on the next line; a file with a paragraph per
         # line (no blank lines between) ends one at each line that closes a sentence.
         paragraph.append(line)
         if _SENTENCE_END.search(line) or line.endswith(":"):
-            nxt = stripped[index + 1] if index + 1 < len(stripped) else ""
-            if not nxt or not nxt[0].islower():
+            after = stripped[index + 1] if index + 1 < len(stripped) else ""
+            if not after or not after[0].islower():
                 flush()
     flush()
     return blocks
 
 
-def _byline(lines: list[str]) -> tuple[str | None, list[str]]:
-    """A "By Name" line near the top is metadata, not text."""
-    for index, line in enumerate(lines[:5]):
-        match = _BYLINE.match(line.strip())
-        if match:
-            return match.group("author"), lines[:index] + lines[index + 1:]
-    return None, lines
+def _mark_repeats(lines: list[Line]) -> list[Line]:
+    """A line of prose printed twice on a page is a ticker or a teaser, not the article's."""
+    counts = Counter(line.text for line in lines if line.kind == "prose")
+    return [replace(line, kind="furniture", rule="repeated") if line.kind == "prose" and counts[line.text] > 1
+            else line for line in lines]
+
+
+def _mark_bylines(lines: list[Line]) -> list[Line]:
+    """Bylines are metadata, not text; the name line opening an author box belongs to the box."""
+    marked = list(lines)
+    previous = -1  # the last non-blank line seen
+    for index, line in enumerate(lines):
+        if line.kind == "blank":
+            continue
+        # A byline may carry its date ("By Jane Doe, 20 November 2019"), but never ends a sentence.
+        if ((line.kind in ("short", "prose") or line.rule == "dateline") and line.words <= MAX_BYLINE_WORDS
+                and not line.text.endswith((".", "!", "?"))):
+            author = byline_author(line.text)
+            if author:
+                marked[index] = replace(line, kind="barrier", rule="byline", author=author)
+        if line.kind == "barrier" and line.author and previous >= 0 and lines[previous].text == line.author:
+            marked[previous] = replace(lines[previous], kind="barrier", rule=line.rule)
+        previous = index
+    return marked
+
+
+def _is_page(lines: list[Line]) -> bool:
+    """Whether the text shows any page furniture (a rule's line, a run of menu-like short lines).
+
+    A note typed by hand shows none, and is kept whole as before: its short lines are its own.
+    """
+    run = 0
+    for line in lines:
+        if line.kind in ("furniture", "barrier"):
+            return True
+        if line.kind == "short":
+            run += 1
+            if run >= MENU_RUN:
+                return True
+        elif line.kind != "blank":
+            run = 0
+    return False
+
+
+def _head(lines: list[Line], region: Region) -> list[int]:
+    """Indices of the non-blank lines just above the region, nearest first, then its first lines."""
+    above: list[int] = []
+    index = region.start - 1
+    while index >= 0 and len(above) < HEAD_WINDOW:
+        if lines[index].kind != "blank":
+            above.append(index)
+        index -= 1
+    inside: list[int] = []
+    index = region.start
+    while index < region.end and len(inside) < LEAD_WINDOW:
+        if lines[index].kind != "blank":
+            inside.append(index)
+        index += 1
+    return inside + above
+
+
+def _title_words(text: str, stopwords: frozenset[str]) -> set[str]:
+    return {word for word in _WORD.findall(text.casefold()) if word not in stopwords and not word.isdigit()}
+
+
+def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) -> str | None:
+    """The headline: of the heading-shaped lines just above the article, the one sharing most
+    words with the article's opening (photo credits, names and section labels share few)."""
+    lead_words: set[str] = set()
+    index = region.start
+    read = 0.0
+    while index < region.end and read < LEAD_WORDS:
+        lead_words |= _title_words(lines[index].text, stopwords)
+        read += lines[index].words
+        index += 1
+    above = [lines[index] for index in _head(lines, region) if index < region.start]  # nearest first
+    printed = Counter(line.text for line in above)
+    best: tuple[float, str] | None = None
+    for line in above:
+        text = line.text
+        if (line.kind in ("furniture", "barrier") or line.words < 3 or not _is_heading_shape(text)
+                or _NOT_TITLE.search(text) or DATE.search(text)):
+            continue
+        words = _title_words(text, stopwords)
+        share = len(words & lead_words) / len(words) if words else 0.0
+        if printed[text] > 1:  # a headline printed twice (page title, then article heading)
+            share += 1.0
+        if best is None or share > best[0]:
+            best = (share, text)
+    return best[1] if best else None
+
+
+def _first_line_title(lines: list[Line], region: Region) -> tuple[str | None, Region]:
+    """A region that opens with a heading-shaped line opens with its title (a note's first line)."""
+    index = region.start
+    while index < region.end and lines[index].kind == "blank":
+        index += 1
+    if index >= region.end or not _is_heading_shape(lines[index].text):
+        return None, region
+    return lines[index].text, Region(index + 1, region.end)
 
 
 def clean_text(text: str, title: str | None = None) -> Cleaned:
     """Clean a plain-text article; `title`, when known, is not looked for in the text."""
-    lines = text.split("\n")
-    lines, author = _cut_boilerplate(lines)
-    if title is None:
-        title, lines = _title(lines)
-    byline, lines = _byline(lines)
-    blocks = text_blocks(lines)
+    raw = text.split("\n")
+    stopwords = english_stopwords()
+    lines = _mark_repeats(_mark_bylines([read_line(line, stopwords) for line in raw]))
+    english = is_english(lines)
+    found = best_run(lines, [score(line, english) for line in lines]) if _is_page(lines) else None
+    region = widen(lines, found) if found else Region(0, len(lines))
+    looked_for = title is None
+    if looked_for:
+        title = _find_title(lines, region, stopwords) if found else None
+        if title is None:
+            title, region = _first_line_title(lines, region)
+    kept = keep(lines, region)
+    if looked_for and title:
+        key = title.casefold()  # the headline printed twice (page title and article heading)
+        for index in range(region.start, region.end):
+            if kept[index] and lines[index].text.casefold() == key:
+                kept[index] = False
+    head = _head(lines, region)
+    author = next((lines[i].author for i in head if lines[i].rule == "byline"), None)
+    if author is None:
+        # An author box below the article ("Latest posts by Jane Doe").
+        author = next((lines[i].author for i in range(region.end, len(lines))
+                       if lines[i].rule == "author-box" and lines[i].author), None)
+    published = next((date for i in head if lines[i].rule in ("byline", "dateline")
+                      for date in [parse_date(lines[i].text)] if date), None)
+    body = [raw[index] if kept[index] else "" for index in range(region.start, region.end)]
+    blocks = text_blocks(body)
     if not blocks and title:
         blocks = [Block("paragraph", title)]  # a one-line note is its own body
-    return Cleaned(Metadata(title=title, author=author or byline), tuple(blocks))
+    return Cleaned(Metadata(title=title, author=author, published=published), tuple(blocks))

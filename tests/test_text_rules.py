@@ -1,0 +1,140 @@
+"""Each plain-text cleaning rule on a small page written for it."""
+from __future__ import annotations
+
+from indexer.text import clean_text
+from indexer.text_lines import english_stopwords, read_line
+
+PROSE = [
+    "Night cramps wake many people in the small hours, and most of them never find out why it happens to them.",
+    "A cramp is a muscle that tightens on its own and will not let go, which is why it hurts so much at night.",
+    "Doctors say that most cramps are harmless, but they can be a sign that the body is short of water or salt.",
+    "Stretching the calf before going to bed is the simplest thing to try, and it costs nothing at all to do.",
+]
+MORE_PROSE = [
+    "Older people get cramps more often, because their muscles and nerves change as the years go by for them.",
+    "Some drugs for blood pressure make cramps more likely, so it is worth asking a doctor about the ones you take.",
+    "When a cramp comes, standing up and putting weight on the leg often stops it sooner than lying still does.",
+]
+MENU = ["Home", "News", "Health", "Sport", "Travel", "Follow Us", "Subscribe to our newsletter!",
+        "Trending", "Five foods for better sleep", "Why we dream"]
+
+
+def page(*parts: list[str]) -> str:
+    return "\n".join(line for part in parts for line in part) + "\n"
+
+
+def body(text: str) -> list[str]:
+    return [block.text for block in clean_text(text).blocks]
+
+
+def kind(line: str) -> str | None:
+    found = read_line(line, english_stopwords())
+    return found.rule or found.kind
+
+
+def test_menus_above_are_dropped_but_do_not_cut_the_article():
+    # "Follow Us" above the article is furniture; the article below it is still found whole.
+    assert body(page(MENU, ["Night Cramps Explained"], PROSE)) == PROSE
+
+
+def test_tags_and_share_lines_below_are_dropped():
+    tail = ["Tags: cramps, sleep, health", "Share this article", "Share on Facebook", "Tweet", "Email",
+            "© 2024 Example Media. All rights reserved.", "Privacy Policy", "Terms of Use"]
+    assert body(page(["Night Cramps Explained"], PROSE, tail)) == PROSE
+
+
+def test_popular_posts_with_dates_are_dropped():
+    popular = ["Popular Posts", "Five foods for better sleep", "March 3, 2024",
+               "Why we dream and what it means for you", "February 28, 2024",
+               "The best stretches for runners", "12 Feb 2024"]
+    assert body(page(["Night Cramps Explained"], PROSE, popular)) == PROSE
+
+
+def test_comments_are_not_part_of_the_article():
+    comments = ["3 Comments", "sleepyhead says:", "March 4, 2024 at 6:34 am",
+                "This happens to me every single night and I have tried everything that they say to do about it.",
+                "nightowl says:", "March 4, 2024 at 7:02 am",
+                "Magnesium worked for me after a few weeks, but you should ask your doctor before you take it."]
+    assert body(page(["Night Cramps Explained"], PROSE, comments)) == PROSE
+
+
+def test_title_printed_twice_is_title_once():
+    cleaned = clean_text(page(MENU, ["Night Cramps Explained", "", "Night Cramps Explained"], PROSE))
+    assert cleaned.metadata.title == "Night Cramps Explained"
+    assert [block.text for block in cleaned.blocks] == PROSE
+
+
+def test_author_box_gives_the_author_and_its_bio_is_dropped():
+    box = ["Jane Doe", "Latest posts by Jane Doe (see all)", "MD, University of Somewhere",
+           "Jane is a sleep doctor who has written about cramps, dreams and snoring for many years, and she "
+           "likes to walk her dog on the beach when she is not at the clinic or writing."]
+    cleaned = clean_text(page(["Night Cramps Explained"], PROSE, box))
+    assert cleaned.metadata.author == "Jane Doe"
+    assert [block.text for block in cleaned.blocks] == PROSE
+
+
+def test_about_author_box_in_another_language():
+    box = ["Sobre Joana Silva",
+           "Joana é médica do sono e escreve sobre cãibras, sonhos e ronco há muitos anos, e gosta de "
+           "caminhar com o seu cão na praia quando não está na clínica a atender os seus doentes."]
+    cleaned = clean_text(page(["Night Cramps Explained"], PROSE, box))
+    assert cleaned.metadata.author == "Joana Silva"
+    assert [block.text for block in cleaned.blocks] == PROSE
+
+
+def test_article_headings_lists_and_short_lines_are_kept():
+    long = [f"{first} {second}" for first, second in zip(PROSE, MORE_PROSE)]  # paragraphs of 40-odd words
+    article = [long[0], "What helps?", long[1], "Try these at home:", "- Stretch your calves", "- Drink water",
+               "- Warm bath", "Does it go away?", "Yes, mostly.", long[2], PROSE[3], "For example;",
+               "• Walk a little", "• Sleep on your back"]
+    cleaned = clean_text(page(MENU, ["Night Cramps Explained"], article, ["Share this article", "Home"]))
+    kinds = [(block.kind, block.text) for block in cleaned.blocks]
+    assert ("heading", "What helps?") in kinds
+    assert [text for k, text in kinds if k == "item"] == ["Stretch your calves", "Drink water", "Warm bath",
+                                                          "Walk a little", "Sleep on your back"]
+    assert ("heading", "Does it go away?") in kinds
+    assert ("paragraph", "Yes, mostly.") in kinds
+    assert kinds[0] == ("paragraph", long[0])
+    assert kinds[-1] == ("item", "Sleep on your back")
+
+
+def test_a_list_after_a_colon_line_is_taken_whole():
+    dates = [f"June {day} -- Some Arena, Some City, ST" for day in range(1, 25)]
+    text = page(["Night Cramps Explained"], PROSE, ["The tour dates:"], dates, ["Share this article"])
+    assert body(text)[-1].endswith("June 24 -- Some Arena, Some City, ST")
+
+
+def test_related_links_inside_the_article_do_not_cut_it():
+    inline = ["Related articles", "Five foods for better sleep", "Why we dream"]
+    assert body(page(["Night Cramps Explained"], PROSE, inline, MORE_PROSE)) == PROSE + MORE_PROSE
+
+
+def test_cookie_notice_and_repeated_ticker_are_dropped():
+    cookie = ["This website uses cookies to improve your experience while you navigate through the website, and "
+              "you can opt out of them in the settings at any time if you wish to do so, or read our policy."] * 3
+    ticker = ["Breaking: storm closes schools across the county as the river rises and roads flood in the north "
+              "of the state, officials said on Tuesday; more rain is on the way later this week."]
+    text = page(ticker, ["Night Cramps Explained"], PROSE, ticker, cookie)
+    assert body(text) == PROSE
+
+
+def test_rules_name_lines_they_recognise():
+    assert kind("Share on Facebook") == "share"
+    assert kind("© 2024 Example Media") == "legal"
+    assert kind("Latest posts by Jane Doe (see all)") == "author-box"
+    assert kind("sleepyhead says:") == "comment-head"
+    assert kind("Read more: Why we dream") == "related"
+    assert kind("March 4, 2024 at 6:34 am") == "dateline"
+    assert kind("The first map of Titan. (Photo: NASA)") == "caption"
+    assert kind("Registered nurses say that cramps are common in older patients.") == "prose"
+    assert kind("Like it or not, stretching helps.") == "short"
+
+
+def test_a_short_note_is_kept_whole():
+    assert body("Shopping\n\neggs\nmilk\nbread\n") == ["eggs milk bread"]
+
+
+def test_a_note_without_page_furniture_keeps_its_short_lines():
+    note = page(["Magnesium notes", ""], PROSE[:1], ["", "Sources", "Dr. Smith, 2020", "The sleep book"])
+    # (Lines without blank lines between them join as one hard-wrapped paragraph, as before.)
+    assert body(note) == [PROSE[0], "Sources Dr. Smith, 2020 The sleep book"]
