@@ -170,8 +170,9 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     if queries_file is not None:
         _batch(corpus, queries_file, batch_format, options)
         return
-    hits = run(corpus.index_dir, parsed, options)
-    suggestion = suggest(corpus.index_dir, parsed)
+    empty = corpus.is_empty()  # an empty index has nothing to rank (and Whoosh cannot rank it)
+    hits = [] if empty else run(corpus.index_dir, parsed, options)
+    suggestion = None if empty else suggest(corpus.index_dir, parsed)
     if suggestion:
         click.echo(f"corpus: did you mean: {suggestion}", err=True)
     if as_json:
@@ -218,7 +219,7 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
     runnable = [p for p in parsed if p is not None]
     if batch_format == "trec":
         options = replace(options, spans=False)  # a run has no text to highlight
-    results = iter(search_many(corpus.index_dir, runnable, options))
+    results = iter([] if corpus.is_empty() else search_many(corpus.index_dir, runnable, options))
     for (query_id, text), query in zip(items, parsed):
         hits = next(results) if query is not None else []
         if batch_format == "trec":
@@ -228,12 +229,12 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
 
 
 def _ensure_fresh(corpus) -> None:
-    """Bring the index up to date before reading it, saying so on stderr."""
-    if not corpus.is_stale():
-        return
-    if sys.stderr.isatty():
-        click.echo("corpus: the index is behind the corpus folder; updating it...", err=True)
-    report = corpus.sync()
+    """Bring the index up to date before reading it (never waiting for a writer), saying so on stderr."""
+    freshness = corpus.freshen()
+    if freshness.state == "behind":
+        click.echo("corpus: another command is adding to this corpus; searching the index as it was "
+                   "before it started", err=True)
+    report = freshness.report
     if report is not None:
         for failure in report.failed:
             click.echo(f"corpus: skipped {failure.source}: {failure.reason}", err=True)
