@@ -100,6 +100,8 @@ def add(ctx, paths, title, url, article_id, quiet):
         nonlocal done
         counts[outcome.status] += 1
         done += 1
+        if outcome.note:
+            click.echo(f"corpus: {outcome.note}", err=True)
         if outcome.status == "skipped":
             click.echo(f"corpus: skipped {outcome.source}: {outcome.reason}", err=True)
         elif not quiet and not show_bar:
@@ -235,7 +237,7 @@ def _ensure_fresh(corpus) -> None:
         click.echo("corpus: another command is adding to this corpus; searching the index as it was "
                    "before it started", err=True)
     report = freshness.report
-    if report is not None:
+    if report is not None and (report.indexed or report.removed or report.failed):
         for failure in report.failed:
             click.echo(f"corpus: skipped {failure.source}: {failure.reason}", err=True)
         click.echo(f"corpus: updated the index ({report.indexed} indexed, {report.removed} removed)", err=True)
