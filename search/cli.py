@@ -144,13 +144,10 @@ def _corpus(ctx, fresh: bool = False, create: bool = False):
 
 
 def _require_articles(corpus) -> None:
-    """A search of a corpus with no article says so in one line (Whoosh fails on an empty
-    index). The index's own count: opening it again costs a millisecond, while listing
-    the entries grows with the corpus."""
-    from indexer import index as ix
+    """A search of a corpus with no article says so in one line (Whoosh fails on an empty index)."""
     from indexer.errors import CorpusError
 
-    if not ix.exists(corpus.index_dir) or ix.open_index(corpus.index_dir).doc_count() == 0:
+    if corpus.is_empty():
         raise CorpusError(f"no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
 
 
@@ -267,13 +264,13 @@ def add(ctx, paths, title, url, article_id, quiet):
     def report(outcome) -> None:
         counts[outcome.status] += 1
         source = shown_source(outcome.source, cwd)
-        if lines_on_terminal or outcome.status == "skipped" or getattr(outcome, "note", None):
+        if lines_on_terminal or outcome.status == "skipped" or outcome.note:
             progress.clear()  # a line is coming to the terminal the bar is on
         if outcome.status == "skipped":
             err(f"corpus: skipped {source}: {outcome.reason}")
         elif not quiet:
             out(f"{outcome.status:<9} {printable_line(outcome.id)}  {source}")
-        if getattr(outcome, "note", None):
+        if outcome.note:
             err(f"corpus: {source}: {outcome.note}")
         progress.step()
 
@@ -427,14 +424,14 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
 
 
 def _ensure_fresh(corpus) -> None:
-    """Bring the index up to date before reading it, saying so on stderr."""
-    if not corpus.is_stale():
-        return
+    """Bring the index up to date before reading it (never waiting for a writer), saying so on stderr."""
     from search.present import shown_source
 
-    if sys.stderr.isatty():
-        err("corpus: the index is behind the corpus folder; updating it...")
-    report = corpus.sync()
+    freshness = corpus.freshen()
+    if freshness.state == "behind":
+        err("corpus: another command is adding to this corpus; searching the index as it was "
+            "before it started")
+    report = freshness.report
     if report is not None and (report.indexed or report.removed or report.failed):
         for failure in report.failed:
             err(f"corpus: skipped {shown_source(failure.source, Path.cwd())}: {failure.reason}")
