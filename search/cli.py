@@ -7,7 +7,6 @@ may put an escape sequence on the user's terminal.
 """
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import shutil
@@ -274,10 +273,8 @@ def add(ctx, paths, title, url, article_id, quiet):
             err(f"corpus: {source}: {outcome.note}")
         progress.step()
 
-    # on_total is the store's newer Corpus.add contract; an older one simply has no total.
-    extra = {"on_total": progress.set_total} if "on_total" in inspect.signature(corpus.add).parameters else {}
     try:
-        corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report, **extra)
+        corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report, on_total=progress.set_total)
     finally:
         progress.clear()
     out(", ".join(f"{n} {status}" for status, n in counts.items()))

@@ -160,7 +160,7 @@ def test_every_command_on_an_empty_corpus_answers(cli, tmp_path, setup):
         write(tmp_path / "empty.txt", "")
         assert cli(root, "add", str(tmp_path / "empty.txt")).exit_code == 1
     result = cli(root, "search", "anything")
-    assert result.exit_code == 1 and "no passages match" in result.stderr
+    assert result.exit_code == 1 and "no articles in the corpus" in result.stderr
     assert cli(root, "search", "anything", "--json").exit_code in (0, 1)
     assert cli(root, "list").exit_code == 0
     stats = cli(root, "stats", "--json")
