@@ -3,8 +3,8 @@
 The stages, in order, each a pure function:
 
     parse      text -> BeautifulSoup tree (lxml), the only parse
-    metadata   tree -> Markup -> Metadata  (meta tags, JSON-LD, <title>; see metadata.py)
     normalize  tree -> Page                (text blocks with DOM context; normalize.py)
+    metadata   tree, Page -> Metadata      (meta tags, JSON-LD, bylines, dates; metadata.py)
     extract    Page -> blocks              (main content by scored evidence; extract.py)
     untitle    blocks -> blocks            (the article's own title is metadata, not body)
 """
@@ -63,6 +63,10 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     """Clean a page: metadata from its markup, body as blocks without the title."""
     soup = parse(html)
     markup = collect_markup(soup)
-    metadata = extract_metadata(markup, url)
-    blocks = extract_blocks(normalize(soup), markup.article_body)
+    page = normalize(soup)
+    # Visible bylines and datelines are short blocks near the top; the first few
+    # hundred blocks hold them on any page.
+    lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
+    metadata = extract_metadata(markup, url, lines)
+    blocks = extract_blocks(page, markup.article_body)
     return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))

@@ -162,6 +162,17 @@ def _mark(page: Page, nodes, flags: list[bool]) -> list[bool]:
     return [d > 0 for d in inside[:-1]]
 
 
+_GRAM = 4
+
+
+def _inside(text: str, grams: set[int]) -> bool:
+    """Whether every word 4-gram of `text` is among `grams` (text of 4 words or more)."""
+    words = text.split()
+    if len(words) < _GRAM:
+        return False
+    return all(hash(tuple(words[i:i + _GRAM])) in grams for i in range(len(words) - _GRAM + 1))
+
+
 def _article_body_weights(page: Page, base: list[float], article_body: str | None) -> list[float]:
     """Reweigh segments by the page's own statement of its body text (JSON-LD articleBody).
 
@@ -171,11 +182,15 @@ def _article_body_weights(page: Page, base: list[float], article_body: str | Non
     """
     if not article_body or len(article_body) < 200:
         return base
-    body = " ".join(article_body.split())
-    found = [s.chars >= 40 and s.block.text in body for s in page.segments]
+    words = article_body.split()
+    body_chars = len(" ".join(words))
+    # "Is this segment's text in the articleBody?" by word 4-grams rather than a substring
+    # search per segment, which costs segments x body and is quadratic on huge pages.
+    grams = {hash(tuple(words[i:i + _GRAM])) for i in range(len(words) - _GRAM + 1)}
+    found = [s.chars >= 40 and _inside(s.block.text, grams) for s in page.segments]
     matched = sum(s.chars for s, f in zip(page.segments, found) if f)
     # Summaries posing as articleBody are short; a long one we mostly find is the body.
-    complete = len(body) >= 1000 and matched >= 0.6 * len(body)
+    complete = body_chars >= 1000 and matched >= 0.6 * body_chars
     weights = []
     for segment, weight, f in zip(page.segments, base, found):
         if f and weight > 0:

@@ -120,15 +120,24 @@ def _table_is_layout(table: Tag) -> bool:
     deep are not rescanned at each level.
     """
     paragraphs = 0
-    for node in table.descendants:
+    # An explicit stack over `.contents`, not `table.descendants`: bs4 finds the end of
+    # `descendants` by walking to the subtree's last leaf, which costs the nesting depth
+    # at every table and made 6,000 nested tables take minutes. A scan stops at the
+    # first nested table, so each node is scanned by at most one table: linear overall.
+    pending = list(reversed(table.contents))
+    while pending:
+        node = pending.pop()
         kind = type(node)
         if kind is Tag:
-            if node.name in _LAYOUT_SIGNS:
+            name = node.name
+            if name in _LAYOUT_SIGNS:
                 return True
-            if node.name == "p":
+            if name == "p":
                 paragraphs += 1
                 if paragraphs > 1:
                     return True
+            if node.contents:
+                pending.extend(reversed(node.contents))
         elif kind is NavigableString and len(node) > 200 and len(node.strip()) > 200:
             return True
     return False
