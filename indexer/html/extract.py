@@ -51,6 +51,13 @@ class Options:
     #: A furniture element is let off as a page wrapper when it holds more than
     #: this share of the page's prose.
     wrapper_share: float = 0.6
+    #: A teaser list is an element with at least `min_cards` child elements, most of
+    #: them cards: at most `max_card_chars` of text with at least `min_card_links` of
+    #: it linked (a linked headline, perhaps a blurb, a date or a byline).
+    min_cards: int = 3
+    max_card_chars: int = 300
+    min_card_links: float = 0.3
+    card_share: float = 0.75
     #: Score multipliers for elements that name themselves the article body.
     strong_bonus: float = 1.3
     content_bonus: float = 1.1
@@ -139,14 +146,50 @@ def _furniture(page: Page, positive: list[float], options: Options) -> list[bool
         parent = page.nodes[index].parent
         if body_prose[index] > body_prose[parent]:
             body_prose[parent] = body_prose[index]
+    teaser_lists = _teaser_lists(page, options)
     flags = []
-    for node, inside, body in zip(page.nodes, prose, body_prose):
-        if not node.hints & (BOILERPLATE | CAPTION) or node.hints & STRONG_CONTENT:
+    for node, inside, body, listed in zip(page.nodes, prose, body_prose, teaser_lists):
+        if node.hints & STRONG_CONTENT:
+            flags.append(False)
+        elif listed:
+            flags.append(inside <= options.wrapper_share * total)
+        elif not node.hints & (BOILERPLATE | CAPTION):
             flags.append(False)
         elif inside > 0 and (inside > options.wrapper_share * total or body > 0.5 * inside):
             flags.append(False)
         else:
             flags.append(True)
+    return flags
+
+
+def _teaser_lists(page: Page, options: Options) -> list[bool]:
+    """Per node: is it a list of teaser cards, recognised by shape rather than by name?
+
+    "More from", "You may also like" and story feeds repeat one small unit: a linked
+    headline with perhaps a one-line blurb, a date or a byline. An element whose
+    children are mostly such units is a teaser list, whatever its class says.
+    Article lists differ: their items are mostly unlinked text or long.
+    """
+    segments = page.segments
+    chars = [0, *accumulate(s.chars for s in segments)]
+    links = [0, *accumulate(s.link_chars for s in segments)]
+    children: list[list[int]] = [[] for _ in page.nodes]
+    for index, node in enumerate(page.nodes):
+        if node.parent >= 0 and node.end > node.first:
+            children[node.parent].append(index)
+    flags = []
+    for kids in children:
+        if len(kids) < options.min_cards:
+            flags.append(False)
+            continue
+        cards = 0
+        for kid in kids:
+            node = page.nodes[kid]
+            text, linked = chars[node.end] - chars[node.first], links[node.end] - links[node.first]
+            if 0 < linked and text <= options.max_card_chars and \
+                    linked >= options.min_card_links * text:
+                cards += 1
+        flags.append(cards >= options.min_cards and cards >= options.card_share * len(kids))
     return flags
 
 
@@ -292,7 +335,19 @@ def prune(page: Page, evidence: Evidence, index: int, span: range,
                 _is_link_list(segment, options) or evidence.teasers[position]):
             continue
         blocks.append(segment.block)
-    return _trim_headings(blocks)
+    return _trim_headings(_trim_promos(_trim_headings(blocks)))
+
+
+def _trim_promos(blocks: list[Block]) -> list[Block]:
+    """Drop calls to action (subscribe, follow, "have a tip?") that close the article."""
+    for _ in range(rules.PROMO_MAX_TRAILING):
+        if not blocks or blocks[-1].kind != "paragraph":
+            break
+        text = blocks[-1].text
+        if len(text) > rules.PROMO_MAX_CHARS or not rules.PROMO.search(text):
+            break
+        blocks = blocks[:-1]
+    return blocks
 
 
 def _trim_headings(blocks: list[Block]) -> list[Block]:

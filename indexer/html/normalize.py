@@ -70,7 +70,15 @@ def _hidden(tag: Tag) -> bool:
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     style = attrs.get("style")
-    return bool(style) and rules.HIDDEN_STYLE.search(style) is not None
+    if style and rules.HIDDEN_STYLE.search(style) is not None:
+        return True
+    classes = attrs.get("class")
+    return isinstance(classes, str) and _hidden_classes(classes)
+
+
+@lru_cache(maxsize=4096)
+def _hidden_classes(classes: str) -> bool:
+    return not rules.HIDDEN_CLASSES.isdisjoint(classes.lower().split())
 
 
 def _hints(name: str, attrs: dict) -> int:

@@ -79,6 +79,15 @@ CONTENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+#: class names of the common CSS utilities that hide an element from sighted readers
+#: (matched as whole class tokens; "overflow-hidden" and "hidden-xs" do not hide it).
+HIDDEN_CLASSES = frozenset({
+    "hidden", "hide", "is-hidden", "u-hidden", "element-hidden", "element-invisible",
+    "invisible", "is-invisible", "d-none", "display-none", "visually-hidden", "visuallyhidden",
+    "sr-only", "screen-reader-text", "screen-reader-only", "screenreader-only", "offscreen",
+    "a11y-hidden", "hidden-visually", "hide-text", "tooltip", "popover", "hovercard",
+})
+
 #: `style` values that hide an element from readers.
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -95,7 +104,8 @@ BOILERPLATE_TEXTS = frozenset({
     "menu", "search", "loading", "back to top", "story continues below advertisement",
     "article continues below advertisement", "scroll to continue with content",
     "advertisement continue reading below", "supported by", "image", "photo",
-    "view comments", "leave a comment", "follow us", "newsletter",
+    "view comments", "leave a comment", "follow us", "newsletter", "advert", "adverts",
+    "advertisement feature", "promoted", "promoted content", "paid content", "partner content",
 })
 
 #: Short lines that only say who wrote the article or when: "By Jane Doe",
@@ -121,3 +131,17 @@ WRITTEN_DATE = re.compile(
 DATELINE_MAX_OTHER_WORDS = 5
 #: How far into a dateline its date may start ("Wednesday, " is 11 characters).
 DATELINE_MAX_LEAD = 12
+
+#: Calls to action that close many articles: subscribe, follow, newsletter sign-ups,
+#: "have a tip? write to ...". Only short blocks at the very end of the chosen article
+#: are tested, so an article about newsletters keeps its body.
+PROMO_MAX_CHARS = 300
+PROMO = re.compile(
+    r"^\W*(?:subscribe|sign up|join|follow|get (?:the|our)|click here|listen|download|register|"
+    r"like us|don'?t miss|have a tip|become a member|support)\b|"
+    r"\b(?:newsletters?|inbox|follow (?:us|him|her|them|@)|"
+    r"on (?:facebook|twitter|instagram)|[\w.+-]+@[\w-]+\.[\w.]+)\b",
+    re.IGNORECASE,
+)
+#: How many closing blocks may be calls to action.
+PROMO_MAX_TRAILING = 4
