@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Iterator, Mapping, Sequence
 
@@ -112,11 +113,6 @@ class Markup:
 _MARKUP_TAGS = frozenset({"meta", "link", "script", "title", "h1", "time", "html"})
 
 
-def _attr_words(attrs: dict) -> str:
-    return " ".join(v for k in ("class", "id", "rel", "itemprop")
-                    if isinstance(v := attrs.get(k), str))
-
-
 def _short_text(tag: Tag, limit: int = 300) -> str:
     """The element's text, read only up to `limit` characters (bylines are short)."""
     parts, size = [], 0
@@ -195,21 +191,35 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
 def _visible_evidence(node: Tag, attrs: dict, authors: list, bylines: list,
                       datelines: list) -> None:
     """Note an element that shows the author or the date to readers."""
-    if attrs.get("itemprop") == "author" or attrs.get("rel") == "author":
+    itemprop, rel = attrs.get("itemprop"), attrs.get("rel")
+    if itemprop == "author" or rel == "author":
         if len(authors) < MAX_VISIBLE:
             authors.append((node, _short_text(node)))
         return
-    words = _attr_words(attrs)
-    if not words:
-        return
-    if _BYLINE_CLASS.search(words):
-        if len(bylines) < MAX_VISIBLE and not _NOT_BYLINE_CLASS.search(words):
+    kind = _evidence_kind(*(v if isinstance(v := attrs.get(k), str) else ""
+                            for k in ("class", "id")), itemprop if isinstance(itemprop, str) else "")
+    if kind == _BYLINE:
+        if len(bylines) < MAX_VISIBLE:
             bylines.append((node, _short_text(node)))
-    elif _DATE_CLASS.search(words) and len(datelines) < MAX_VISIBLE:
+    elif kind == _DATELINE and len(datelines) < MAX_VISIBLE:
         for key in ("datetime", "content"):
             if isinstance(attrs.get(key), str):
                 datelines.append(attrs[key])
         datelines.append(_short_text(node))
+
+
+_BYLINE, _DATELINE = 1, 2
+
+
+@lru_cache(maxsize=4096)
+def _evidence_kind(classes: str, ident: str, itemprop: str) -> int:
+    # Pages repeat the same class strings hundreds of times; classify each once.
+    words = f"{classes} {ident} {itemprop}"
+    if not words.strip():
+        return 0
+    if _BYLINE_CLASS.search(words):
+        return 0 if _NOT_BYLINE_CLASS.search(words) else _BYLINE
+    return _DATELINE if _DATE_CLASS.search(words) else 0
 
 
 def _first_meta(index: Mapping[tuple[str, str], str], sources) -> str | None:
