@@ -113,10 +113,17 @@ def test_newsletter_word_inside_the_article_is_kept():
 
 # --- container choice ------------------------------------------------------------------------
 
-def test_article_chosen_over_a_nested_fact_box():
-    box = ("<div class='factbox'><h3>What is a levy?</h3><p>A levy is a tax raised for one purpose, "
-           "set each year by the council and collected with the rates.</p></div>")
-    body = "".join(f"<p>{PROSE} Part {i}.</p>" for i in range(4))
-    out = text(page(f"<article><div class='body'>{body[:len(body) // 2]}{box}"
-                    f"{body[len(body) // 2:]}</div></article>"))
-    assert all(f"Part {i}." in out for i in range(4))
+def test_article_chosen_over_a_nested_box_that_names_itself_content():
+    # The box's "rich-text" class earns it a bonus, and the link lists between the
+    # article's paragraphs weigh against the article: the box alone would win.
+    links = "<ul>" + "".join(f"<li><a href='/t{i}'>Another story about topic number {i}</a></li>"
+                             for i in range(12)) + "</ul>"
+    box = "<div class='rich-text'>" + "".join(
+        f"<p>Fact {i}: a levy is a tax raised for one purpose, set each year by the council "
+        f"and collected with the rates of every household.</p>" for i in range(5)) + "</div>"
+    paras = [f"<p>{PROSE} Part {i}.</p>" for i in range(6)]
+    html = page(f"<div class='x'>{paras[0]}{paras[1]}{links}{paras[2]}{box}{links}"
+                f"{paras[3]}{paras[4]}{links}{paras[5]}</div>")
+    out = text(html)
+    assert all(f"Part {i}." in out for i in range(6)) and "Fact 4:" in out
+    assert "Another story" not in out

@@ -58,6 +58,10 @@ class Options:
     max_card_chars: int = 300
     min_card_links: float = 0.3
     card_share: float = 0.75
+    #: The chosen element gives way to an ancestor with this many times its prose,
+    #: if the ancestor's score is at least this share of its own.
+    widen_prose: float = 2.0
+    widen_score: float = 0.25
     #: Score multipliers for elements that name themselves the article body.
     strong_bonus: float = 1.3
     content_bonus: float = 1.1
@@ -287,7 +291,31 @@ def choose(page: Page, evidence: Evidence, options: Options = DEFAULT) -> int | 
         # ">=" prefers the innermost of nested elements that score the same.
         if score >= best_score:
             best, best_score = index, score
-    return best
+    return best if best is None else _widen(page, evidence, best, options)
+
+
+def _widen(page: Page, evidence: Evidence, index: int, options: Options) -> int:
+    """The chosen element, or an ancestor holding much more of the article's prose.
+
+    A box that names itself content (a fact box, a "rich-text" block) can outscore
+    the article around it by its bonus, or because the article also holds a link box
+    or share bar that weighs against it. An ancestor whose prose is several times the
+    chosen element's, and that does not score much lower, is the article.
+    """
+    prefix = [0.0, *accumulate(max(w, 0.0) for w in evidence.weights)]
+    total = [0.0, *accumulate(evidence.weights)]
+    node = page.nodes[index]
+    prose = prefix[node.end] - prefix[node.first]
+    score = total[node.end] - total[node.first]
+    while node.parent >= 0:
+        parent = page.nodes[node.parent]
+        parent_prose = prefix[parent.end] - prefix[parent.first]
+        parent_score = total[parent.end] - total[parent.first]
+        if parent_prose < options.widen_prose * prose or \
+                parent_score < options.widen_score * score:
+            break
+        index, node = node.parent, parent
+    return index
 
 
 def extend(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT) -> range:
