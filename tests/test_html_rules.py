@@ -127,3 +127,18 @@ def test_article_chosen_over_a_nested_box_that_names_itself_content():
     out = text(html)
     assert all(f"Part {i}." in out for i in range(6)) and "Fact 4:" in out
     assert "Another story" not in out
+
+
+def test_inline_box_of_linked_headlines_is_dropped():
+    more = "<h4>More:</h4>" + "".join(
+        f"<ul><li><h4><a href='/s{i}'>Other story headline number {i}</a></h4></li></ul>"
+        for i in range(3))
+    out = text(page(f"<article><p>{PROSE}</p>{more}<p>{MORE}</p></article>"))
+    assert PROSE in out and MORE in out and "Other story" not in out
+
+
+def test_linked_heading_with_its_own_paragraph_is_kept():
+    body = "".join(f"<h3><a href='/p{i}'>Product number {i}</a></h3><p>{PROSE} Item {i}.</p>"
+                   for i in range(3))
+    out = text(page(f"<article><p>{MORE}</p>{body}</article>"))
+    assert all(f"Product number {i}" in out for i in range(3))

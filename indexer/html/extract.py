@@ -46,6 +46,8 @@ class Options:
     min_linked_prose: int = 120
     #: Prose between two link lists shorter than this is a teaser's summary.
     max_teaser_chars: int = 200
+    #: Share of a heading's text in a link above which it is another story's headline.
+    linked_headline: float = 0.9
     #: Neutral segments (headings, short lines) prose may skip to continue the article.
     max_gap: int = 0
     #: A furniture element is let off as a page wrapper when it holds more than
@@ -99,6 +101,31 @@ def _is_link_list(segment: Segment, options: Options) -> bool:
         return False
     prose = segment.chars - segment.link_chars
     return segment.chars < options.min_linked_prose or prose < options.min_prose_chars * 2
+
+
+def _linked_headline(segment: Segment, options: Options) -> bool:
+    """A heading that is all link: another story's headline, not a section of this one."""
+    return segment.link_chars >= options.linked_headline * segment.chars > 0
+
+
+def _headline_teaser(page: Page, evidence: Evidence, span: range, position: int,
+                     options: Options) -> bool:
+    """A linked headline with no prose of its own under it, or in a run of such headlines.
+
+    "More:" boxes inside articles list other stories as linked headings. A linked
+    heading followed by its own paragraphs (a gift guide's product names) stays.
+    """
+    segments = page.segments
+    if segments[position].block.kind != "heading" or \
+            not _linked_headline(segments[position], options):
+        return False
+    after = position + 1
+    if after >= span.stop or segments[after].block.kind == "heading" or \
+            evidence.weights[after] <= 0:
+        return True
+    before = position - 1
+    return before >= span.start and segments[before].block.kind == "heading" and \
+        _linked_headline(segments[before], options)
 
 
 def _base_weight(segment: Segment, options: Options) -> float:
@@ -361,6 +388,8 @@ def prune(page: Page, evidence: Evidence, index: int, span: range,
             continue
         if segment.block.kind != "heading" and (
                 _is_link_list(segment, options) or evidence.teasers[position]):
+            continue
+        if _headline_teaser(page, evidence, span, position, options):
             continue
         blocks.append(segment.block)
     return _trim_headings(_trim_promos(_trim_headings(blocks)))
