@@ -69,7 +69,8 @@ def test_inline_related_box_does_not_drop_neighbouring_prose():
     "<span class='sr-only'>Screen reader note</span>",
     "<span class='visually-hidden'>Visually hidden</span>",
     "<div class='hidden'>Hidden by class</div>",
-    "<span class='rollover tooltip'><a href='/p'>Profile card</a> More stories</span>",
+    "<span class='tooltip'><a href='/p'>Profile card</a> More stories</span>",
+    "<span class='rollover-people-block'><a href='/p'>Profile card</a> More stories</span>",
     "<span aria-hidden='true'>Icon text</span>",
     "<span hidden>Hidden span</span>",
     "<span style='visibility:hidden'>Invisible</span>",
@@ -83,6 +84,9 @@ def test_hidden_text_is_dropped(hidden):
 
 def test_utility_classes_that_do_not_hide_keep_text():
     html = page(f"<article><p class='overflow-hidden hidden-xs'>{PROSE}</p><p>{MORE}</p></article>")
+    assert PROSE in text(html)
+    # A hover word and a box word in different class names do not make a hover box.
+    html = page(f"<div class='dropdown-hover content-box'><p>{PROSE}</p><p>{MORE}</p></div>")
     assert PROSE in text(html)
 
 

@@ -9,6 +9,7 @@ thousands of levels deep must not hit Python's recursion limit.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,7 +79,17 @@ def _hidden(tag: Tag) -> bool:
 
 @lru_cache(maxsize=4096)
 def _hidden_classes(classes: str) -> bool:
-    return not rules.HIDDEN_CLASSES.isdisjoint(classes.lower().split())
+    tokens = classes.lower().split()
+    if not rules.HIDDEN_CLASSES.isdisjoint(tokens):
+        return True
+    for token in tokens:
+        words = set(_WORD_SPLIT.split(token))
+        if len(words) > 1 and words & rules.HOVER_WORDS and words & rules.BOX_WORDS:
+            return True
+    return False
+
+
+_WORD_SPLIT = re.compile(r"[-_]+")
 
 
 def _hints(name: str, attrs: dict) -> int:

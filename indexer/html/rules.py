@@ -88,6 +88,11 @@ HIDDEN_CLASSES = frozenset({
     "a11y-hidden", "hidden-visually", "hide-text", "tooltip", "popover", "hovercard",
 })
 
+#: A class token naming a box shown only on hover (a person's card over their linked
+#: name) joins a hover word and a box word, as in "rollover-people-block" or "hover_card".
+HOVER_WORDS = frozenset({"rollover", "hover", "mouseover", "hovercard"})
+BOX_WORDS = frozenset({"block", "card", "box", "popup", "panel", "tip", "content", "details"})
+
 #: `style` values that hide an element from readers.
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
