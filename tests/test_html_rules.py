@@ -146,3 +146,9 @@ def test_linked_heading_with_its_own_paragraph_is_kept():
                    for i in range(3))
     out = text(page(f"<article><p>{MORE}</p>{body}</article>"))
     assert all(f"Product number {i}" in out for i in range(3))
+
+
+def test_custom_element_inside_a_paragraph_is_inline():
+    html = page(f"<article><p>{PROSE} (<source-ref kind='journal'><a href='/r'>2</a></source-ref>)."
+                f"</p><custom-box><p>{MORE}</p></custom-box></article>")
+    assert text(html).splitlines() == [f"{PROSE} (2).", MORE]

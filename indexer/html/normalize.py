@@ -221,6 +221,9 @@ class _Builder:
         self.open: list[int] = []
         self.breaks = 0
 
+    def current_block(self) -> str:
+        return self.block_tags[-1] if self.block_tags else "body"
+
     def text(self, value: str) -> None:
         if not value:
             return
@@ -346,7 +349,10 @@ def normalize(soup: BeautifulSoup) -> Page:
         if name == "table" and not _table_is_layout(item):
             builder.table(item)
             continue
-        if name in rules.BLOCK_TAGS or "-" in name or item is root:
+        # Custom elements are layout blocks, except inside a paragraph or heading,
+        # where they wrap words (a citation marker, a tooltip source).
+        if name in rules.BLOCK_TAGS or item is root or (
+                "-" in name and builder.current_block() not in rules.PHRASE_CONTAINERS):
             index = builder.open_block(name, item.attrs)
             stack.append(_Close(index, name))
         elif name == "a":

@@ -26,6 +26,9 @@ BLOCK_TAGS = frozenset({
     "tr", "ul", "caption", "legend", "listing", "plaintext", "xmp",
 })
 
+#: Block elements that hold running text: a custom element inside one is inline.
+PHRASE_CONTAINERS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "figcaption"})
+
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_TAGS = frozenset({"ul", "ol", "menu", "dir", "dl"})
 ITEM_TAGS = frozenset({"li", "dt", "dd"})
