@@ -92,9 +92,10 @@ def test_utility_classes_that_do_not_hide_keep_text():
 
 # --- labels and calls to action ------------------------------------------------------------
 
-def test_advert_label_is_dropped():
-    out = text(article(extra="<p>Advert</p>"))
-    assert "Advert" not in out
+@pytest.mark.parametrize("label", ["Advert", "DON'T MISS", "More:", "See also", "Read next"])
+def test_promo_labels_are_dropped(label):
+    out = text(article(extra=f"<p>{label}</p>"))
+    assert label not in out and MORE in out
 
 
 @pytest.mark.parametrize("promo", [

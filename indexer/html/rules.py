@@ -114,6 +114,8 @@ BOILERPLATE_TEXTS = frozenset({
     "advertisement continue reading below", "supported by", "image", "photo",
     "view comments", "leave a comment", "follow us", "newsletter", "advert", "adverts",
     "advertisement feature", "promoted", "promoted content", "paid content", "partner content",
+    "dont miss", "more", "see also", "also read", "read also", "read next", "up next",
+    "watch", "video", "listen", "editors picks", "top stories", "latest news",
 })
 
 #: Short lines that only say who wrote the article or when: "By Jane Doe",
