@@ -153,3 +153,11 @@ def test_custom_element_inside_a_paragraph_is_inline():
     html = page(f"<article><p>{PROSE} (<source-ref kind='journal'><a href='/r'>2</a></source-ref>)."
                 f"</p><custom-box><p>{MORE}</p></custom-box></article>")
     assert text(html).splitlines() == [f"{PROSE} (2).", MORE]
+
+
+def test_inline_image_caption_and_credit_are_dropped():
+    image = ("<span class='image-container'><img src='x.jpg' alt=''><span class='caption-source'>"
+             "<span class='caption'>The logo outside an office.</span>"
+             "<span class='photo-credit'>Reuters</span></span></span>")
+    out = text(page(f"<article><p>{image}</p><p>{PROSE}</p><p>{MORE}</p></article>"))
+    assert "logo" not in out and "Reuters" not in out and PROSE in out

@@ -92,6 +92,22 @@ def _hidden_classes(classes: str) -> bool:
 _WORD_SPLIT = re.compile(r"[-_]+")
 
 
+def _inline_caption(tag: Tag) -> bool:
+    """An inline element named as an image's caption or credit.
+
+    Block-level captions are judged as furniture by the extractor; a caption set in
+    a <span> inside the paragraph that holds the image would join that paragraph.
+    """
+    classes = tag.attrs.get("class") if tag.attrs else None
+    return isinstance(classes, str) and _caption_classes(classes)
+
+
+@lru_cache(maxsize=4096)
+def _caption_classes(classes: str) -> bool:
+    return any(not rules.CAPTION_WORDS.isdisjoint(_WORD_SPLIT.split(token))
+               for token in classes.lower().split())
+
+
 def _hints(name: str, attrs: dict) -> int:
     hints = 0
     if name in rules.BOILERPLATE_TAGS:
@@ -342,6 +358,8 @@ def normalize(soup: BeautifulSoup) -> Page:
             continue  # comments, doctypes, processing instructions, script text
         name = item.name
         if name in rules.DROP_TAGS or _hidden(item):
+            continue
+        if name in rules.INLINE_CAPTION_TAGS and _inline_caption(item):
             continue
         if name == "br":
             builder.line_break()

@@ -40,6 +40,9 @@ BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer", "form", "menu"})
 #: Tags whose text the benchmark's ground truth (and most readers) leave out of the body:
 #: figure captions and credits.
 CAPTION_TAGS = frozenset({"figcaption", "figure"})
+#: Inline tags whose class may name them an image caption or credit, and those words.
+INLINE_CAPTION_TAGS = frozenset({"span", "small", "em", "i", "cite", "font"})
+CAPTION_WORDS = frozenset({"caption", "credit", "credits", "copyright", "photographer"})
 #: Tags that declare "this is the main content"; a weak hint, since some sites wrap the
 #: whole page, sidebars included, in <main> or many small teasers in <article>.
 CONTENT_TAGS = frozenset({"article", "main"})
