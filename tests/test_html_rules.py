@@ -161,3 +161,20 @@ def test_inline_image_caption_and_credit_are_dropped():
              "<span class='photo-credit'>Reuters</span></span></span>")
     out = text(page(f"<article><p>{image}</p><p>{PROSE}</p><p>{MORE}</p></article>"))
     assert "logo" not in out and "Reuters" not in out and PROSE in out
+
+
+def test_round_up_item_with_linked_lead_and_a_short_sentence_is_kept():
+    lead = ("<li><strong><a href='/s{0}'>Teens love their wireless earbuds and put them on wish "
+            "lists more than ever before, number {0}</a>.</strong> {1}</li>")
+    items = "".join(lead.format(i, f"{PROSE} {MORE}") for i in range(3))
+    items += lead.format(3, "That is according to a new survey from an investment bank.")
+    out = text(page(f"<article><p>{PROSE}</p><ol>{items}</ol><p>{MORE}</p></article>"))
+    assert "That is according to a new survey from an investment bank." in out
+
+
+def test_round_up_of_short_linked_cards_is_a_teaser_list():
+    # The other side of the same shape: every item a linked headline and one short line.
+    items = "".join(f"<li><a href='/s{i}'>Teens love their wireless earbuds, number {i}</a>. "
+                    f"A new survey says so.</li>" for i in range(4))
+    out = text(page(f"<article><p>{PROSE}</p><p>{MORE}</p><ol>{items}</ol></article>"))
+    assert "earbuds" not in out and PROSE in out and MORE in out

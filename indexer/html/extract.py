@@ -44,6 +44,8 @@ class Options:
     #: ... unless it is at least this long and has a sentence of unlinked text:
     #: inside the chosen container, such a block is a summary with a linked lead.
     min_linked_prose: int = 120
+    #: ... and this many characters of unlinked text (a sentence after a linked lead).
+    min_unlinked_sentence: int = 45
     #: Prose between two link lists shorter than this is a teaser's summary.
     max_teaser_chars: int = 200
     #: Share of a heading's text in a link above which it is another story's headline.
@@ -100,7 +102,7 @@ def _is_link_list(segment: Segment, options: Options) -> bool:
     if segment.link_chars <= options.max_link_density * segment.chars:
         return False
     prose = segment.chars - segment.link_chars
-    return segment.chars < options.min_linked_prose or prose < options.min_prose_chars * 2
+    return segment.chars < options.min_linked_prose or prose < options.min_unlinked_sentence
 
 
 def _linked_headline(segment: Segment, options: Options) -> bool:
