@@ -69,6 +69,8 @@ _BYLINE_CLASS = re.compile(r"byline|author|writer|(?:^|[\s_-])by(?:$|[\s_-])", r
 _DATE_CLASS = re.compile(r"date|time|published|dateline|posted", re.IGNORECASE)
 # ... except those of comments and forms: a commenter is not the article's author.
 _NOT_BYLINE_CLASS = re.compile(r"comment|reply|respond|form|related|footer", re.IGNORECASE)
+# Any of the words above, to dismiss most strings with one search.
+_EVIDENCE_WORDS = re.compile(r"byline|author|writer|by|date|time|publish|posted", re.IGNORECASE)
 
 
 def _collapse(text: str) -> str:
@@ -128,7 +130,9 @@ def _innermost(found: list[tuple[Tag, str]]) -> tuple[str, ...]:
     """Texts of `found`, each element after any of its descendants that were also found."""
     chosen: list[str] = []
     for position, (tag, text) in enumerate(found):
-        inner = [t for other, t in found[position + 1:] if tag in other.parents]
+        # Identity, not `in`: bs4 compares tags by their whole content.
+        inner = [t for other, t in found[position + 1:]
+                 if any(parent is tag for parent in other.parents)]
         chosen.extend(inner)
         chosen.append(text)
     return tuple(dict.fromkeys(chosen))
@@ -152,8 +156,18 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
             continue
         name, attrs = node.name, node.attrs
         if name not in _MARKUP_TAGS:
-            if attrs and name not in rules.DROP_TAGS:
-                _visible_evidence(node, attrs, authors, bylines, datelines)
+            if not attrs:
+                continue
+            # The hot path of the walk: class strings repeat and are classified once.
+            # Ids are left out: they are mostly unique, and bylines carry a class.
+            classes = attrs.get("class")
+            kind = _class_kind(classes) if type(classes) is str else 0
+            if attrs.get("itemprop") == "author" or attrs.get("rel") == "author":
+                kind = _AUTHOR
+            elif not kind and type(attrs.get("itemprop")) is str:
+                kind = _class_kind(attrs["itemprop"])
+            if kind and name not in rules.DROP_TAGS:
+                _visible_evidence(node, attrs, kind, authors, bylines, datelines)
             continue
         if name == "meta":
             content = attrs.get("content")
@@ -188,34 +202,29 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
                   _innermost(authors), _innermost(bylines), tuple(datelines), tuple(nested))
 
 
-def _visible_evidence(node: Tag, attrs: dict, authors: list, bylines: list,
+def _visible_evidence(node: Tag, attrs: dict, kind: int, authors: list, bylines: list,
                       datelines: list) -> None:
     """Note an element that shows the author or the date to readers."""
-    itemprop, rel = attrs.get("itemprop"), attrs.get("rel")
-    if itemprop == "author" or rel == "author":
+    if kind == _AUTHOR:
         if len(authors) < MAX_VISIBLE:
             authors.append((node, _short_text(node)))
-        return
-    kind = _evidence_kind(*(v if isinstance(v := attrs.get(k), str) else ""
-                            for k in ("class", "id")), itemprop if isinstance(itemprop, str) else "")
-    if kind == _BYLINE:
+    elif kind == _BYLINE:
         if len(bylines) < MAX_VISIBLE:
             bylines.append((node, _short_text(node)))
-    elif kind == _DATELINE and len(datelines) < MAX_VISIBLE:
+    elif len(datelines) < MAX_VISIBLE:
         for key in ("datetime", "content"):
             if isinstance(attrs.get(key), str):
                 datelines.append(attrs[key])
         datelines.append(_short_text(node))
 
 
-_BYLINE, _DATELINE = 1, 2
+_AUTHOR, _BYLINE, _DATELINE = 1, 2, 3
 
 
-@lru_cache(maxsize=4096)
-def _evidence_kind(classes: str, ident: str, itemprop: str) -> int:
-    # Pages repeat the same class strings hundreds of times; classify each once.
-    words = f"{classes} {ident} {itemprop}"
-    if not words.strip():
+@lru_cache(maxsize=8192)
+def _class_kind(words: str) -> int:
+    """Whether class (or id, itemprop) words mark a byline or a dateline."""
+    if not _EVIDENCE_WORDS.search(words):
         return 0
     if _BYLINE_CLASS.search(words):
         return 0 if _NOT_BYLINE_CLASS.search(words) else _BYLINE

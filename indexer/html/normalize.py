@@ -127,19 +127,33 @@ def _hints(name: str, attrs: dict) -> int:
         hints |= BOILERPLATE
     elif role == "main":
         hints |= CONTENT
-    words = " ".join(v for k in ("class", "id") if isinstance(v := attrs.get(k), str))
-    return hints | _word_hints(words) if words else hints
+    classes, ident = attrs.get("class"), attrs.get("id")
+    words = _word_hints(classes) if type(classes) is str else 0
+    if type(ident) is str:
+        words = _combine(words, _id_hints(ident))
+    return hints | words
+
+
+def _combine(first: int, second: int) -> int:
+    # Article-body words on either attribute outweigh furniture words on the other.
+    return STRONG_CONTENT if (first | second) & STRONG_CONTENT else first | second
 
 
 @lru_cache(maxsize=4096)
 def _word_hints(words: str) -> int:
     # Pages repeat the same class strings hundreds of times (every list item, every
     # paragraph), so the regexes run once per distinct string.
-    if rules.CONTENT_WORDS.search(words):
+    return _id_hints(words)
+
+
+def _id_hints(words: str) -> int:
+    # Ids are mostly unique, so uncached; one search of both word lists settles most.
+    match = rules.HINT_WORDS.search(words)
+    if match is None:
+        return 0
+    if match.lastgroup == "content" or rules.CONTENT_WORDS.search(words, match.end()):
         return STRONG_CONTENT
-    if rules.BOILERPLATE_WORDS.search(words):
-        return BOILERPLATE
-    return 0
+    return BOILERPLATE
 
 
 def _collapse(text: str) -> str:
