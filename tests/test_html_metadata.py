@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexer.html import clean_html, parse
-from indexer.html.metadata import collect_markup, extract_metadata, iso_date, strip_site_suffix
+from indexer.html.metadata import collect_markup, extract_metadata, iso_date, person, strip_site_suffix
 from indexer.models import Metadata
 
 
@@ -266,3 +266,17 @@ def test_utc_stamp_keeps_its_date_against_an_undated_masthead():
     head = '<meta property="article:published_time" content="2019-11-19T00:04:00Z">'
     body = '<div class="date">Wednesday, November 20, 2019</div>'
     assert meta(head, body).published == "2019-11-19"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("By Jane Doe | Nov 20, 2019", "Jane Doe"),
+    ("by Jane Doe and John Roe, Staff Writers", "Jane Doe and John Roe"),
+    ("Written by: Ana Swanson on November 18", "Ana Swanson"),
+    ("By Carrie Arnold November 15, 2019", "Carrie Arnold"),
+    ("by ライトハウス国際特許事務所 ／ 2016.12.01", "ライトハウス国際特許事務所"),
+    ("Author", None),
+    ("by the way, this is a sentence and not a name at all in any reading", None),
+    ("https://example.com/staff/ada", None),
+])
+def test_person_from_byline_text(raw, expected):
+    assert person(raw) == expected

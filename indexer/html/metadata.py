@@ -58,7 +58,7 @@ _BY = re.compile(r"^\s*(?:(?:written|posted|words|story|reported)\s+)?by\b[:\s]*
                  re.IGNORECASE)
 # Where a byline's name ends: a separator, a date or time, or a "Published ..." part.
 _NAME_END = re.compile(
-    r"\s*(?:[|•·/\n]|\s[-–—]\s|,|\d|\s(?:on|at|in|for|from|published|updated|posted|last|"
+    r"\s*(?:[|•·/\n／｜]|\s[-–—]\s|,|\d|\s(?:on|at|in|for|from|published|updated|posted|last|"
     r"first|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)", re.IGNORECASE)
 _MONTH_START = re.compile(r"\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
                           re.IGNORECASE)
