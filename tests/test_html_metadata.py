@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from indexer.html import clean_html, parse
-from indexer.html.metadata import collect_markup, extract_metadata, iso_date, person, strip_site_suffix
+from indexer.html.metadata import (collect_markup, extract_metadata, iso_date, person,
+                                   strip_site_suffix)
 from indexer.models import Metadata
 
 

@@ -54,12 +54,13 @@ MAX_VISIBLE = 24
 
 # " | Site", " - Site", " — Site", " :: Site" at the end of a <title>.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
-_BY = re.compile(r"^\s*(?:(?:written|posted|words|story|reported)\s+)?by\b[:\s]*|^\s*authors?\s*:\s*",
-                 re.IGNORECASE)
+_BY = re.compile(r"^\s*(?:(?:written|posted|words|story|reported)\s+)?by\b[:\s]*|"
+                 r"^\s*authors?\s*:\s*", re.IGNORECASE)
 # Where a byline's name ends: a separator, a date or time, or a "Published ..." part.
 _NAME_END = re.compile(
-    r"\s*(?:[|•·/\n／｜]|\s[-–—]\s|,|\d|\s(?:on|at|in|for|from|published|updated|posted|last|"
-    r"first|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)", re.IGNORECASE)
+    r"\s*(?:[|•·/\n／｜]|\s[-–—]\s|,|\d|"
+    r"\s(?:on|at|in|for|from|published|updated|posted|last|first|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)", re.IGNORECASE)
 _MONTH_START = re.compile(r"\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
                           re.IGNORECASE)
 _NOT_NAMES = frozenset({"by", "author", "authors", "about the author", "written by", "posted by",

@@ -100,8 +100,9 @@ HOVER_WORDS = frozenset({"rollover", "hover", "mouseover", "hovercard"})
 BOX_WORDS = frozenset({"block", "card", "box", "popup", "panel", "tip", "content", "details"})
 
 #: Both lists in one pattern, so that most class and id strings need one search.
-HINT_WORDS = re.compile(f"(?P<content>{CONTENT_WORDS.pattern})|(?P<furniture>{BOILERPLATE_WORDS.pattern})",
-                        re.IGNORECASE)
+HINT_WORDS = re.compile(
+    f"(?P<content>{CONTENT_WORDS.pattern})|(?P<furniture>{BOILERPLATE_WORDS.pattern})",
+    re.IGNORECASE)
 
 #: `style` values that hide an element from readers.
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
