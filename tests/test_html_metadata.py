@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from indexer.html import clean_html, parse
-from indexer.html.metadata import collect_markup, extract_metadata, iso_date, strip_site_suffix
+from indexer.html.metadata import (collect_markup, extract_metadata, iso_date, person,
+                                   strip_site_suffix)
 from indexer.models import Metadata
 
 
@@ -157,3 +159,125 @@ def test_clean_html_carries_metadata():
     cleaned = clean_html(html, "https://s.example/t")
     assert cleaned.metadata == Metadata(title="T", url="https://s.example/t", site="S",
                                         language="en")
+
+
+# --- JSON-LD graphs, bylines and dates readers see ---------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+
+
+def test_yoast_graph_author_is_resolved_through_its_id():
+    # The first article-like node is the WebPage (no author); the Article node's author
+    # is a bare {"@id": ...} pointing at a Person elsewhere in the @graph.
+    cleaned = clean_html((FIXTURES / "yoast_graph.html").read_text(encoding="utf-8"))
+    assert cleaned.metadata.author == "Rachel Lin"
+    assert cleaned.metadata.site == "Example Health"
+    # The Article's local date (22:15 in New York), not the WebPage's UTC stamp.
+    assert cleaned.metadata.published == "2019-11-19"
+
+
+@pytest.mark.parametrize("kind", ["NewsArticle", "BlogPosting", "MedicalWebPage", "ReportageNewsArticle",
+                                  "http://schema.org/TechArticle"])
+def test_author_of_any_article_type(kind):
+    assert meta(json_ld({"@type": kind, "author": {"@type": "Person", "name": "Ada"}})).author == "Ada"
+
+
+def test_author_from_a_later_json_ld_item():
+    head = (json_ld({"@type": "WebPage", "name": "Page"})
+            + json_ld({"@type": "NewsArticle", "author": "Ada Lovelace"}))
+    assert meta(head).author == "Ada Lovelace"
+
+
+def test_article_nested_in_another_item_ranks_after_top_level_ones():
+    ld = json_ld({"@type": "ClaimReview", "author": {"@type": "Organization", "name": "Checkers"},
+                  "itemReviewed": {"@type": "CreativeWork",
+                                   "author": {"@type": "Person", "name": "Claimant"}}})
+    assert meta(ld).author == "Checkers"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('<p class="byline">By <a href="/staff/ada">Ada Lovelace</a> | Nov 20, 2019</p>', "Ada Lovelace"),
+    ('<span itemprop="author">Grace Hopper</span>', "Grace Hopper"),
+    ('<a rel="author" href="/a">Alan Turing</a>', "Alan Turing"),
+    ('<div class="article-byline"><span class="byline__by">By</span>'
+     '<span class="byline__author">Carrie Arnold</span></div>', "Carrie Arnold"),
+    ('<div class="author-wrapper">Associated Press November 19, 2019, 9:02 AM</div>',
+     "Associated Press"),
+])
+def test_author_from_visible_byline(body, expected):
+    assert meta(body=body).author == expected
+
+
+def test_byline_only_as_a_line_of_text():
+    html = ("<html><body><article><h1>Title</h1><p>By Sherif Saed, Wednesday, 20 November 2019"
+            "</p><p>The article's first paragraph is long enough to be prose for the cleaner.</p>"
+            "</article></body></html>")
+    assert clean_html(html).metadata.author == "Sherif Saed"
+    assert clean_html(html).metadata.published == "2019-11-20"
+
+
+def test_comment_form_label_is_not_a_byline():
+    assert meta(body='<p class="comment-form-author"><label>Name *</label></p>').author is None
+
+
+def test_organisation_author_yields_to_a_visible_person():
+    ld = json_ld({"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Sky"}})
+    assert meta(ld, '<p class="byline">By Tom Gillespie</p>').author == "Tom Gillespie"
+    assert meta(ld).author == "Sky"
+
+
+def test_date_only_in_the_url():
+    assert meta(url="https://news.example/2019/11/20/story-title/").published == "2019-11-20"
+    assert meta(url="https://news.example/story-2019-11-20").published is None
+
+
+def test_date_in_the_visible_dateline():
+    body = '<div class="article-date">Published 11:11 PM EST Nov 19, 2019</div>'
+    assert meta(body=body).published == "2019-11-19"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("20 Nov 2019 08:02 GMT", "2019-11-20"),
+    ("Wed, 20 Nov 2019 08:02:00 +0000", "2019-11-20"),
+    ("01:38:07 PM IST Nov 20, 2019", "2019-11-20"),
+    ("November 20 15:23 2019", "2019-11-20"),
+    ("Monday, November 18th, 2019", "2019-11-18"),
+    ("20.11.2019", "2019-11-20"),
+    ("20191120", "2019-11-20"),
+])
+def test_non_iso_dates(raw, expected):
+    assert iso_date(raw) == expected
+    assert meta(f'<meta property="article:published_time" content="{raw}">').published == expected
+
+
+def test_local_evening_time_keeps_its_local_date():
+    # 22:30 in New York is 03:30 the next day in UTC; the page's own date is the 19th.
+    head = json_ld({"@type": "NewsArticle", "datePublished": "2019-11-19T22:30:00-05:00"})
+    assert meta(head).published == "2019-11-19"
+
+
+def test_utc_stamp_yields_to_the_local_dateline_one_day_earlier():
+    head = '<meta property="article:published_time" content="2019-11-20T04:26:47Z">'
+    body = '<div class="timestamp">Published 11:26 pm EST, Tuesday, November 19, 2019</div>'
+    assert meta(head, body).published == "2019-11-19"
+
+
+def test_utc_stamp_keeps_its_date_against_an_undated_masthead():
+    # "Wednesday, November 20, 2019" at the top of a page is today's date, not the story's.
+    head = '<meta property="article:published_time" content="2019-11-19T00:04:00Z">'
+    body = '<div class="date">Wednesday, November 20, 2019</div>'
+    assert meta(head, body).published == "2019-11-19"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("By Jane Doe | Nov 20, 2019", "Jane Doe"),
+    ("by Jane Doe and John Roe, Staff Writers", "Jane Doe and John Roe"),
+    ("Written by: Ana Swanson on November 18", "Ana Swanson"),
+    ("By Carrie Arnold November 15, 2019", "Carrie Arnold"),
+    ("by ライトハウス国際特許事務所 ／ 2016.12.01", "ライトハウス国際特許事務所"),
+    ("Author", None),
+    ("by the way, this is a sentence and not a name at all in any reading", None),
+    ("https://example.com/staff/ada", None),
+])
+def test_person_from_byline_text(raw, expected):
+    assert person(raw) == expected

@@ -3,15 +3,17 @@
 The stages, in order, each a pure function:
 
     parse      text -> BeautifulSoup tree (lxml), the only parse
-    metadata   tree -> Markup -> Metadata  (meta tags, JSON-LD, <title>; see metadata.py)
     normalize  tree -> Page                (text blocks with DOM context; normalize.py)
+    metadata   tree, Page -> Metadata      (meta tags, JSON-LD, bylines, dates; metadata.py)
     extract    Page -> blocks              (main content by scored evidence; extract.py)
     untitle    blocks -> blocks            (the article's own title is metadata, not body)
 """
 from __future__ import annotations
 
+import gc
 import re
 import warnings
+from contextlib import contextmanager
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
@@ -61,8 +63,36 @@ def untitle(blocks: list[Block], title: str | None) -> list[Block]:
 
 def clean_html(html: str, url: str | None = None) -> Cleaned:
     """Clean a page: metadata from its markup, body as blocks without the title."""
-    soup = parse(html)
-    markup = collect_markup(soup)
-    metadata = extract_metadata(markup, url)
-    blocks = extract_blocks(normalize(soup), markup.article_body)
+    with _tree_work():
+        soup = parse(html)
+        try:
+            markup = collect_markup(soup)
+            page = normalize(soup)
+        finally:
+            # A bs4 tree is a web of cycles (parent <-> child); taken apart here it is
+            # freed at once by reference counting instead of by the cyclic collector.
+            soup.decompose()
+    # Visible bylines and datelines are short blocks near the top; the first few
+    # hundred blocks hold them on any page.
+    lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
+    metadata = extract_metadata(markup, url, lines)
+    blocks = extract_blocks(page, markup.article_body)
     return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))
+
+
+@contextmanager
+def _tree_work():
+    """Pause the cyclic garbage collector while a tree is built, read and taken apart.
+
+    Building a tree allocates tens of thousands of objects that all stay alive, and
+    every allocation burst made the collector rescan them for nothing (about 15% of
+    the cleaning time). Nothing cyclic outlives the block: the tree is decomposed.
+    The collector resumes, if it was on, when the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

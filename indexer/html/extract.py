@@ -44,13 +44,28 @@ class Options:
     #: ... unless it is at least this long and has a sentence of unlinked text:
     #: inside the chosen container, such a block is a summary with a linked lead.
     min_linked_prose: int = 120
+    #: ... and this many characters of unlinked text (a sentence after a linked lead).
+    min_unlinked_sentence: int = 45
     #: Prose between two link lists shorter than this is a teaser's summary.
     max_teaser_chars: int = 200
+    #: Share of a heading's text in a link above which it is another story's headline.
+    linked_headline: float = 0.9
     #: Neutral segments (headings, short lines) prose may skip to continue the article.
     max_gap: int = 0
     #: A furniture element is let off as a page wrapper when it holds more than
     #: this share of the page's prose.
     wrapper_share: float = 0.6
+    #: A teaser list is an element with at least `min_cards` child elements, most of
+    #: them cards: at most `max_card_chars` of text with at least `min_card_links` of
+    #: it linked (a linked headline, perhaps a blurb, a date or a byline).
+    min_cards: int = 3
+    max_card_chars: int = 300
+    min_card_links: float = 0.3
+    card_share: float = 0.75
+    #: The chosen element gives way to an ancestor with this many times its prose,
+    #: if the ancestor's score is at least this share of its own.
+    widen_prose: float = 2.0
+    widen_score: float = 0.25
     #: Score multipliers for elements that name themselves the article body.
     strong_bonus: float = 1.3
     content_bonus: float = 1.1
@@ -87,7 +102,32 @@ def _is_link_list(segment: Segment, options: Options) -> bool:
     if segment.link_chars <= options.max_link_density * segment.chars:
         return False
     prose = segment.chars - segment.link_chars
-    return segment.chars < options.min_linked_prose or prose < options.min_prose_chars * 2
+    return segment.chars < options.min_linked_prose or prose < options.min_unlinked_sentence
+
+
+def _linked_headline(segment: Segment, options: Options) -> bool:
+    """A heading that is all link: another story's headline, not a section of this one."""
+    return segment.link_chars >= options.linked_headline * segment.chars > 0
+
+
+def _headline_teaser(page: Page, evidence: Evidence, span: range, position: int,
+                     options: Options) -> bool:
+    """A linked headline with no prose of its own under it, or in a run of such headlines.
+
+    "More:" boxes inside articles list other stories as linked headings. A linked
+    heading followed by its own paragraphs (a gift guide's product names) stays.
+    """
+    segments = page.segments
+    if segments[position].block.kind != "heading" or \
+            not _linked_headline(segments[position], options):
+        return False
+    after = position + 1
+    if after >= span.stop or segments[after].block.kind == "heading" or \
+            evidence.weights[after] <= 0:
+        return True
+    before = position - 1
+    return before >= span.start and segments[before].block.kind == "heading" and \
+        _linked_headline(segments[before], options)
 
 
 def _base_weight(segment: Segment, options: Options) -> float:
@@ -139,14 +179,50 @@ def _furniture(page: Page, positive: list[float], options: Options) -> list[bool
         parent = page.nodes[index].parent
         if body_prose[index] > body_prose[parent]:
             body_prose[parent] = body_prose[index]
+    teaser_lists = _teaser_lists(page, options)
     flags = []
-    for node, inside, body in zip(page.nodes, prose, body_prose):
-        if not node.hints & (BOILERPLATE | CAPTION) or node.hints & STRONG_CONTENT:
+    for node, inside, body, listed in zip(page.nodes, prose, body_prose, teaser_lists):
+        if node.hints & STRONG_CONTENT:
+            flags.append(False)
+        elif listed:
+            flags.append(inside <= options.wrapper_share * total)
+        elif not node.hints & (BOILERPLATE | CAPTION):
             flags.append(False)
         elif inside > 0 and (inside > options.wrapper_share * total or body > 0.5 * inside):
             flags.append(False)
         else:
             flags.append(True)
+    return flags
+
+
+def _teaser_lists(page: Page, options: Options) -> list[bool]:
+    """Per node: is it a list of teaser cards, recognised by shape rather than by name?
+
+    "More from", "You may also like" and story feeds repeat one small unit: a linked
+    headline with perhaps a one-line blurb, a date or a byline. An element whose
+    children are mostly such units is a teaser list, whatever its class says.
+    Article lists differ: their items are mostly unlinked text or long.
+    """
+    segments = page.segments
+    chars = [0, *accumulate(s.chars for s in segments)]
+    links = [0, *accumulate(s.link_chars for s in segments)]
+    children: list[list[int]] = [[] for _ in page.nodes]
+    for index, node in enumerate(page.nodes):
+        if node.parent >= 0 and node.end > node.first:
+            children[node.parent].append(index)
+    flags = []
+    for kids in children:
+        if len(kids) < options.min_cards:
+            flags.append(False)
+            continue
+        cards = 0
+        for kid in kids:
+            node = page.nodes[kid]
+            text, linked = chars[node.end] - chars[node.first], links[node.end] - links[node.first]
+            if 0 < linked and text <= options.max_card_chars and \
+                    linked >= options.min_card_links * text:
+                cards += 1
+        flags.append(cards >= options.min_cards and cards >= options.card_share * len(kids))
     return flags
 
 
@@ -162,6 +238,17 @@ def _mark(page: Page, nodes, flags: list[bool]) -> list[bool]:
     return [d > 0 for d in inside[:-1]]
 
 
+_GRAM = 4
+
+
+def _inside(text: str, grams: set[int]) -> bool:
+    """Whether every word 4-gram of `text` is among `grams` (text of 4 words or more)."""
+    words = text.split()
+    if len(words) < _GRAM:
+        return False
+    return all(hash(tuple(words[i:i + _GRAM])) in grams for i in range(len(words) - _GRAM + 1))
+
+
 def _article_body_weights(page: Page, base: list[float], article_body: str | None) -> list[float]:
     """Reweigh segments by the page's own statement of its body text (JSON-LD articleBody).
 
@@ -171,11 +258,15 @@ def _article_body_weights(page: Page, base: list[float], article_body: str | Non
     """
     if not article_body or len(article_body) < 200:
         return base
-    body = " ".join(article_body.split())
-    found = [s.chars >= 40 and s.block.text in body for s in page.segments]
+    words = article_body.split()
+    body_chars = len(" ".join(words))
+    # "Is this segment's text in the articleBody?" by word 4-grams rather than a substring
+    # search per segment, which costs segments x body and is quadratic on huge pages.
+    grams = {hash(tuple(words[i:i + _GRAM])) for i in range(len(words) - _GRAM + 1)}
+    found = [s.chars >= 40 and _inside(s.block.text, grams) for s in page.segments]
     matched = sum(s.chars for s, f in zip(page.segments, found) if f)
     # Summaries posing as articleBody are short; a long one we mostly find is the body.
-    complete = len(body) >= 1000 and matched >= 0.6 * len(body)
+    complete = body_chars >= 1000 and matched >= 0.6 * body_chars
     weights = []
     for segment, weight, f in zip(page.segments, base, found):
         if f and weight > 0:
@@ -229,7 +320,31 @@ def choose(page: Page, evidence: Evidence, options: Options = DEFAULT) -> int | 
         # ">=" prefers the innermost of nested elements that score the same.
         if score >= best_score:
             best, best_score = index, score
-    return best
+    return best if best is None else _widen(page, evidence, best, options)
+
+
+def _widen(page: Page, evidence: Evidence, index: int, options: Options) -> int:
+    """The chosen element, or an ancestor holding much more of the article's prose.
+
+    A box that names itself content (a fact box, a "rich-text" block) can outscore
+    the article around it by its bonus, or because the article also holds a link box
+    or share bar that weighs against it. An ancestor whose prose is several times the
+    chosen element's, and that does not score much lower, is the article.
+    """
+    prefix = [0.0, *accumulate(max(w, 0.0) for w in evidence.weights)]
+    total = [0.0, *accumulate(evidence.weights)]
+    node = page.nodes[index]
+    prose = prefix[node.end] - prefix[node.first]
+    score = total[node.end] - total[node.first]
+    while node.parent >= 0:
+        parent = page.nodes[node.parent]
+        parent_prose = prefix[parent.end] - prefix[parent.first]
+        parent_score = total[parent.end] - total[parent.first]
+        if parent_prose < options.widen_prose * prose or \
+                parent_score < options.widen_score * score:
+            break
+        index, node = node.parent, parent
+    return index
 
 
 def extend(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT) -> range:
@@ -276,8 +391,22 @@ def prune(page: Page, evidence: Evidence, index: int, span: range,
         if segment.block.kind != "heading" and (
                 _is_link_list(segment, options) or evidence.teasers[position]):
             continue
+        if _headline_teaser(page, evidence, span, position, options):
+            continue
         blocks.append(segment.block)
-    return _trim_headings(blocks)
+    return _trim_headings(_trim_promos(_trim_headings(blocks)))
+
+
+def _trim_promos(blocks: list[Block]) -> list[Block]:
+    """Drop calls to action (subscribe, follow, "have a tip?") that close the article."""
+    for _ in range(rules.PROMO_MAX_TRAILING):
+        if not blocks or blocks[-1].kind != "paragraph":
+            break
+        text = blocks[-1].text
+        if len(text) > rules.PROMO_MAX_CHARS or not rules.PROMO.search(text):
+            break
+        blocks = blocks[:-1]
+    return blocks
 
 
 def _trim_headings(blocks: list[Block]) -> list[Block]:

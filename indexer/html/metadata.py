@@ -2,44 +2,76 @@
 
 Kept apart from main-content extraction, as trafilatura does: metadata comes from
 <head> markup and JSON-LD, which say what the page is about in a machine-readable
-way, and is settled before the body is looked at. Each field is taken from the
-first source in its list that has a usable value.
+way, then from what readers see (a byline, a dateline, the URL). Each field is taken
+from the first source in its list that has a usable value.
+
+JSON-LD is read as a graph: objects that only point at another (`{"@id": ...}`, as
+Yoast-style `@graph`s do for authors) are resolved, and the article is the node whose
+@type says article or posting, before any WebPage; fields it lacks come from the next
+such node.
 """
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Iterator, Mapping
+from functools import lru_cache
+from datetime import date
+from typing import Iterator, Mapping, Sequence
 
 from bs4 import BeautifulSoup, Tag
 
 from ..models import Metadata
+from . import rules
+from .dates import PageDate, parse_date, url_date
 
 # Sources for each field, best first. Values are (attribute, name) of <meta> tags.
 TITLE_META = (("property", "og:title"), ("name", "twitter:title"), ("name", "title"))
 AUTHOR_META = (("name", "author"), ("property", "article:author"), ("name", "byl"),
-               ("name", "sailthru.author"), ("name", "parsely-author"), ("name", "dc.creator"))
+               ("name", "sailthru.author"), ("name", "parsely-author"), ("name", "dc.creator"),
+               ("itemprop", "author"), ("property", "author"))
 DATE_META = (("property", "article:published_time"), ("name", "article:published_time"),
              ("itemprop", "datePublished"), ("name", "pubdate"), ("name", "publishdate"),
              ("name", "date"), ("name", "dc.date"), ("name", "dc.date.issued"),
              ("name", "parsely-pub-date"), ("name", "sailthru.date"),
-             ("property", "og:published_time"))
+             ("property", "og:published_time"), ("name", "publish-date"),
+             ("property", "article:published"), ("itemprop", "dateCreated"))
 URL_META = (("property", "og:url"),)
 SITE_META = (("property", "og:site_name"), ("name", "application-name"))
 
-#: JSON-LD @type values that describe an article page.
-ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
-    "scholarlyarticle", "webpage", "socialmediaposting", "liveblogposting", "report",
-})
+#: JSON-LD @type endings of an article, best first: an article or posting node states
+#: the story's author and date; a WebPage node (MedicalWebPage, ItemPage...) often
+#: wraps it in Yoast-style graphs and is read only for what the article node lacks.
+ARTICLE_TYPE_ENDINGS = (("article", "posting", "report"), ("webpage", "page"),
+                        ("creativework", "review", "recipe"))
+ORGANIZATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
+
+#: JSON-LD deeper than this is not metadata but a hostile or broken file; the block is
+#: skipped rather than handed to a recursive parser (real JSON-LD nests under 10 deep).
+MAX_JSON_LD_DEPTH = 100
+#: At most this many byline and dateline elements are read per page.
+MAX_VISIBLE = 24
 
 # " | Site", " - Site", " — Site", " :: Site" at the end of a <title>.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
-_BY = re.compile(r"^by\s+", re.IGNORECASE)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_BY = re.compile(r"^\s*(?:(?:written|posted|words|story|reported)\s+)?by\b[:\s]*|"
+                 r"^\s*authors?\s*:\s*", re.IGNORECASE)
+# Where a byline's name ends: a separator, a date or time, or a "Published ..." part.
+_NAME_END = re.compile(
+    r"\s*(?:[|•·/\n／｜]|\s[-–—]\s|,|\d|"
+    r"\s(?:on|at|in|for|from|published|updated|posted|last|first|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)", re.IGNORECASE)
+_MONTH_START = re.compile(r"\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+                          re.IGNORECASE)
+_NOT_NAMES = frozenset({"by", "author", "authors", "about the author", "written by", "posted by",
+                        "admin", "share", "follow", "more", "contributor", "contributors"})
+# class/id/rel/itemprop words of visible bylines and datelines.
+_BYLINE_CLASS = re.compile(r"byline|author|writer|(?:^|[\s_-])by(?:$|[\s_-])", re.IGNORECASE)
+_DATE_CLASS = re.compile(r"date|time|published|dateline|posted", re.IGNORECASE)
+# ... except those of comments and forms: a commenter is not the article's author.
+_NOT_BYLINE_CLASS = re.compile(r"comment|reply|respond|form|related|footer", re.IGNORECASE)
+# Any of the words above, to dismiss most strings with one search.
+_EVIDENCE_WORDS = re.compile(r"byline|author|writer|by|date|time|publish|posted", re.IGNORECASE)
 
 
 def _collapse(text: str) -> str:
@@ -53,7 +85,7 @@ class Markup:
     #: First content of each (attribute, lowercased name) among the <meta> tags,
     #: attribute being property, name or itemprop.
     meta: Mapping[tuple[str, str], str]
-    #: Every JSON-LD object, @graph members included, in page order.
+    #: Every top-level JSON-LD object, @graph members included, in page order.
     json_ld: tuple[dict, ...]
     canonical: str | None
     #: Text of <title>, of the first <h1>, and the first <time datetime>.
@@ -62,6 +94,14 @@ class Markup:
     time: str | None
     #: The <html lang> attribute.
     lang: str | None
+    #: Text of elements marked as the author (itemprop=author, rel=author), then of
+    #: elements whose class or id says byline or author, innermost first, page order.
+    authors: tuple[str, ...] = ()
+    bylines: tuple[str, ...] = ()
+    #: Text (or datetime/content) of elements whose class or id says date or time.
+    datelines: tuple[str, ...] = ()
+    #: JSON-LD objects nested inside the items of `json_ld` (authors, mainEntity...).
+    json_ld_nested: tuple[dict, ...] = ()
 
     @property
     def article_body(self) -> str | None:
@@ -76,6 +116,29 @@ class Markup:
 _MARKUP_TAGS = frozenset({"meta", "link", "script", "title", "h1", "time", "html"})
 
 
+def _short_text(tag: Tag, limit: int = 300) -> str:
+    """The element's text, read only up to `limit` characters (bylines are short)."""
+    parts, size = [], 0
+    for string in tag.strings:
+        parts.append(string)
+        size += len(string)
+        if size > limit:
+            break
+    return _collapse(" ".join(parts))
+
+
+def _innermost(found: list[tuple[Tag, str]]) -> tuple[str, ...]:
+    """Texts of `found`, each element after any of its descendants that were also found."""
+    chosen: list[str] = []
+    for position, (tag, text) in enumerate(found):
+        # Identity, not `in`: bs4 compares tags by their whole content.
+        inner = [t for other, t in found[position + 1:]
+                 if any(parent is tag for parent in other.parents)]
+        chosen.extend(inner)
+        chosen.append(text)
+    return tuple(dict.fromkeys(chosen))
+
+
 def collect_markup(soup: BeautifulSoup) -> Markup:
     """Gather the metadata-bearing tags of a page in one walk (head and body alike).
 
@@ -84,11 +147,29 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
     """
     meta: dict[tuple[str, str], str] = {}
     json_ld: list[dict] = []
+    nested: list[dict] = []
     canonical = title = h1 = time = lang = None
+    authors: list[tuple[Tag, str]] = []
+    bylines: list[tuple[Tag, str]] = []
+    datelines: list[str] = []
     for node in soup.descendants:
-        if type(node) is not Tag or node.name not in _MARKUP_TAGS:
+        if type(node) is not Tag:
             continue
         name, attrs = node.name, node.attrs
+        if name not in _MARKUP_TAGS:
+            if not attrs:
+                continue
+            # The hot path of the walk: class strings repeat and are classified once.
+            # Ids are left out: they are mostly unique, and bylines carry a class.
+            classes = attrs.get("class")
+            kind = _class_kind(classes) if type(classes) is str else 0
+            if attrs.get("itemprop") == "author" or attrs.get("rel") == "author":
+                kind = _AUTHOR
+            elif not kind and type(attrs.get("itemprop")) is str:
+                kind = _class_kind(attrs["itemprop"])
+            if kind and name not in rules.DROP_TAGS:
+                _visible_evidence(node, attrs, kind, authors, bylines, datelines)
+            continue
         if name == "meta":
             content = attrs.get("content")
             if isinstance(content, str) and content.strip():
@@ -103,7 +184,8 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
                 canonical = href.strip()
         elif name == "script":
             if str(attrs.get("type", "")).strip().lower() == "application/ld+json":
-                json_ld.extend(_json_ld_objects(node.get_text()))
+                for item, top in _json_ld_objects(node.get_text()):
+                    (json_ld if top else nested).append(item)
         elif name == "title":
             title = title or _collapse(node.get_text(" ")) or None
         elif name == "h1":
@@ -112,13 +194,45 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
             stamp = attrs.get("datetime")
             if time is None and isinstance(stamp, str) and stamp.strip():
                 time = stamp.strip()
+            elif len(datelines) < MAX_VISIBLE:
+                datelines.append(_short_text(node))
         elif name == "html" and lang is None:
             value = attrs.get("lang") or attrs.get("xml:lang")
             lang = value.strip() if isinstance(value, str) and value.strip() else None
-    return Markup(meta, tuple(json_ld), canonical, title, h1, time, lang)
+    return Markup(meta, tuple(json_ld), canonical, title, h1, time, lang,
+                  _innermost(authors), _innermost(bylines), tuple(datelines), tuple(nested))
 
 
-def _first_meta(index: dict[tuple[str, str], str], sources) -> str | None:
+def _visible_evidence(node: Tag, attrs: dict, kind: int, authors: list, bylines: list,
+                      datelines: list) -> None:
+    """Note an element that shows the author or the date to readers."""
+    if kind == _AUTHOR:
+        if len(authors) < MAX_VISIBLE:
+            authors.append((node, _short_text(node)))
+    elif kind == _BYLINE:
+        if len(bylines) < MAX_VISIBLE:
+            bylines.append((node, _short_text(node)))
+    elif len(datelines) < MAX_VISIBLE:
+        for key in ("datetime", "content"):
+            if isinstance(attrs.get(key), str):
+                datelines.append(attrs[key])
+        datelines.append(_short_text(node))
+
+
+_AUTHOR, _BYLINE, _DATELINE = 1, 2, 3
+
+
+@lru_cache(maxsize=8192)
+def _class_kind(words: str) -> int:
+    """Whether class (or id, itemprop) words mark a byline or a dateline."""
+    if not _EVIDENCE_WORDS.search(words):
+        return 0
+    if _BYLINE_CLASS.search(words):
+        return 0 if _NOT_BYLINE_CLASS.search(words) else _BYLINE
+    return _DATELINE if _DATE_CLASS.search(words) else 0
+
+
+def _first_meta(index: Mapping[tuple[str, str], str], sources) -> str | None:
     for attribute, name in sources:
         value = index.get((attribute, name.lower()))
         if value:
@@ -126,63 +240,261 @@ def _first_meta(index: dict[tuple[str, str], str], sources) -> str | None:
     return None
 
 
-def _json_ld_objects(text: str) -> Iterator[dict]:
-    """Every JSON object in one JSON-LD script, @graph members included."""
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str, limit: int = MAX_JSON_LD_DEPTH) -> bool:
+    """Whether JSON text nests deeper than `limit`, counted without parsing it.
+
+    Python's json parser recurses once per level and raises RecursionError on a few
+    thousand; the check is one linear scan with strings taken out.
+    """
+    if text.count("{") + text.count("[") <= limit:
+        return False
+    depth = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _json_ld_objects(text: str) -> Iterator[tuple[dict, bool]]:
+    """Every JSON object in one JSON-LD script, and whether it is a top-level item.
+
+    Top-level items are the script's objects and their @graph members; the rest are
+    nested inside those (an author, an itemReviewed, a mainEntity).
+    """
+    if not text or _too_deep(text):
+        return
     try:
-        data = json.loads(text or "null", strict=False)
-    except ValueError:
+        data = json.loads(text, strict=False)
+    except (ValueError, RecursionError):
         return  # broken JSON-LD is common; the other sources still count
-    pending = [data]
+    pending = [(data, True)]
     while pending:
-        item = pending.pop()
+        item, top = pending.pop()
         if isinstance(item, list):
-            pending.extend(reversed(item))
+            pending.extend((v, top) for v in reversed(item))
         elif isinstance(item, dict):
-            if isinstance(item.get("@graph"), list):
-                pending.extend(reversed(item["@graph"]))
-            yield item
+            yield item, top
+            graph = item.get("@graph")
+            pending.extend((v, v is graph) for v in reversed(item.values())
+                           if isinstance(v, (dict, list)))
 
 
-def _types(item: dict) -> set[str]:
-    kinds = item.get("@type")
+def _types(item: dict) -> list[str]:
+    kinds = item.get("@type") or item.get("type")
     if isinstance(kinds, str):
         kinds = [kinds]
-    return {k.lower() for k in kinds if isinstance(k, str)} if isinstance(kinds, list) else set()
+    if not isinstance(kinds, list):
+        return []
+    # "http://schema.org/NewsArticle" and "schema:NewsArticle" name the same type.
+    return [re.split(r"[/:#]", k)[-1].lower() for k in kinds if isinstance(k, str)]
 
 
-def _name(value) -> str | None:
-    """A person's or organisation's name from a JSON-LD value (string, object or list)."""
-    if isinstance(value, list):
-        names = [n for n in (_name(v) for v in value) if n]
-        return ", ".join(dict.fromkeys(names)) or None
-    if isinstance(value, dict):
-        value = value.get("name")
-    if isinstance(value, str) and value.strip():
-        return _collapse(value)
+def _article_rank(item: dict) -> int | None:
+    for rank, endings in enumerate(ARTICLE_TYPE_ENDINGS):
+        if any(kind.endswith(endings) for kind in _types(item)):
+            return rank
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    """JSON-LD objects by @id, and the article-like nodes best first."""
+
+    ids: Mapping[str, dict]
+    articles: tuple[dict, ...]
+
+    def resolve(self, value):
+        """An object that only points at another (`{"@id": ...}`) replaced by that one."""
+        if isinstance(value, dict) and "name" not in value:
+            target = self.ids.get(value.get("@id")) if isinstance(value.get("@id"), str) else None
+            if target is not None:
+                return target
+        return value
+
+    def field(self, key: str):
+        """The first article node's value for `key`, references resolved."""
+        for item in self.articles:
+            value = item.get(key)
+            if value:
+                return value
+        return None
+
+    def name(self, value, hops: int = 0) -> str | None:
+        """A person's or organisation's name from a JSON-LD value (string, object, list)."""
+        if hops > 3:
+            return None  # references that loop
+        if isinstance(value, list):
+            names = [n for n in (self.name(v, hops + 1) for v in value[:20]) if n]
+            return ", ".join(dict.fromkeys(names)) or None
+        value = self.resolve(value)
+        if isinstance(value, dict):
+            name = value.get("name")
+            if isinstance(name, (list, dict)):
+                return self.name(name, hops + 1)
+            if not name and isinstance(value.get("familyName"), str):
+                name = f"{value.get('givenName') or ''} {value['familyName']}"
+            value = name
+        if isinstance(value, str) and value.strip() and not _is_url(value):
+            return _collapse(value)
+        return None
+
+
+def _graph(items: Sequence[dict], nested: Sequence[dict] = ()) -> _Graph:
+    """Index the objects by @id and rank the article-like ones.
+
+    Nested objects rank after every top-level one: an article nested as a
+    ClaimReview's itemReviewed is another page's article.
+    """
+    ids: dict[str, dict] = {}
+    ranked: list[tuple[int, int, dict]] = []
+    tiers = len(ARTICLE_TYPE_ENDINGS)
+    for position, (item, top) in enumerate([*((i, True) for i in items),
+                                             *((i, False) for i in nested)]):
+        key = item.get("@id")
+        # A definition, not a bare reference: it says more than its id.
+        if isinstance(key, str) and len(item) > 1 and key not in ids:
+            ids[key] = item
+        rank = _article_rank(item)
+        if rank is not None:
+            ranked.append((rank if top else rank + tiers, position, item))
+    return _Graph(ids, tuple(item for _, _, item in sorted(ranked, key=lambda r: r[:2])))
+
+
+def _is_url(text: str) -> bool:
+    return text.strip().lower().startswith(("http://", "https://", "www.", "/"))
+
+
+def person(text: str | None) -> str | None:
+    """The name in a byline ("By Jane Doe | Nov 20, 2019" -> "Jane Doe"), or None.
+
+    A name is a few words that do not read as a sentence, a date or a label.
+    """
+    if not text:
+        return None
+    text = _BY.sub("", _collapse(text))
+    month = _MONTH_START.search(text)
+    if month:
+        text = text[:month.start()]
+    end = _NAME_END.search(text)
+    if end:
+        text = text[:end.start()]
+    text = text.strip(" .:;-–—")
+    words = text.split()
+    if not 1 <= len(words) <= 8 or len(text) > 60 or text.lower() in _NOT_NAMES:
+        return None
+    if "@" in text or _is_url(text) or text[0].islower() or "." in text.replace(". ", " ")[-2:]:
+        return None
+    return text
+
+
+def _date_candidates(markup: Markup, graph: _Graph, url: str | None,
+                     lines: Sequence[str]) -> Iterator[tuple[PageDate, bool]]:
+    """Statements of the publication date, most trusted first.
+
+    Each comes with whether it states the page's local calendar date on purpose:
+    markup and the URL always do (unless they give a UTC time); visible text only
+    with a time of day, since an undated "Wednesday, November 20, 2019" at the top
+    of a page is usually today's date in the masthead.
+    """
+    structured = [_first_meta(markup.meta, DATE_META)]
+    for item in graph.articles:
+        structured.extend(item[key] for key in ("datePublished", "dateCreated", "uploadDate")
+                          if isinstance(item.get(key), str))
+    structured.append(markup.time)
+    for text in structured:
+        found = parse_date(text)
+        if found:
+            yield found, not found.utc
+    found = url_date(url)
+    if found:
+        yield found, True
+    visible = list(markup.datelines)
+    visible.extend(text for text in lines if len(text) < rules.BYLINE_MAX_CHARS and (
+        rules.DATELINE.match(text) or rules.BYLINE.match(text) or rules.WRITTEN_DATE.match(text)))
+    for text in visible:
+        found = parse_date(text)
+        if found:
+            yield found, found.timed and not found.utc
+
+
+def published(markup: Markup, graph: _Graph, url: str | None,
+              lines: Sequence[str] = ()) -> str | None:
+    """The page's own calendar date of publication.
+
+    The first statement wins, except that a UTC time yields to the first local
+    statement when that is one day apart in the direction the time allows: a 23:30
+    story in New York is stamped 04:30 the next day in UTC, and its page shows the
+    local date.
+    """
+    candidates = _date_candidates(markup, graph, url, lines)
+    first = next(candidates, None)
+    if first is None:
+        return None
+    stated = first[0]
+    if not stated.utc or stated.utc_hour is None:
+        return stated.day
+    for other, local in candidates:
+        if not local:
+            continue
+        shift = (date.fromisoformat(other.day) - date.fromisoformat(stated.day)).days
+        # UTC-12 to UTC+14 are the offsets in use.
+        if (shift == -1 and stated.utc_hour < 12) or (shift == 1 and stated.utc_hour >= 10):
+            return other.day
+        return stated.day
+    return stated.day
 
 
 def iso_date(value: str | None) -> str | None:
     """Normalise a date string to YYYY-MM-DD, or None if it does not read as a date."""
-    if not value:
-        return None
-    value = value.strip()
-    match = _ISO_DATE.search(value)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        if year < 1900:
-            return None  # "0001-01-01" and the like are CMS placeholders, not dates
-        try:
-            return datetime(year, month, day).date().isoformat()
-        except ValueError:
-            return None
-    for layout in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%Y%m%d",
-                   "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z"):
-        try:
-            return datetime.strptime(value, layout).date().isoformat()
-        except ValueError:
-            continue
-    return None
+    found = parse_date(value)
+    return found.day if found else None
+
+
+def _author(markup: Markup, graph: _Graph, lines: Sequence[str]) -> str | None:
+    """The article's author: JSON-LD, <meta>, then the visible byline.
+
+    An organisation named as author in JSON-LD (the publisher standing in for
+    the writer) yields to a person named in a visible byline.
+    """
+    stated = graph.field("author")
+    author = graph.name(stated)
+    if author:
+        author = _BY.sub("", author) or None
+    fallback = None
+    if author and _organisation(graph, stated):
+        fallback, author = author, None
+    if not author:
+        value = _first_meta(markup.meta, AUTHOR_META)
+        if value and not _is_url(value):
+            author = _BY.sub("", value) or None
+    if author:
+        return author
+    for text in (*markup.authors, *markup.bylines):
+        name = person(text)
+        if name:
+            return name
+    for text in lines:
+        if len(text) < rules.BYLINE_MAX_CHARS and rules.BYLINE.match(text):
+            name = person(text)
+            if name:
+                return name
+    return fallback
+
+
+def _organisation(graph: _Graph, value) -> bool:
+    """Whether a JSON-LD author value names only organisations."""
+    values = value if isinstance(value, list) else [value]
+    resolved = [graph.resolve(v) for v in values]
+    return bool(resolved) and all(isinstance(v, dict) and ORGANIZATION_TYPES & set(_types(v))
+                                  for v in resolved)
 
 
 def strip_site_suffix(title: str, site: str | None) -> str:
@@ -212,40 +524,32 @@ def _names(part: str, site: str) -> bool:
     return bool(part) and (part in site or site in part)
 
 
-def extract_metadata(markup: Markup, url: str | None = None) -> Metadata:
-    """Metadata from <meta>, <link>, JSON-LD, <time>, <h1> and <title>, best source first."""
+def extract_metadata(markup: Markup, url: str | None = None,
+                     lines: Sequence[str] = ()) -> Metadata:
+    """Metadata from <meta>, <link>, JSON-LD, <time>, <h1>, <title> and what readers see.
+
+    `lines` are the page's text blocks in reading order; short ones may be the visible
+    byline ("By Jane Doe") or dateline ("Published 20 Nov 2019").
+    """
     meta = markup.meta
-    article: dict = {}
+    graph = _graph(markup.json_ld, markup.json_ld_nested)
     publisher = None
     for item in markup.json_ld:
-        kinds = _types(item)
-        if kinds & ARTICLE_TYPES and not article:
-            article = item
-        if publisher is None and ("organization" in kinds or "newsmediaorganization" in kinds):
-            publisher = _name(item)
+        if publisher is None and ORGANIZATION_TYPES & set(_types(item)):
+            publisher = graph.name(item)
         if publisher is None and isinstance(item.get("publisher"), dict):
-            publisher = _name(item["publisher"])
+            publisher = graph.name(item["publisher"])
 
-    site = _first_meta(meta, SITE_META) or _name(article.get("publisher")) or publisher
+    site = _first_meta(meta, SITE_META) or graph.name(graph.field("publisher")) or publisher
 
-    title = _first_meta(meta, TITLE_META) or _name(article.get("headline")) or markup.h1 \
-        or markup.title
+    headline = graph.field("headline")
+    title = _first_meta(meta, TITLE_META) or (_collapse(headline) if isinstance(headline, str)
+                                              else None) or markup.h1 or markup.title
     if title:
         title = strip_site_suffix(title, site) or title
 
-    author = _name(article.get("author")) or _first_meta(meta, AUTHOR_META)
-    if author and author.startswith(("http://", "https://")):
-        author = None  # article:author is often a profile URL, not a name
-    elif author:
-        author = _BY.sub("", author) or None
-
-    published = iso_date(_first_meta(meta, DATE_META))
-    if not published and isinstance(article.get("datePublished"), str):
-        published = iso_date(article["datePublished"])
-    if not published:
-        published = iso_date(markup.time)
-
     canonical = markup.canonical or _first_meta(meta, URL_META) or url
     language = markup.lang or meta.get(("property", "og:locale")) or meta.get(("name", "language"))
-    return Metadata(title=title or None, author=author, published=published, url=canonical,
-                    site=site, language=language)
+    return Metadata(title=title or None, author=_author(markup, graph, lines),
+                    published=published(markup, graph, canonical or url, lines),
+                    url=canonical, site=site, language=language)

@@ -9,6 +9,7 @@ thousands of levels deep must not hit Python's recursion limit.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,7 +71,41 @@ def _hidden(tag: Tag) -> bool:
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     style = attrs.get("style")
-    return bool(style) and rules.HIDDEN_STYLE.search(style) is not None
+    if style and rules.HIDDEN_STYLE.search(style) is not None:
+        return True
+    classes = attrs.get("class")
+    return isinstance(classes, str) and _hidden_classes(classes)
+
+
+@lru_cache(maxsize=4096)
+def _hidden_classes(classes: str) -> bool:
+    tokens = classes.lower().split()
+    if not rules.HIDDEN_CLASSES.isdisjoint(tokens):
+        return True
+    for token in tokens:
+        words = set(_WORD_SPLIT.split(token))
+        if len(words) > 1 and words & rules.HOVER_WORDS and words & rules.BOX_WORDS:
+            return True
+    return False
+
+
+_WORD_SPLIT = re.compile(r"[-_]+")
+
+
+def _inline_caption(tag: Tag) -> bool:
+    """An inline element named as an image's caption or credit.
+
+    Block-level captions are judged as furniture by the extractor; a caption set in
+    a <span> inside the paragraph that holds the image would join that paragraph.
+    """
+    classes = tag.attrs.get("class") if tag.attrs else None
+    return isinstance(classes, str) and _caption_classes(classes)
+
+
+@lru_cache(maxsize=4096)
+def _caption_classes(classes: str) -> bool:
+    return any(not rules.CAPTION_WORDS.isdisjoint(_WORD_SPLIT.split(token))
+               for token in classes.lower().split())
 
 
 def _hints(name: str, attrs: dict) -> int:
@@ -92,19 +127,33 @@ def _hints(name: str, attrs: dict) -> int:
         hints |= BOILERPLATE
     elif role == "main":
         hints |= CONTENT
-    words = " ".join(v for k in ("class", "id") if isinstance(v := attrs.get(k), str))
-    return hints | _word_hints(words) if words else hints
+    classes, ident = attrs.get("class"), attrs.get("id")
+    words = _word_hints(classes) if type(classes) is str else 0
+    if type(ident) is str:
+        words = _combine(words, _id_hints(ident))
+    return hints | words
+
+
+def _combine(first: int, second: int) -> int:
+    # Article-body words on either attribute outweigh furniture words on the other.
+    return STRONG_CONTENT if (first | second) & STRONG_CONTENT else first | second
 
 
 @lru_cache(maxsize=4096)
 def _word_hints(words: str) -> int:
     # Pages repeat the same class strings hundreds of times (every list item, every
     # paragraph), so the regexes run once per distinct string.
-    if rules.CONTENT_WORDS.search(words):
+    return _id_hints(words)
+
+
+def _id_hints(words: str) -> int:
+    # Ids are mostly unique, so uncached; one search of both word lists settles most.
+    match = rules.HINT_WORDS.search(words)
+    if match is None:
+        return 0
+    if match.lastgroup == "content" or rules.CONTENT_WORDS.search(words, match.end()):
         return STRONG_CONTENT
-    if rules.BOILERPLATE_WORDS.search(words):
-        return BOILERPLATE
-    return 0
+    return BOILERPLATE
 
 
 def _collapse(text: str) -> str:
@@ -120,15 +169,24 @@ def _table_is_layout(table: Tag) -> bool:
     deep are not rescanned at each level.
     """
     paragraphs = 0
-    for node in table.descendants:
+    # An explicit stack over `.contents`, not `table.descendants`: bs4 finds the end of
+    # `descendants` by walking to the subtree's last leaf, which costs the nesting depth
+    # at every table and made 6,000 nested tables take minutes. A scan stops at the
+    # first nested table, so each node is scanned by at most one table: linear overall.
+    pending = list(reversed(table.contents))
+    while pending:
+        node = pending.pop()
         kind = type(node)
         if kind is Tag:
-            if node.name in _LAYOUT_SIGNS:
+            name = node.name
+            if name in _LAYOUT_SIGNS:
                 return True
-            if node.name == "p":
+            if name == "p":
                 paragraphs += 1
                 if paragraphs > 1:
                     return True
+            if node.contents:
+                pending.extend(reversed(node.contents))
         elif kind is NavigableString and len(node) > 200 and len(node.strip()) > 200:
             return True
     return False
@@ -192,6 +250,9 @@ class _Builder:
         self.block_tags: list[str] = []
         self.open: list[int] = []
         self.breaks = 0
+
+    def current_block(self) -> str:
+        return self.block_tags[-1] if self.block_tags else "body"
 
     def text(self, value: str) -> None:
         if not value:
@@ -312,13 +373,18 @@ def normalize(soup: BeautifulSoup) -> Page:
         name = item.name
         if name in rules.DROP_TAGS or _hidden(item):
             continue
+        if name in rules.INLINE_CAPTION_TAGS and _inline_caption(item):
+            continue
         if name == "br":
             builder.line_break()
             continue
         if name == "table" and not _table_is_layout(item):
             builder.table(item)
             continue
-        if name in rules.BLOCK_TAGS or "-" in name or item is root:
+        # Custom elements are layout blocks, except inside a paragraph or heading,
+        # where they wrap words (a citation marker, a tooltip source).
+        if name in rules.BLOCK_TAGS or item is root or (
+                "-" in name and builder.current_block() not in rules.PHRASE_CONTAINERS):
             index = builder.open_block(name, item.attrs)
             stack.append(_Close(index, name))
         elif name == "a":

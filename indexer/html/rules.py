@@ -26,6 +26,9 @@ BLOCK_TAGS = frozenset({
     "tr", "ul", "caption", "legend", "listing", "plaintext", "xmp",
 })
 
+#: Block elements that hold running text: a custom element inside one is inline.
+PHRASE_CONTAINERS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "figcaption"})
+
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_TAGS = frozenset({"ul", "ol", "menu", "dir", "dl"})
 ITEM_TAGS = frozenset({"li", "dt", "dd"})
@@ -37,6 +40,9 @@ BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer", "form", "menu"})
 #: Tags whose text the benchmark's ground truth (and most readers) leave out of the body:
 #: figure captions and credits.
 CAPTION_TAGS = frozenset({"figcaption", "figure"})
+#: Inline tags whose class may name them an image caption or credit, and those words.
+INLINE_CAPTION_TAGS = frozenset({"span", "small", "em", "i", "cite", "font"})
+CAPTION_WORDS = frozenset({"caption", "credit", "credits", "copyright", "photographer"})
 #: Tags that declare "this is the main content"; a weak hint, since some sites wrap the
 #: whole page, sidebars included, in <main> or many small teasers in <article>.
 CONTENT_TAGS = frozenset({"article", "main"})
@@ -79,6 +85,25 @@ CONTENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+#: class names of the common CSS utilities that hide an element from sighted readers
+#: (matched as whole class tokens; "overflow-hidden" and "hidden-xs" do not hide it).
+HIDDEN_CLASSES = frozenset({
+    "hidden", "hide", "is-hidden", "u-hidden", "element-hidden", "element-invisible",
+    "invisible", "is-invisible", "d-none", "display-none", "visually-hidden", "visuallyhidden",
+    "sr-only", "screen-reader-text", "screen-reader-only", "screenreader-only", "offscreen",
+    "a11y-hidden", "hidden-visually", "hide-text", "tooltip", "popover", "hovercard",
+})
+
+#: A class token naming a box shown only on hover (a person's card over their linked
+#: name) joins a hover word and a box word, as in "rollover-people-block" or "hover_card".
+HOVER_WORDS = frozenset({"rollover", "hover", "mouseover", "hovercard"})
+BOX_WORDS = frozenset({"block", "card", "box", "popup", "panel", "tip", "content", "details"})
+
+#: Both lists in one pattern, so that most class and id strings need one search.
+HINT_WORDS = re.compile(
+    f"(?P<content>{CONTENT_WORDS.pattern})|(?P<furniture>{BOILERPLATE_WORDS.pattern})",
+    re.IGNORECASE)
+
 #: `style` values that hide an element from readers.
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -95,7 +120,10 @@ BOILERPLATE_TEXTS = frozenset({
     "menu", "search", "loading", "back to top", "story continues below advertisement",
     "article continues below advertisement", "scroll to continue with content",
     "advertisement continue reading below", "supported by", "image", "photo",
-    "view comments", "leave a comment", "follow us", "newsletter",
+    "view comments", "leave a comment", "follow us", "newsletter", "advert", "adverts",
+    "advertisement feature", "promoted", "promoted content", "paid content", "partner content",
+    "dont miss", "more", "see also", "also read", "read also", "read next", "up next",
+    "watch", "video", "listen", "editors picks", "top stories", "latest news",
 })
 
 #: Short lines that only say who wrote the article or when: "By Jane Doe",
@@ -121,3 +149,17 @@ WRITTEN_DATE = re.compile(
 DATELINE_MAX_OTHER_WORDS = 5
 #: How far into a dateline its date may start ("Wednesday, " is 11 characters).
 DATELINE_MAX_LEAD = 12
+
+#: Calls to action that close many articles: subscribe, follow, newsletter sign-ups,
+#: "have a tip? write to ...". Only short blocks at the very end of the chosen article
+#: are tested, so an article about newsletters keeps its body.
+PROMO_MAX_CHARS = 300
+PROMO = re.compile(
+    r"^\W*(?:subscribe|sign up|join|follow|get (?:the|our)|click here|listen|download|register|"
+    r"like us|don'?t miss|have a tip|become a member|support)\b|"
+    r"\b(?:newsletters?|inbox|follow (?:us|him|her|them|@)|"
+    r"on (?:facebook|twitter|instagram)|[\w.+-]+@[\w-]+\.[\w.]+)\b",
+    re.IGNORECASE,
+)
+#: How many closing blocks may be calls to action.
+PROMO_MAX_TRAILING = 4

@@ -12,6 +12,9 @@ Rerun from the repository root:
     python tests/bench/bench_extract.py                  # both extractors
     python tests/bench/bench_extract.py --worst 10       # also list our 10 worst pages
     python tests/bench/bench_extract.py --data DIR       # another ID.html.gz + ground-truth.json
+
+Per-half F1 (tune on half 0, check half 1) and metadata counts: eval_html_halves.py.
+Timings are wall clock; on a shared machine compare runs made back to back.
 """
 from __future__ import annotations
 

@@ -1,0 +1,63 @@
+"""Cost linear in the input: pages built to hit quadratic or recursive paths finish.
+
+These check behaviour, not timing: each would take minutes (or raise RecursionError)
+with the old quadratic steps, and takes about a second now.
+"""
+from __future__ import annotations
+
+import json
+
+from indexer.html import clean_html
+from indexer.html.metadata import MAX_JSON_LD_DEPTH
+
+PROSE = ("The committee met on Tuesday to review the proposal, and after a long discussion "
+         "it agreed to publish its findings before the end of the month.")
+
+
+def test_tables_nested_20000_deep_finish():
+    # bs4's `descendants` walked to the subtree's last leaf at every table: quadratic.
+    depth = 20_000
+    html = "<html><body>" + "<table><tr><td>" * depth + PROSE + "</td></tr></table>" * depth
+    blocks = clean_html(html + "</body></html>").blocks
+    assert [b.text for b in blocks] == [PROSE]
+
+
+def test_tables_nested_with_a_cell_of_text_at_each_level():
+    depth = 3_000
+    html = "<table><tr><td>cell " * depth + "x" + "</td></tr></table>" * depth
+    assert len(clean_html(html).blocks) == depth
+
+
+def test_huge_article_body_is_matched_in_linear_time():
+    # The articleBody was searched once per paragraph: paragraphs x body characters.
+    paragraphs = [f"{i} {PROSE}" for i in range(8_000)]
+    ld = json.dumps({"@type": "NewsArticle", "articleBody": " ".join(paragraphs)})
+    html = (f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>")
+    assert len(clean_html(html).blocks) == len(paragraphs)
+
+
+def _json_ld_page(ld: str) -> str:
+    return (f'<html><head><script type="application/ld+json">{ld}</script>'
+            f'<meta name="author" content="Ada Lovelace"></head><body><p>{PROSE}</p></body></html>')
+
+
+def test_json_ld_nested_5000_deep_is_skipped_not_a_recursion_error():
+    for ld in ('{"a":' * 5000 + "1" + "}" * 5000, "[" * 5000 + "]" * 5000,
+               '{"@type":"NewsArticle","author":' + '{"name":' * 5000 + '"X"' + "}" * 5001):
+        cleaned = clean_html(_json_ld_page(ld))
+        assert [b.text for b in cleaned.blocks] == [PROSE]
+        assert cleaned.metadata.author == "Ada Lovelace"  # the other sources still count
+
+
+def test_json_ld_within_the_depth_limit_is_read():
+    depth = MAX_JSON_LD_DEPTH - 5
+    ld = ('[{"@type":"NewsArticle","author":{"@type":"Person","name":"Grace Hopper"}},'
+          + '{"x":' * depth + "1" + "}" * depth + "]")
+    assert clean_html(_json_ld_page(ld)).metadata.author == "Grace Hopper"
+
+
+def test_brackets_inside_json_strings_do_not_count_as_depth():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "[" * 5000,
+                     "author": {"@type": "Person", "name": "Grace Hopper"}})
+    assert clean_html(_json_ld_page(ld)).metadata.author == "Grace Hopper"
