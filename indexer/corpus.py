@@ -217,7 +217,7 @@ class Corpus:
 
     def add(self, sources: Iterable[str], title: str | None = None, url: str | None = None,
             article_id: str | None = None,
-            on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+            on_outcome: Callable[[Outcome], None] | None = None, follow_links: bool = False) -> list[Outcome]:
         """Add or replace articles, streaming them; `on_outcome` hears of each as it is done."""
         self.root.mkdir(parents=True, exist_ok=True)
         outcomes = []
@@ -228,7 +228,8 @@ class Corpus:
             index, fresh = self._index(rebuild=False)
             seen: dict[str, str] = {}
             with ix.Writer(index, fresh=fresh and not stored) as writer:
-                for document in load(sources, title=title, url=url, doc_id=article_id):
+                for document in load(sources, title=title, url=url, doc_id=article_id,
+                                     follow_links=follow_links):
                     outcome = self._add_one(document, stored, seen, writer, manifest)
                     outcomes.append(outcome)
                     if on_outcome is not None:

@@ -76,9 +76,12 @@ def _progress_wanted() -> bool:
 @click.option("--url", help="URL the article came from (one file only).")
 @click.option("--id", "article_id", help="Id to store the article under (one file or URL only).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("--follow-links", is_flag=True,
+              help="Also add what links inside a folder lead to outside it (passed over by default).")
 @click.pass_context
-def add(ctx, paths, title, url, article_id, quiet):
-    """Add articles: HTML, text and Markdown files, folders of them, URLs, JSON Lines.
+def add(ctx, paths, title, url, article_id, quiet, follow_links):
+    """Add articles: HTML, text and Markdown files, folders of them, URLs, JSON Lines,
+    or - for standard input (JSON Lines, or one document: --id, --title).
 
     Adding the same content again changes nothing; new content under an existing id
     replaces the article.
@@ -86,6 +89,7 @@ def add(ctx, paths, title, url, article_id, quiet):
     \b
       corpus add article.html --title "Leg cramps" --url https://example.org/cramps
       corpus add ~/notes/ articles.jsonl
+      pbpaste | corpus add - --title "Leg cramps"
     """
     from indexer.errors import UsageError
 
@@ -107,7 +111,8 @@ def add(ctx, paths, title, url, article_id, quiet):
         if show_bar and done % 50 == 0:
             click.echo(f"\r{done} processed...", err=True, nl=False)
 
-    corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report)
+    corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report,
+               follow_links=follow_links)
     if show_bar and done >= 50:
         click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
