@@ -111,8 +111,12 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         try:
             location = headers.get("location") or headers.get("uri")
             if location:
-                target = urllib.parse.urljoin(req.full_url, location)
-                if urllib.parse.urlsplit(target).scheme.lower() not in _SCHEMES:
+                try:
+                    target = urllib.parse.urljoin(req.full_url, location)
+                    scheme = urllib.parse.urlsplit(target).scheme.lower()
+                except ValueError as exc:
+                    raise SourceNotFound(f"refused a redirect to a malformed URL ({exc})") from None
+                if scheme not in _SCHEMES:
                     raise SourceNotFound(f"refused a redirect to {_shown(target)} "
                                          "(only http and https are followed)")
             return super().http_error_302(req, fp, code, msg, headers)
@@ -184,12 +188,16 @@ def get(url: str, *, deadline: float, read_timeout: float, max_bytes: int,
             media = response.headers.get_content_type()
             if media not in media_types:
                 raise UnsupportedFormat(f"not a page corpus-search reads (content type {_shown(media)})")
-            length = response.headers.get("Content-Length", "")
-            if length.strip().isdigit() and int(length) > max_bytes:
+            length = response.headers.get("Content-Length", "").strip()
+            expected = int(length) if length.isdigit() and len(length) < 20 else None
+            if expected is not None and expected > max_bytes:
                 raise UnsupportedFormat(too_big)
             data = response.read(max_bytes + 1)
             if len(data) > max_bytes:
                 raise UnsupportedFormat(too_big)
+            if expected is not None and len(data) < expected:
+                # http.client returns a cut-off body without complaint; half a page is not the page.
+                raise SourceNotFound(f"cannot fetch: the page ended early ({len(data)} of {expected} bytes)")
             return data, response.headers.get_content_charset(), media
     except urllib.error.HTTPError as exc:
         exc.close()
