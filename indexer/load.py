@@ -142,9 +142,11 @@ def sniff(data: bytes, claimed: str | None) -> DocumentKind:
 
 def read_file(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            # A FIFO or device named like an article would block or never end.
+        # A FIFO or device named like an article would block or never end: O_NONBLOCK keeps
+        # opening a FIFO from waiting for a writer, and only a regular file is then read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise UnsupportedFormat("not a regular file")
             return _read_capped(handle, info.st_size)
@@ -274,12 +276,12 @@ def load_stdin(stream: BinaryIO, doc_id: str | None = None,
     plain text; a whole JSON object is a record) and gets `doc_id` or stdin-<hash>.
     """
     source = "<stdin>"
-    first = b""
-    for first in stream:
+    first, number = b"", 0
+    for number, first in enumerate(stream, 1):
         if first.strip():
             break
     if first.lstrip().startswith(b"{") and first.strip().endswith(b"}") and _is_object(first):
-        yield from read_jsonl(_chain(first, stream), source)
+        yield from read_jsonl(_chain(first, stream), source, first=number)
         return
     try:
         data = first + _read_capped(stream)
