@@ -242,15 +242,16 @@ def record_document(record: dict, source: str) -> Document:
                     text=sanitize(text), given=given, raw=raw)
 
 
-def load_bulk(path: Path) -> Iterator[Document | Skipped]:
+def load_bulk(path: Path, name: str | None = None) -> Iterator[Document | Skipped]:
     """Stream a JSON Lines file, one Document per good line, a Skipped per bad one."""
+    name = name or str(path)
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield Skipped(str(path), exc.strerror or str(exc))
+        yield Skipped(name, exc.strerror or str(exc))
         return
     with handle:
-        yield from read_jsonl(handle, str(path))
+        yield from read_jsonl(handle, name)
 
 
 def read_jsonl(lines: Iterable[bytes], name: str, first: int = 1) -> Iterator[Document | Skipped]:
@@ -329,8 +330,9 @@ def load(sources: Iterable[str], title: str | None = None, url: str | None = Non
     given = Metadata(title=title, url=url)
     for source in expand(sources, follow_links=follow_links):
         if isinstance(source, Skipped):
-            yield source
+            yield Skipped(_text_name(source.source), source.reason)
             continue
+        path_name, source = source, _text_name(source)
         try:
             if source == STDIN:
                 yield from load_stdin(stdin if stdin is not None else sys.stdin.buffer, doc_id, given)
@@ -342,13 +344,23 @@ def load(sources: Iterable[str], title: str | None = None, url: str | None = Non
                 yield document_from_bytes(data, source, kind, doc_id or name,
                                           Metadata(title=title, url=url or source), charset)
                 continue
-            path = Path(source)
+            path = Path(path_name)
             claimed = kind_of_name(path.name)
             if claimed == "bulk":
-                yield from load_bulk(path)
+                yield from load_bulk(path, source)
                 continue
             data = read_file(path)
             kind = sniff(data, claimed)
             yield document_from_bytes(data, source, kind, doc_id or slugify(path.stem), given)
         except CorpusError as exc:
             yield Skipped(source, str(exc))
+
+
+def _text_name(name: str) -> str:
+    """A path as text that can be stored and printed: bytes of a file name that are not
+    UTF-8 (kept by Python as lone surrogates, which no encoder accepts) become U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
