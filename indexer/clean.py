@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .decode import sanitize
-from .errors import EmptyArticle
+from .errors import CorpusError, EmptyArticle, UnreadableArticle
 from .models import Article, Block, Cleaned, Document, Metadata
 
 
@@ -36,8 +36,17 @@ def _clean_str(value: str | None) -> str | None:
 
 
 def clean(document: Document) -> Article:
-    """Clean a document into an Article; raises EmptyArticle when no text is left."""
-    cleaned = _cleaner(document)
+    """Clean a document into an Article; raises EmptyArticle when no text is left.
+
+    Any other failure on this document's content is an UnreadableArticle: a hostile file
+    costs its own skip, never the batch, a reindex or the corpus.
+    """
+    try:
+        cleaned = _cleaner(document)
+    except CorpusError:
+        raise
+    except Exception as exc:  # a bug the file found (deep nesting, a parser's limit): name it
+        raise UnreadableArticle(f"cannot clean this file ({type(exc).__name__}: {str(exc)[:200]})") from exc
     metadata = _merge(document.given, cleaned.metadata)
     blocks = tuple(replace(block, text=sanitize(block.text).strip()) for block in cleaned.blocks)
     blocks = tuple(block for block in blocks if block.text)

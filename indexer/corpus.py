@@ -445,7 +445,8 @@ class Corpus:
 
     def add(self, sources: Iterable[str], title: str | None = None, url: str | None = None,
             article_id: str | None = None, on_outcome: Callable[[Outcome], None] | None = None,
-            on_total: Callable[[int | None], None] | None = None) -> list[Outcome]:
+            on_total: Callable[[int | None], None] | None = None,
+            follow_links: bool = False) -> list[Outcome]:
         """Add or replace articles, streaming them.
 
         `on_total` hears how many articles there are to process (or None), once, before
@@ -455,9 +456,9 @@ class Corpus:
         # is still the same source.
         sources = [s if is_url(s) or s == "-" else os.path.abspath(s) for s in sources]
         # URLs are fetched before the lock is taken: a slow server never holds up other commands.
-        fetched = {s: list(load([s], title=title, url=url, doc_id=article_id)) for s in sources if is_url(s)}
+        fetched = {s: list(load([s], title=title, url=url, doc_id=article_id, follow_links=follow_links)) for s in sources if is_url(s)}
         if on_total is not None:
-            on_total(_count(sources, fetched))
+            on_total(_count(sources, fetched, follow_links))
         outcomes: list[Outcome] = []
 
         def emit(outcome: Outcome) -> None:
@@ -467,7 +468,8 @@ class Corpus:
 
         documents = (document for source in sources
                      for document in (fetched[source] if source in fetched
-                                      else load([source], title=title, url=url, doc_id=article_id)))
+                                      else load([source], title=title, url=url, doc_id=article_id,
+                                                follow_links=follow_links)))
         with Lock(self.root):
             self.store.mark()
             self._sync(rebuild=False)
@@ -632,7 +634,7 @@ class _AddRun:
             self.emit(pending.outcome)
 
 
-def _count(sources: list[str], fetched: dict[str, list]) -> int | None:
+def _count(sources: list[str], fetched: dict[str, list], follow_links: bool = False) -> int | None:
     """How many articles `add` will see: files counted, JSON Lines lines counted."""
     total = 0
     for source in sources:
@@ -641,7 +643,7 @@ def _count(sources: list[str], fetched: dict[str, list]) -> int | None:
         if source in fetched:
             total += len(fetched[source])
             continue
-        for path in expand([source]):
+        for path in expand([source], follow_links):
             if isinstance(path, Skipped):
                 total += 1
             elif kind_of_name(path) == "bulk":

@@ -19,6 +19,13 @@ _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and so do pages.
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252",
                    "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+# Codecs Python calls text encodings but no page can honestly be written in: they fail on
+# every byte (undefined), read backslash escapes or host names (unicode-escape, idna,
+# punycode), or smuggle markup past filters (utf-7, which browsers refuse for that reason).
+# A page or server declaring one is treated as declaring nothing. Byte-to-byte codecs
+# (hex, base64, rot13, zlib...) are refused by their `_is_text_encoding` flag.
+_NOT_PAGE_ENCODINGS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna",
+                                 "punycode", "utf-7", "charmap"})
 
 # Control characters could carry terminal escape sequences from an article to the screen;
 # bidi overrides can disguise text. Tab and newline are the only ones with a meaning in text.
@@ -41,14 +48,19 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
-def _codec(label: str | None) -> str | None:
+def text_codec(label: str | None) -> str | None:
+    """The Python codec for a declared charset label, or None if it names no text encoding."""
     if not label:
         return None
     label = _WHATWG_ALIASES.get(label.lower(), label)
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # ValueError: a label with a NUL byte
         return None
+    # _is_text_encoding is how str.encode/bytes.decode themselves refuse hex or rot13.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_ENCODINGS:
+        return None
+    return info.name
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
@@ -61,10 +73,10 @@ def decode(data: bytes, declared: str | None = None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return sanitize(data[len(bom):].decode(codec, errors="replace"))
-    for codec in dict.fromkeys(c for c in ("utf-8", _codec(declared)) if c):
+    for codec in dict.fromkeys(c for c in ("utf-8", text_codec(declared)) if c):
         try:
             return sanitize(data.decode(codec))
-        except UnicodeDecodeError:
+        except UnicodeError:  # any codec's failure, not only UnicodeDecodeError
             pass
     from charset_normalizer import from_bytes  # only pays its import cost for odd files
 

@@ -25,6 +25,10 @@ class DecodeError(CorpusError):
     """A file's bytes cannot be read as text."""
 
 
+class UnreadableArticle(CorpusError):
+    """A file's content made loading or cleaning fail unexpectedly; that file alone is skipped."""
+
+
 class EmptyArticle(CorpusError):
     """A file holds no article text once cleaned."""
 

@@ -69,6 +69,16 @@ def _pieces(block: Block) -> Iterator[str]:
     count = 0
     for sentence in _SENTENCE.split(text):
         size = _words(sentence)
+        if size > MAX_WORDS:
+            # No sentence end for a passage's length (a one-line file, a wall of words): cut
+            # at words, so no passage, and nothing later done per passage, grows with the file.
+            if chunk:
+                yield " ".join(chunk)
+                chunk, count = [], 0
+            words = sentence.split()
+            for start in range(0, len(words), MAX_WORDS):
+                yield " ".join(words[start:start + MAX_WORDS])
+            continue
         if chunk and count + size > MAX_WORDS:
             yield " ".join(chunk)
             chunk, count = [], 0

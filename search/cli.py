@@ -237,9 +237,12 @@ class _Progress:
 @click.option("--id", "article_id", help="Id to store the article under (one file or URL only).")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print only the summary line (and skipped files; a progress bar on a terminal).")
+@click.option("--follow-links", is_flag=True,
+              help="Also add what links inside a folder lead to outside it (passed over by default).")
 @click.pass_context
-def add(ctx, paths, title, url, article_id, quiet):
-    """Add articles: HTML, text and Markdown files, folders of them, URLs, JSON Lines.
+def add(ctx, paths, title, url, article_id, quiet, follow_links):
+    """Add articles: HTML, text and Markdown files, folders of them, URLs, JSON Lines,
+    or - for standard input (JSON Lines, or one document: --id, --title).
 
     One line per article (added, updated or unchanged; its id; its source), then a
     summary. Adding the same content again changes nothing; new content under an
@@ -248,6 +251,7 @@ def add(ctx, paths, title, url, article_id, quiet):
     \b
       corpus add article.html --title "Leg cramps" --url https://example.org/cramps
       corpus add ~/notes/ articles.jsonl
+      pbpaste | corpus add - --title "Leg cramps"
     """
     from indexer.errors import UsageError
     from search.present import shown_source
@@ -274,7 +278,8 @@ def add(ctx, paths, title, url, article_id, quiet):
         progress.step()
 
     try:
-        corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report, on_total=progress.set_total)
+        corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report, on_total=progress.set_total,
+                   follow_links=follow_links)
     finally:
         progress.clear()
     out(", ".join(f"{n} {status}" for status, n in counts.items()))

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from indexer.decode import declared_charset, decode, looks_binary, sanitize
+from indexer.decode import declared_charset, decode, looks_binary, sanitize, text_codec
 
 
 def test_utf8_plain():
@@ -48,3 +48,34 @@ def test_sanitize_normalises_to_nfc():
 def test_binary_is_recognised():
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00")
     assert not looks_binary(codecs.BOM_UTF16_LE + "hi".encode("utf-16-le"))
+
+
+@pytest.mark.parametrize("label", ["hex", "hex_codec", "base64", "rot13", "zlib", "bz2", "uu", "quopri",
+                                   "undefined", "utf-7", "unicode_escape", "raw_unicode_escape", "idna",
+                                   "punycode", "charmap", "no-such-codec", "utf\x008", ""])
+def test_a_declared_codec_that_is_not_a_page_encoding_counts_as_undeclared(label):
+    text = "Les muscles se contractent parfois la nuit, c’est très fréquent et généralement bénin. " * 5
+    assert text_codec(label) is None
+    assert decode(text.encode("cp1252"), label) == decode(text.encode("cp1252"))
+
+
+@pytest.mark.parametrize("label,codec", [("windows-1251", "cp1251"), ("Shift_JIS", "shift_jis"),
+                                         ("latin1", "cp1252"), ("UTF-8", "utf-8"), ("koi8-r", "koi8-r")])
+def test_text_encodings_are_honoured(label, codec):
+    assert text_codec(label) == codec
+
+
+def test_every_python_codec_as_a_declaration_gives_text_or_a_decode_error():
+    import encodings.aliases
+    import os
+
+    from indexer.errors import DecodeError
+
+    labels = set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values())
+    samples = [b"\xe9t\xe9 \x80\xff", b"+AGEAYgBj-", b"abc\\u12", os.urandom(64)]
+    for label in labels:
+        for data in samples:
+            try:
+                assert isinstance(decode(data, label), str)
+            except DecodeError:
+                pass

@@ -1,4 +1,8 @@
+import io
 import json
+import os
+import re
+from pathlib import Path
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -103,3 +107,149 @@ def test_url_error_is_a_skip_with_the_status(http_root):
     _, base = http_root
     result = docs(f"{base}/missing.html")[0]
     assert isinstance(result, Skipped) and "404" in result.reason
+
+
+# -- hostile JSON ---------------------------------------------------------------
+
+def _jsonl(tmp_path, *lines):
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_deeply_nested_record_is_one_skip_and_the_rest_go_in(tmp_path):
+    deep = '{"_id": "deep", "text": "x", "extra": ' + "[" * 5000 + "]" * 5000 + "}"
+    path = _jsonl(tmp_path, json.dumps({"_id": "a", "text": "Alpha."}), deep,
+                  json.dumps({"_id": "b", "text": "Beta."}))
+    results = docs(path)
+    assert [r.id for r in results if not isinstance(r, Skipped)] == ["a", "b"]
+    (skipped,) = [r for r in results if isinstance(r, Skipped)]
+    assert skipped.source == f"{path}:2" and skipped.reason == "JSON nested too deeply"
+
+
+def test_a_deeply_nested_json_article_is_skipped(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 5000 + "]" * 5000)
+    (result,) = docs(tmp_path / "deep.json")
+    assert isinstance(result, Skipped) and result.reason == "JSON nested too deeply"
+
+
+@pytest.mark.parametrize("line,reason", [
+    ('{"_id": ' + "[" * 900 + "]" * 900 + ', "text": "x"}', 'no "_id"'),
+    ('{"_id": {"a": 1}, "text": "x"}', 'no "_id"'),
+    ('{"_id": true, "text": "x"}', 'no "_id"'),
+    ('{"_id": "a", "text": "x", "n": ' + "9" * 5000 + "}", "not valid JSON"),
+    ('{"_id": "a", "text": ["x"]}', 'no "text"'),
+    ("[1, 2]", "JSON object"),
+    ('{"_id": "a", "text": "x"', "not valid JSON"),
+])
+def test_odd_records_are_skipped_with_a_reason(tmp_path, line, reason):
+    (result,) = docs(_jsonl(tmp_path, line))
+    assert isinstance(result, Skipped) and reason in result.reason
+
+
+def test_nested_metadata_is_ignored_not_stringified(tmp_path):
+    line = json.dumps({"_id": 7, "text": "Body.", "title": {"deep": [[["x"]]]}, "author": ["A", "B"],
+                       "url": "https://example.org/7"})
+    (doc,) = docs(_jsonl(tmp_path, line))
+    assert doc.id == "7" and doc.given.title is None and doc.given.author is None
+    assert doc.given.url == "https://example.org/7"
+
+
+# -- links out of a folder ------------------------------------------------------
+
+@pytest.fixture
+def linked(tmp_path):
+    """A folder with a link to a file outside, a link to a folder outside, a link inside,
+    a broken link and a link back up to itself."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret outside the folder.")
+    (outside / "more").mkdir()
+    (outside / "more" / "deep.txt").write_text("Deeper secret.")
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "own.txt").write_text("Own article.")
+    (folder / "sub" / "inner.md").write_text("# Inner\n\nText.")
+    (folder / "secret.txt").symlink_to(outside / "secret.txt")
+    (folder / "more").symlink_to(outside / "more")
+    (folder / "alias.txt").symlink_to(folder / "own.txt")
+    (folder / "again").symlink_to(folder / "sub")
+    (folder / "loop").symlink_to(folder)
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    return folder
+
+
+def test_links_leading_out_of_a_folder_are_passed_over_with_a_line(linked):
+    results = docs(linked)
+    loaded = sorted(r.source for r in results if not isinstance(r, Skipped))
+    assert loaded == sorted(str(linked / n) for n in ("alias.txt", "own.txt", "sub/inner.md"))
+    skipped = {Path(r.source).name: r.reason for r in results if isinstance(r, Skipped)}
+    assert set(skipped) == {"secret.txt", "more", "gone.txt"}
+    assert "outside the folder" in skipped["secret.txt"] and "--follow-links" in skipped["more"]
+    assert skipped["gone.txt"] == "broken link"
+
+
+def test_follow_links_adds_what_they_lead_to_without_looping(linked):
+    results = docs(linked, follow_links=True)
+    loaded = sorted(Path(r.source).relative_to(linked).as_posix() for r in results if not isinstance(r, Skipped))
+    assert loaded == ["alias.txt", "more/deep.txt", "own.txt", "secret.txt", "sub/inner.md"]
+
+
+def test_a_link_named_on_the_command_line_is_followed(linked):
+    (doc,) = docs(linked / "secret.txt")
+    assert doc.text == "Secret outside the folder."
+
+
+def test_a_fifo_is_refused_not_read(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    (result,) = docs(fifo)
+    assert isinstance(result, Skipped) and result.reason == "not a regular file"
+
+
+def test_a_file_over_the_size_limit_is_skipped(tmp_path, monkeypatch):
+    from indexer import load as load_module
+
+    monkeypatch.setattr(load_module, "MAX_BYTES", 1000)
+    (tmp_path / "big.txt").write_text("word " * 1000)
+    (result,) = docs(tmp_path / "big.txt")
+    assert isinstance(result, Skipped) and "the limit is" in result.reason
+
+
+# -- standard input -------------------------------------------------------------
+
+def from_stdin(data: bytes, **kwargs):
+    return list(load(["-"], stdin=io.BytesIO(data), **kwargs))
+
+
+def test_stdin_json_lines_stream_as_records():
+    data = b"\n" + b"\n".join(json.dumps({"_id": f"r{i}", "text": f"Record {i}."}).encode() for i in range(3))
+    results = from_stdin(data + b"\nnot json\n")
+    assert [r.id for r in results if not isinstance(r, Skipped)] == ["r0", "r1", "r2"]
+    (bad,) = [r for r in results if isinstance(r, Skipped)]
+    assert bad.source == "<stdin>:5"
+
+
+@pytest.mark.parametrize("data,kind", [
+    (b"<!doctype html><html><body><p>Page.</p></body></html>", "html"),
+    (b"# Notes\n\nSome *text*.\n", "markdown"),
+    (b"Title\n=====\n\nBody.\n", "markdown"),
+    (b"Just a plain note.\nSecond line.\n", "text"),
+    (b'{\n  "_id": "pretty",\n  "text": "Pretty JSON."\n}\n', "record"),
+])
+def test_stdin_single_document_is_sniffed(data, kind):
+    (doc,) = from_stdin(data)
+    assert doc.kind == kind and doc.source == "<stdin>"
+
+
+def test_stdin_document_id_is_a_hash_or_given():
+    (doc,) = from_stdin(b"A note.\n", title="Given")
+    assert re.fullmatch(r"stdin-[0-9a-f]{12}", doc.id) and doc.given.title == "Given"
+    (doc,) = from_stdin(b"A note.\n", doc_id="mine")
+    assert doc.id == "mine"
+
+
+@pytest.mark.parametrize("data,reason", [(b"", "empty"), (b"\x00\x01binary\x00", "binary")])
+def test_stdin_empty_or_binary_is_one_skip(data, reason):
+    (result,) = from_stdin(data)
+    assert isinstance(result, Skipped) and reason in result.reason
