@@ -350,17 +350,12 @@ def test_the_bar_counts_to_its_total_with_rate_and_eta(monkeypatch):
 
 
 def test_add_gives_the_bar_a_total_when_the_store_counts(runner, here, monkeypatch):
-    from indexer.corpus import Corpus
+    from search import cli
 
-    original = Corpus.add
-    handed = []
-
-    def add(self, sources, title=None, url=None, article_id=None, on_outcome=None, on_total=None):
-        handed.append(on_total)
-        on_total(1)
-        return original(self, sources, title=title, url=url, article_id=article_id, on_outcome=on_outcome)
-
-    monkeypatch.setattr(Corpus, "add", add)
+    totals = []
+    original = cli._Progress.set_total
+    monkeypatch.setattr(cli._Progress, "set_total", lambda self, n: (totals.append(n), original(self, n)))
     (here / "n.txt").write_text("Cramps and magnesium.\n")
-    assert invoke(runner, "add", "n.txt").exit_code == 0
-    assert handed and callable(handed[0])
+    (here / "m.txt").write_text("Cramps and potassium.\n")
+    assert invoke(runner, "add", "n.txt", "m.txt").exit_code == 0
+    assert totals == [2]
