@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from itertools import chain
+from operator import itemgetter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,8 @@ from .query import FIELDS, Clause, ParsedQuery
 
 #: The environment switches the CLI reads into Options, each "off" or "on".
 SWITCHES = {"CORPUS_FEEDBACK": "feedback", "CORPUS_PROXIMITY": "proximity", "CORPUS_SYNONYMS": "synonyms"}
+#: Feedback passages whose term counts are kept for the next queries of a batch.
+COUNTS_CACHED = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +189,16 @@ class Ranker:
 
     def _scores(self, weighted: Iterable[WeightedTerm], into: dict[int, float] | None = None) -> dict[int, float]:
         scores = dict(into) if into else {}
+        get = scores.get
         for wt in weighted:
             weight = wt.weight
-            for doc, score in self.scorer.term_scores(wt.term, wt.fields).items():
-                scores[doc] = scores.get(doc, 0.0) + weight * score
+            postings = self.scorer.term_postings(wt.term, wt.fields)
+            if not scores:
+                scores = dict(zip(postings.docs, [weight * s for s in postings.scores]))
+                get = scores.get
+                continue
+            for doc, score in zip(postings.docs, postings.scores):
+                scores[doc] = get(doc, 0.0) + weight * score
         return scores
 
     def _filter(self, parsed: ParsedQuery) -> tuple[set[int] | None, set[int]]:
@@ -204,15 +214,12 @@ class Ranker:
         return required, left_out
 
     def _term_counts(self, doc: int) -> Counter:
-        counts = self._counts.get(doc)
+        counts = self._counts.pop(doc, None)
         if counts is None:
-            from indexer.analysis import terms
-
-            stored = self.searcher.stored_fields(doc)
-            counts = Counter(terms((stored.get("title") or "") + "\n" + (stored.get("body") or "")))
-            if len(self._counts) > 50_000:
-                self._counts.clear()
-            self._counts[doc] = counts
+            counts = self.scorer.term_counts(doc)
+            if len(self._counts) >= COUNTS_CACHED:
+                del self._counts[next(iter(self._counts))]  # the least recently used
+        self._counts[doc] = counts
         return counts
 
     def _feedback(self, ranked: list[tuple[float, int]], weighted: list[WeightedTerm]) -> list[WeightedTerm]:
@@ -220,11 +227,11 @@ class Ranker:
 
         options = self.options
         top = ranked[:options.feedback_passages]
-        reader, limit = self.scorer.reader, options.feedback_max_df * self.scorer.doc_count
+        limit = options.feedback_max_df * self.scorer.doc_count
         typed = {wt.term for wt in weighted}
 
         def keep(term: str) -> bool:
-            return term not in typed and reader.doc_frequency("body", term) <= limit
+            return term not in typed and self.scorer.field_doc_frequency("body", term) <= limit
 
         chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top],
                                  options.feedback_terms, keep)
@@ -276,6 +283,8 @@ class Ranker:
         scores = self._scores(weighted)
 
         def allowed(items):
+            if not left_out and required is None:
+                return list(zip(scores.values(), scores.keys()))  # the common case, at C speed
             return [(s, d) for d, s in items if d not in left_out and (required is None or d in required)]
 
         feedback: list[WeightedTerm] = []
@@ -284,17 +293,17 @@ class Ranker:
             feedback = self._feedback(top, weighted)
             if feedback:
                 scores = self._scores(feedback, into=scores)
-        ranked = sorted(allowed(scores.items()), key=lambda item: (-item[0], item[1]))
+        depth = max(options.proximity_depth, options.limit)
+        ranked, rest = _best_first(allowed(scores.items()), depth)
 
         bonus: dict[int, float] = {}
         phrases: dict[int, int] = {}
         if options.proximity and ranked:
-            depth = max(options.proximity_depth, options.limit)
             head = ranked[:depth]
             bonus, phrases = self._proximity(parsed, [d for _, d in head])
             head = [(s + options.proximity_weight * bonus.get(d, 0.0), d) for s, d in head]
-            ranked = sorted(head, key=lambda item: (-item[0], item[1])) + ranked[depth:]
-        return self._hits(ranked, parsed, weighted + feedback, bonus, phrases)
+            ranked = _in_order(head) + ranked[depth:]
+        return self._hits(chain(ranked, _sorted(rest, depth)), parsed, weighted + feedback, bonus, phrases)
 
     def _hits(self, ranked, parsed, weighted, bonus, phrases) -> list[Hit]:
         options, per_article, chosen = self.options, Counter(), []
@@ -328,6 +337,35 @@ class Ranker:
         parts.sort(key=lambda c: -c.score)
         return Explanation(tuple(parts), self.options.proximity_weight * bonus.get(doc, 0.0),
                            phrases.get(doc, 0), total)
+
+
+def _in_order(items: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """(score, passage) items in rank order, best score first, then the lower passage
+    number; sorted twice with C-level keys (by passage, then stably by score) rather than
+    calling a Python key per item."""
+    items.sort(key=itemgetter(1))
+    items.sort(key=itemgetter(0), reverse=True)
+    return items
+
+
+def _best_first(items: list[tuple[float, int]], count: int) -> tuple[list, list]:
+    """(at least the `count` best of the (score, passage) items in order, the rest unordered):
+    a query can match most passages of a large corpus, and sorting them all is wasted when
+    a page of hits is wanted."""
+    if len(items) <= count:
+        return _in_order(items), []
+    threshold = heapq.nlargest(count, [score for score, _ in items])[-1]
+    head = _in_order([item for item in items if item[0] >= threshold])
+    return head, [item for item in items if item[0] < threshold]
+
+
+def _sorted(items: list[tuple[float, int]], count: int) -> Iterator[tuple[float, int]]:
+    """The items in rank order, ordered a growing slice at a time as far as they are read
+    (one passage per article can need more than the first page)."""
+    while items:
+        count *= 4
+        head, items = _best_first(items, count)
+        yield from head
 
 
 def _whoosh_clause(clause: Clause, fields: tuple[str, ...]):

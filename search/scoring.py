@@ -3,20 +3,34 @@
 BM25F adds a term's frequencies across fields, each weighted and normalised by that
 field's length, before saturating them once (Robertson & Zaragoza 2009). Whoosh's own
 BM25F scores each field apart and sums the results, so a word found in both title and
-body counts twice over; and it cannot say why a passage scored as it did. This module
-reads postings straight from the Whoosh reader and remembers each term's scores for the
-life of the searcher, so the second pass of feedback and the many queries of a batch
-that share words read every posting list once.
+body counts twice over; and it cannot say why a passage scored as it did.
+
+Speed comes from reading in bulk what Whoosh hands out one item at a time: a posting
+list is read a block (128 postings) at a time, each field's length normalisation is one
+array over all passages (read from the one-byte length column in a single read), and a
+term's scores are kept as two flat arrays, remembered for the life of the searcher up to
+a bounded number of postings, so the second pass of feedback and the many queries of a
+batch that share words read every posting list once. The bulk readers use the Whoosh 3
+codec's block layout and fall back to the public one-at-a-time API for anything else.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, repeat
 
-#: Cached postings (summed over terms) beyond which the cache is emptied, so memory stays
-#: bounded in a long batch on a large corpus.
-CACHE_POSTINGS = 4_000_000
+#: Postings (summed over the remembered terms) kept for reuse; the least recently used
+#: terms go first beyond this, so a long batch on a large corpus stays within a few tens
+#: of MB (12 bytes a posting).
+CACHE_POSTINGS = 2_000_000
+#: Per-field document frequencies remembered before the memo is emptied.
+DF_CACHED = 200_000
+#: The fields whose term vectors make a passage's words for feedback.
+TEXT_FIELDS = ("title", "body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +41,20 @@ class Bm25Params:
     k1: float
     weights: tuple[tuple[str, float], ...]
     b: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermPostings:
+    """One term's BM25F score in each passage holding it, as parallel flat arrays."""
+
+    docs: array
+    scores: array
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def as_dict(self) -> dict[int, float]:
+        return dict(zip(self.docs, self.scores))
 
 
 class Scorer:
@@ -41,9 +69,12 @@ class Scorer:
         self._b = dict(params.b)
         all_docs = max(self.reader.doc_count_all(), 1)
         self._avg = {f: self.reader.field_length(f) / all_docs for f in self._weights}
-        self._lengths: dict[str, dict[int, int]] = {f: {} for f in self._weights}
-        self._scores: dict[tuple[tuple[str, ...], str], dict[int, float]] = {}
+        self._leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers()]
+        self._offsets = [offset for _, offset in self._leaves]
+        self._norms: dict[str, array] = {}
+        self._cache: dict[tuple[tuple[str, ...], str], TermPostings] = {}
         self._cached = 0
+        self._df: dict[tuple[str, str], int] = {}
 
     def fields(self) -> tuple[str, ...]:
         return tuple(self._weights)
@@ -53,51 +84,113 @@ class Scorer:
 
     def doc_frequency(self, term: str, fields: Iterable[str] | None = None) -> int:
         """In how many passages the term occurs, in any of the fields."""
-        return len(self.term_scores(term, tuple(fields or self._weights)))
+        return len(self.term_postings(term, tuple(fields or self._weights)))
 
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.doc_count - df + 0.5) / (df + 0.5))
 
-    def _length(self, field: str, doc: int) -> int:
-        known = self._lengths[field]
-        length = known.get(doc)
-        if length is None:
-            length = known[doc] = self.reader.doc_field_length(doc, field)
-        return length
+    # -- bulk readers --------------------------------------------------------------
 
-    def pseudo_frequencies(self, term: str, fields: tuple[str, ...]) -> dict[int, float]:
-        """BM25F's combined frequency of a term in each passage that holds it."""
-        combined: dict[int, float] = {}
-        for field in fields:
-            weight, avg = self._weights.get(field, 0.0), self._avg.get(field, 0.0)
-            if not weight or not avg or (field, term) not in self.reader:
+    def _norm(self, field: str) -> array:
+        """Per passage (global number): the field's weight over its length normalisation,
+        so a posting's pseudo-frequency is its count times this."""
+        found = self._norms.get(field)
+        if found is None:
+            from whoosh.util.numeric import byte_to_length
+
+            weight, avg, b = self._weights.get(field, 0.0), self._avg.get(field, 0.0), self._b.get(field, 0.75)
+            # Whoosh keeps each length as one byte; a table over the 256 bytes turns a
+            # whole column into normalisations at once.
+            table = [weight / (1.0 - b + b * byte_to_length(n) / avg) if avg else 0.0 for n in range(256)]
+            found = array("d")
+            for leaf, _ in self._leaves:
+                found.extend(map(table.__getitem__, _length_bytes(leaf, field)))
+            self._norms[field] = found
+        return found
+
+    def _blocks(self, field: str, term: str) -> Iterator[tuple[Sequence[int], Sequence[float] | float]]:
+        """The term's postings in the field as (passage numbers, counts) a block at a time;
+        counts is one number when the whole block shares it."""
+        for leaf, offset in self._leaves:
+            if (field, term) not in leaf:
                 continue
-            b = self._b.get(field, 0.75)
-            length = self._length
-            postings = self.reader.postings(field, term)
-            while postings.is_active():
-                doc = postings.id()
-                norm = 1.0 - b + b * length(field, doc) / avg
-                combined[doc] = combined.get(doc, 0.0) + weight * postings.weight() / norm
-                postings.next()
-        return combined
+            deleted = leaf.deleted_docs_set if leaf.has_deletions() else None
+            for ids, weights in _leaf_blocks(leaf, field, term):
+                if deleted:
+                    kept = [i for i, doc in enumerate(ids) if doc not in deleted]
+                    if isinstance(weights, float):
+                        ids = [ids[i] for i in kept]
+                    else:
+                        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+                if offset:
+                    ids = [doc + offset for doc in ids]
+                yield ids, weights
+
+    def term_postings(self, term: str, fields: tuple[str, ...] | None = None) -> TermPostings:
+        """The term's BM25F score (idf times saturated pseudo-frequency) in each passage."""
+        fields = fields or tuple(self._weights)
+        key = (fields, term)
+        found = self._cache.pop(key, None)
+        if found is None:
+            found = self._compute(term, fields)
+            self._cached += len(found)
+            while self._cache and self._cached > CACHE_POSTINGS:
+                oldest = next(iter(self._cache))
+                self._cached -= len(self._cache.pop(oldest))
+        self._cache[key] = found  # (re)inserted last: the most recently used
+        return found
+
+    def _compute(self, term: str, fields: tuple[str, ...]) -> TermPostings:
+        present = [f for f in fields if self._weights.get(f) and self._avg.get(f) and (f, term) in self.reader]
+        docs: list[int] = []
+        frequencies: list[float] = []
+        if len(present) == 1:
+            norm = self._norm(present[0])
+            for ids, weights in self._blocks(present[0], term):
+                docs.extend(ids)
+                if isinstance(weights, float):
+                    frequencies.extend([weights * norm[d] for d in ids])
+                else:
+                    frequencies.extend([w * norm[d] for d, w in zip(ids, weights)])
+        elif present:
+            combined: dict[int, float] = {}
+            get = combined.get
+            for field in present:
+                norm = self._norm(field)
+                for ids, weights in self._blocks(field, term):
+                    if isinstance(weights, float):
+                        weights = repeat(weights)
+                    for d, w in zip(ids, weights):
+                        combined[d] = get(d, 0.0) + w * norm[d]
+            docs, frequencies = list(combined), list(combined.values())
+        idf, k1 = self.idf(len(docs)), self.params.k1
+        return TermPostings(array("i", docs), array("d", [idf * tf / (k1 + tf) for tf in frequencies]))
 
     def term_scores(self, term: str, fields: tuple[str, ...] | None = None) -> dict[int, float]:
         """passage -> BM25F score of the term alone (idf times saturated frequency)."""
-        fields = fields or tuple(self._weights)
-        key = (fields, term)
-        found = self._scores.get(key)
-        if found is not None:
-            return found
-        frequencies = self.pseudo_frequencies(term, fields)
-        idf, k1 = self.idf(len(frequencies)), self.params.k1
-        found = {doc: idf * tf / (k1 + tf) for doc, tf in frequencies.items()}
-        if self._cached + len(found) > CACHE_POSTINGS:
-            self._scores.clear()
-            self._cached = 0
-        self._scores[key] = found
-        self._cached += len(found)
-        return found
+        return self.term_postings(term, fields).as_dict()
+
+    # -- one passage ---------------------------------------------------------------
+
+    def _leaf(self, doc: int):
+        leaf, offset = self._leaves[bisect_right(self._offsets, doc) - 1]
+        return leaf, doc - offset
+
+    def term_counts(self, doc: int) -> Counter:
+        """How often each term occurs in the passage's title and body, from the stored term
+        vectors (the index terms of analysing that text again), or from the stored text
+        when the index has no vectors."""
+        leaf, local = self._leaf(doc)
+        counts: Counter = Counter()
+        for field in TEXT_FIELDS:
+            if field not in leaf.schema:
+                continue
+            if not leaf.schema[field].vector:
+                return _analysed_counts(self.searcher.stored_fields(doc))
+            if leaf.has_vector(local, field):
+                for term, weight in _vector_items(leaf.vector(local, field)):
+                    counts[term] += int(weight)
+        return counts
 
     def field_frequencies(self, term: str, doc: int) -> dict[str, int]:
         """How often the term occurs in each field of one passage (for explanations)."""
@@ -112,18 +205,123 @@ class Scorer:
         return found
 
     def positions(self, field: str, term: str, docs: list[int]) -> dict[int, list[int]]:
-        """Where the term occurs in the field of each of `docs` (sorted ascending) holding it."""
+        """Where the term occurs in the field of each of `docs` (sorted ascending) holding it.
+        Only the posting blocks that can hold one of `docs` are decoded."""
         found: dict[int, list[int]] = {}
-        if (field, term) not in self.reader:
-            return found
-        postings = self.reader.postings(field, term)
-        for doc in docs:
-            if not postings.is_active():
-                break
-            if postings.id() < doc:
-                postings.skip_to(doc)
-                if not postings.is_active():
-                    break
-            if postings.id() == doc:
-                found[doc] = list(postings.value_as("positions"))
+        for leaf, offset in self._leaves:
+            end = offset + leaf.doc_count_all()
+            wanted = [doc - offset for doc in docs if offset <= doc < end]
+            if not wanted or (field, term) not in leaf:
+                continue
+            for local, where in _leaf_positions(leaf.postings(field, term), wanted):
+                found[local + offset] = where
         return found
+
+    def field_doc_frequency(self, field: str, term: str) -> int:
+        """In how many passages the term occurs in one field (remembered: feedback asks
+        about the same candidate words query after query)."""
+        key = (field, term)
+        found = self._df.get(key)
+        if found is None:
+            if len(self._df) >= DF_CACHED:
+                self._df.clear()
+            found = self._df[key] = self.reader.doc_frequency(field, term)
+        return found
+
+
+def _leaf_positions(matcher, wanted: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """(document, positions) for each of the sorted local `wanted` documents the matcher
+    holds; blocks whose id range holds none of them are passed over undecoded."""
+    from whoosh.matching.wrappers import FilterMatcher
+
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # the wanted documents are live ones
+    if not all(hasattr(matcher, name) for name in ("_read_data", "_next_block", "_atend", "_data", "_maxid")):
+        for doc in wanted:
+            if not matcher.is_active():
+                return
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    return
+            if matcher.id() == doc:
+                yield doc, list(matcher.value_as("positions"))
+        return
+    decode = matcher.format.decoder("positions")
+    i, count = 0, len(wanted)
+    while not matcher._atend and i < count:
+        last = matcher._maxid
+        if wanted[i] <= last:
+            if matcher._data is None:
+                matcher._read_data()
+            ids, values = matcher._data[0], matcher._data[2]
+            index = {doc: k for k, doc in enumerate(accumulate(ids))}
+            while i < count and wanted[i] <= last:
+                k = index.get(wanted[i])
+                if k is not None:
+                    yield wanted[i], list(decode(values[k]))
+                i += 1
+        matcher._next_block()
+
+
+def _analysed_counts(stored: dict) -> Counter:
+    from indexer.analysis import terms
+
+    return Counter(terms((stored.get("title") or "") + "\n" + (stored.get("body") or "")))
+
+
+def _length_bytes(leaf, field: str) -> bytes:
+    """The field's one-byte length codes of every document in a segment, in one read."""
+    count = leaf.doc_count_all()
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+        column = leaf._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        if column is None:
+            return bytes(count)
+        raw = bytes(column._dbfile.get(column._basepos, min(column._count, count)))
+        return raw + bytes(count - len(raw))
+    except (AttributeError, ImportError):  # another codec: the public API, a passage at a time
+        from whoosh.util.numeric import length_to_byte
+
+        return bytes(length_to_byte(leaf.doc_field_length(doc, field) or 0) for doc in range(count))
+
+
+def _leaf_blocks(leaf, field: str, term: str) -> Iterator[tuple[Sequence[int], Sequence[float] | float]]:
+    """A segment's postings of the term (deleted documents included) a block at a time."""
+    from whoosh.matching.wrappers import FilterMatcher
+
+    matcher = leaf.postings(field, term)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # deletions are left to the caller
+    yield from _matcher_blocks(matcher, decode_ids=True)
+
+
+def _matcher_blocks(matcher, decode_ids: bool) -> Iterator[tuple[Sequence, Sequence[float] | float]]:
+    """A leaf matcher's (ids, weights) a block at a time. A Whoosh 3 block is a pickled
+    (delta-coded ids, weights or one shared weight or None for all 1.0, values) tuple;
+    decoding it whole skips the per-posting method calls of the Matcher API."""
+    if not all(hasattr(matcher, name) for name in ("_read_data", "_next_block", "_atend", "_data")):
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        yield ids, weights
+        return
+    while not matcher._atend:
+        if matcher._data is None:
+            matcher._read_data()
+        raw_ids, weights = matcher._data[0], matcher._data[1]
+        ids = list(accumulate(raw_ids)) if decode_ids else raw_ids
+        yield ids, 1.0 if weights is None else weights
+        matcher._next_block()
+
+
+def _vector_items(matcher) -> Iterator[tuple[str, float]]:
+    """A term vector's (term, weight) pairs."""
+    for terms, weights in _matcher_blocks(matcher, decode_ids=False):
+        if isinstance(weights, float):
+            weights = repeat(weights)
+        for term, weight in zip(terms, weights):
+            yield (term.decode("utf-8") if isinstance(term, bytes) else term), weight

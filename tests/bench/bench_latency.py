@@ -1,0 +1,146 @@
+"""Warm ranking latency and batch memory at several corpus sizes.
+
+For each corpus (built from NFCorpus by scale_data.py with `corpus add`, or given with
+--corpus), runs the 324 NFCorpus dev queries through search.rank.search_many in one
+process, timing each query, once with every ranking part on and once with BM25F alone
+(CORPUS_FEEDBACK=off CORPUS_PROXIMITY=off CORPUS_SYNONYMS=off). Each configuration runs
+in a child process of its own, so its peak RSS is its own. The queries run as the
+evaluation harness runs them (100 hits, one passage per article, no highlighting); a few
+training queries go first, untimed, so the numbers are of a warm process.
+
+    python tests/bench/bench_latency.py --sizes 3600,10000,50000
+    python tests/bench/bench_latency.py --corpus DIR --json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1]))
+
+from scale_data import NFCORPUS, write  # noqa: E402
+
+BM25F_ALONE = {"CORPUS_FEEDBACK": "off", "CORPUS_PROXIMITY": "off", "CORPUS_SYNONYMS": "off"}
+ALL_ON = {"CORPUS_FEEDBACK": "on", "CORPUS_PROXIMITY": "on", "CORPUS_SYNONYMS": "on"}
+WARMUP = 20
+
+
+def dev_queries(data: Path = NFCORPUS, split: str = "dev") -> list[str]:
+    """The texts of the queries judged in the split, in file order."""
+    judged = set()
+    with (data / "qrels" / f"{split}.tsv").open(encoding="utf-8") as lines:
+        next(lines)
+        judged = {line.split("\t")[0] for line in lines if line.strip()}
+    with (data / "queries.jsonl").open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines if line.strip()]
+    return [r["text"] for r in records if r["_id"] in judged]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def run_batch(corpus_dir: Path, limit: int) -> dict:
+    """In this process: time every dev query on the corpus, warm. The switches come from
+    the environment, as the CLI reads them."""
+    from dataclasses import replace
+
+    from indexer.corpus import Corpus
+    from search.query import parse
+    from search.rank import Options, search_many
+
+    corpus = Corpus(corpus_dir)
+    if corpus.is_stale():
+        corpus.sync()
+    options = replace(Options(limit=limit, per_doc=1, spans=False), synonym_files=()).switched(os.environ)
+    warm = dev_queries(split="train")[:WARMUP]
+    queries = []
+    for text in warm + dev_queries():
+        try:
+            queries.append(parse(text))
+        except Exception:  # noqa: BLE001 - a query the grammar refuses is not timed
+            continue
+    times: list[float] = []
+    results = search_many(corpus.index_dir, queries, options)
+    start = time.perf_counter()
+    for _ in results:
+        now = time.perf_counter()
+        times.append((now - start) * 1000)
+        start = now
+    times = times[len(warm):]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"p50_ms": round(_percentile(times, 0.5), 1), "p95_ms": round(_percentile(times, 0.95), 1),
+            "queries": len(times), "rss_mb": round(rss, 1)}
+
+
+def measure(corpus_dir: Path, limit: int) -> dict:
+    """Both configurations, each in a child process."""
+    out = {}
+    for name, switches in (("all", ALL_ON), ("bm25f", BM25F_ALONE)):
+        env = dict(os.environ, **switches)
+        done = subprocess.run([sys.executable, __file__, "--child", str(corpus_dir), "--limit", str(limit)],
+                              env=env, check=True, capture_output=True, text=True)
+        out[name] = json.loads(done.stdout)
+    return {"all": {k: out["all"][k] for k in ("p50_ms", "p95_ms")},
+            "bm25f": {k: out["bm25f"][k] for k in ("p50_ms", "p95_ms")},
+            "rss_mb": max(out["all"]["rss_mb"], out["bm25f"]["rss_mb"]),
+            "queries": out["all"]["queries"]}
+
+
+def build(size: int, workdir: Path) -> Path:
+    """A corpus of `size` articles made with `corpus add` (derived state in workdir too)."""
+    source = write(size, workdir / f"nf{size}.jsonl")
+    corpus_dir = workdir / f"corpus{size}"
+    corpus_cmd = Path(sys.executable).with_name("corpus")
+    env = dict(os.environ, CORPUS_CACHE_DIR=str(workdir / "cache"))
+    started = time.perf_counter()
+    subprocess.run([str(corpus_cmd), "--corpus", str(corpus_dir), "add", "-q", str(source)],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+    print(f"built {size} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return corpus_dir
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="3600", help="comma-separated corpus sizes to build")
+    parser.add_argument("--corpus", type=Path, help="measure this corpus instead of building any")
+    parser.add_argument("--limit", type=int, default=100, help="hits per query (the harness asks 100)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (with --corpus)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_batch(args.child, args.limit)))
+        return
+    if args.corpus:
+        result = measure(args.corpus, args.limit)
+        if args.json:
+            print(json.dumps(result))
+            return
+        rows = [(args.corpus.name, result)]
+    else:
+        rows = []
+        with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
+            os.environ["CORPUS_CACHE_DIR"] = str(Path(tmp) / "cache")
+            for size in (int(s) for s in args.sizes.split(",")):
+                rows.append((str(size), measure(build(size, Path(tmp)), args.limit)))
+        if args.json:
+            print(json.dumps({name: result for name, result in rows}))
+            return
+    print(f"{'corpus':>10}  {'all p50':>8} {'all p95':>8}  {'bm25f p50':>9} {'bm25f p95':>9}  {'RSS MiB':>8}")
+    for name, r in rows:
+        print(f"{name:>10}  {r['all']['p50_ms']:8.1f} {r['all']['p95_ms']:8.1f}  "
+              f"{r['bm25f']['p50_ms']:9.1f} {r['bm25f']['p95_ms']:9.1f}  {r['rss_mb']:8.0f}")
+
+
+if __name__ == "__main__":
+    main()
