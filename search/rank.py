@@ -391,6 +391,24 @@ def search(index_dir: Path, parsed: ParsedQuery, options: Options) -> list[Hit]:
     return next(iter(search_many(index_dir, [parsed], options)))
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One query's hits and its did-you-mean (None when every word is in the index)."""
+
+    hits: list[Hit]
+    suggestion: str | None
+
+
+def answer(index_dir: Path, parsed: ParsedQuery, options: Options) -> Answer:
+    """`search` and `suggest.suggestion` on one open searcher: the index is opened once."""
+    from indexer.index import open_index
+
+    from .suggest import suggestion
+
+    with open_index(index_dir).searcher() as searcher:
+        return Answer(Ranker(searcher, options).rank(parsed), suggestion(searcher, parsed))
+
+
 def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Options) -> Iterator[list[Hit]]:
     """Run queries in turn on one searcher (opened for this call, never refreshed)."""
     from indexer.index import open_index
