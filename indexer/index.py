@@ -19,7 +19,7 @@ from .errors import IndexDamaged, IndexMissing
 from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 2
 MANIFEST = "manifest.json"
 WRITER_MEMORY_MB = 128
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Frequency
 
 from .analysis import analyzer
 
@@ -14,14 +13,12 @@ FIELD_B = {"title": 0.75, "section": 0.75, "body": 0.75}
 
 def schema() -> Schema:
     text = analyzer()
-    # Term vectors (each passage's terms and counts, no positions) for title and body let
-    # feedback read its passages' words instead of analysing their stored text again.
     return Schema(
         article_id=ID(stored=True, sortable=True),
         position=NUMERIC(stored=True),
-        title=TEXT(analyzer=text, stored=True, vector=Frequency()),
+        title=TEXT(analyzer=text, stored=True),
         section=TEXT(analyzer=text),
-        body=TEXT(analyzer=text, stored=True, vector=Frequency()),
+        body=TEXT(analyzer=text, stored=True),
         headings=STORED(),
         source=STORED(),
         url=STORED(),
