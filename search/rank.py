@@ -10,7 +10,6 @@ filter the passages first. Every part but the first can be switched off in Optio
 """
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from itertools import chain
 from operator import itemgetter
@@ -187,18 +186,12 @@ class Ranker:
 
     # -- scoring -----------------------------------------------------------------
 
-    def _scores(self, weighted: Iterable[WeightedTerm], into: dict[int, float] | None = None) -> dict[int, float]:
-        scores = dict(into) if into else {}
-        get = scores.get
+    def _scores(self, weighted: Iterable[WeightedTerm], into=None):
+        """The weighted terms' summed scores over every passage (a scoring.Scores), added
+        to a copy of `into` if given."""
+        scores = into.copy() if into is not None else self.scorer.new_scores()
         for wt in weighted:
-            weight = wt.weight
-            postings = self.scorer.term_postings(wt.term, wt.fields)
-            if not scores:
-                scores = dict(zip(postings.docs, [weight * s for s in postings.scores]))
-                get = scores.get
-                continue
-            for doc, score in zip(postings.docs, postings.scores):
-                scores[doc] = get(doc, 0.0) + weight * score
+            scores.add(self.scorer.term_postings(wt.term, wt.fields), wt.weight)
         return scores
 
     def _filter(self, parsed: ParsedQuery) -> tuple[set[int] | None, set[int]]:
@@ -282,19 +275,14 @@ class Ranker:
         weighted = self.weighted_terms(parsed)
         scores = self._scores(weighted)
 
-        def allowed(items):
-            if not left_out and required is None:
-                return list(zip(scores.values(), scores.keys()))  # the common case, at C speed
-            return [(s, d) for d, s in items if d not in left_out and (required is None or d in required)]
-
         feedback: list[WeightedTerm] = []
         if options.feedback and scores:
-            top = heapq.nlargest(options.feedback_passages, allowed(scores.items()))
-            feedback = self._feedback(top, weighted)
+            top = scores.best(options.feedback_passages, scores.allowed(required, left_out))
+            feedback = self._feedback(top[:options.feedback_passages], weighted)
             if feedback:
                 scores = self._scores(feedback, into=scores)
         depth = max(options.proximity_depth, options.limit)
-        ranked, rest = _best_first(allowed(scores.items()), depth)
+        ranked, rest = scores.ordered(depth, scores.allowed(required, left_out))
 
         bonus: dict[int, float] = {}
         phrases: dict[int, int] = {}
@@ -303,7 +291,7 @@ class Ranker:
             bonus, phrases = self._proximity(parsed, [d for _, d in head])
             head = [(s + options.proximity_weight * bonus.get(d, 0.0), d) for s, d in head]
             ranked = _in_order(head) + ranked[depth:]
-        return self._hits(chain(ranked, _sorted(rest, depth)), parsed, weighted + feedback, bonus, phrases)
+        return self._hits(chain(ranked, rest), parsed, weighted + feedback, bonus, phrases)
 
     def _hits(self, ranked, parsed, weighted, bonus, phrases) -> list[Hit]:
         options, per_article, chosen = self.options, Counter(), []
@@ -346,26 +334,6 @@ def _in_order(items: list[tuple[float, int]]) -> list[tuple[float, int]]:
     items.sort(key=itemgetter(1))
     items.sort(key=itemgetter(0), reverse=True)
     return items
-
-
-def _best_first(items: list[tuple[float, int]], count: int) -> tuple[list, list]:
-    """(at least the `count` best of the (score, passage) items in order, the rest unordered):
-    a query can match most passages of a large corpus, and sorting them all is wasted when
-    a page of hits is wanted."""
-    if len(items) <= count:
-        return _in_order(items), []
-    threshold = heapq.nlargest(count, [score for score, _ in items])[-1]
-    head = _in_order([item for item in items if item[0] >= threshold])
-    return head, [item for item in items if item[0] < threshold]
-
-
-def _sorted(items: list[tuple[float, int]], count: int) -> Iterator[tuple[float, int]]:
-    """The items in rank order, ordered a growing slice at a time as far as they are read
-    (one passage per article can need more than the first page)."""
-    while items:
-        count *= 4
-        head, items = _best_first(items, count)
-        yield from head
 
 
 def _whoosh_clause(clause: Clause, fields: tuple[str, ...]):

@@ -16,16 +16,17 @@ codec's block layout and fall back to the public one-at-a-time API for anything 
 from __future__ import annotations
 
 import math
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, repeat
+from itertools import accumulate
+
+import numpy as np
 
 #: Postings (summed over the remembered terms) kept for reuse; the least recently used
 #: terms go first beyond this, so a long batch on a large corpus stays within a few tens
 #: of MB (12 bytes a posting).
-CACHE_POSTINGS = 2_000_000
+CACHE_POSTINGS = 6_000_000
 #: Per-field document frequencies remembered before the memo is emptied.
 DF_CACHED = 200_000
 
@@ -42,16 +43,88 @@ class Bm25Params:
 
 @dataclass(frozen=True, slots=True)
 class TermPostings:
-    """One term's BM25F score in each passage holding it, as parallel flat arrays."""
+    """One term's BM25F score in each passage holding it: passage numbers (ascending) and
+    scores as parallel arrays."""
 
-    docs: array
-    scores: array
+    docs: np.ndarray
+    scores: np.ndarray
 
     def __len__(self) -> int:
         return len(self.docs)
 
     def as_dict(self) -> dict[int, float]:
-        return dict(zip(self.docs, self.scores))
+        return dict(zip(self.docs.tolist(), self.scores.tolist()))
+
+
+class Scores:
+    """A query's score in every passage of the index (dense, as the index is numbered),
+    and which passages any of its terms matched; adding a term's postings is one vector
+    operation, and the best passages come out of a partial sort."""
+
+    def __init__(self, size: int):
+        self.values = np.zeros(size)
+        self.matched = np.zeros(size, dtype=bool)
+
+    def add(self, postings: TermPostings, weight: float) -> None:
+        # A term's passages are distinct, so fancy-indexed += adds once to each.
+        self.values[postings.docs] += weight * postings.scores
+        self.matched[postings.docs] = True
+
+    def copy(self) -> "Scores":
+        other = Scores(0)
+        other.values, other.matched = self.values.copy(), self.matched.copy()
+        return other
+
+    def __bool__(self) -> bool:
+        return bool(self.matched.any())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.matched))
+
+    def get(self, doc: int, default: float = 0.0) -> float:
+        return float(self.values[doc]) if self.matched[doc] else default
+
+    def allowed(self, required: set[int] | None = None, left_out: set[int] | frozenset = frozenset()) -> np.ndarray:
+        """The matched passages that hold every required clause and none left out."""
+        mask = self.matched.copy()
+        if required is not None:
+            keep = np.zeros(len(mask), dtype=bool)
+            keep[list(required)] = True
+            mask &= keep
+        if left_out:
+            mask[list(left_out)] = False
+        return mask
+
+    def best(self, count: int, mask: np.ndarray | None = None) -> list[tuple[float, int]]:
+        """At least the `count` best (score, passage) pairs among `mask` (all matched if
+        None), best score first, then the lower passage number; ties with the last one
+        are all included."""
+        docs = np.flatnonzero(self.matched if mask is None else mask)
+        values = self.values[docs]
+        if len(docs) > count:
+            cut = len(docs) - count
+            threshold = np.partition(values, cut)[cut]
+            keep = values >= threshold
+            docs, values = docs[keep], values[keep]
+        order = np.lexsort((docs, -values))
+        return list(zip(values[order].tolist(), docs[order].tolist()))
+
+    def ordered(self, count: int, mask: np.ndarray | None = None) -> tuple[list[tuple[float, int]], Iterator]:
+        """(the `best` head, an iterator over the rest in the same order, sorted a growing
+        slice at a time as far as it is read)."""
+        head = self.best(count, mask)
+        remaining = (self.matched if mask is None else mask).copy()
+
+        def rest(done: list[tuple[float, int]], count: int) -> Iterator[tuple[float, int]]:
+            while True:
+                remaining[[doc for _, doc in done]] = False
+                if not remaining.any():
+                    return
+                count *= 4
+                done = self.best(count, remaining)
+                yield from done
+
+        return head, rest(head, count)
 
 
 class Scorer:
@@ -67,7 +140,8 @@ class Scorer:
         all_docs = max(self.reader.doc_count_all(), 1)
         self._avg = {f: self.reader.field_length(f) / all_docs for f in self._weights}
         self._leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers()]
-        self._norms: dict[str, array] = {}
+        self._size = self.reader.doc_count_all()
+        self._norms: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[tuple[str, ...], str], TermPostings] = {}
         self._cached = 0
         self._df: dict[tuple[str, str], int] = {}
@@ -87,7 +161,10 @@ class Scorer:
 
     # -- bulk readers --------------------------------------------------------------
 
-    def _norm(self, field: str) -> array:
+    def new_scores(self) -> Scores:
+        return Scores(self._size)
+
+    def _norm(self, field: str) -> np.ndarray:
         """Per passage (global number): the field's weight over its length normalisation,
         so a posting's pseudo-frequency is its count times this."""
         found = self._norms.get(field)
@@ -97,30 +174,28 @@ class Scorer:
             weight, avg, b = self._weights.get(field, 0.0), self._avg.get(field, 0.0), self._b.get(field, 0.75)
             # Whoosh keeps each length as one byte; a table over the 256 bytes turns a
             # whole column into normalisations at once.
-            table = [weight / (1.0 - b + b * byte_to_length(n) / avg) if avg else 0.0 for n in range(256)]
-            found = array("d")
-            for leaf, _ in self._leaves:
-                found.extend(map(table.__getitem__, _length_bytes(leaf, field)))
-            self._norms[field] = found
+            table = np.array([weight / (1.0 - b + b * byte_to_length(n) / avg) if avg else 0.0 for n in range(256)])
+            raw = b"".join(_length_bytes(leaf, field) for leaf, _ in self._leaves)
+            found = self._norms[field] = table[np.frombuffer(raw, dtype=np.uint8)]
         return found
 
-    def _blocks(self, field: str, term: str) -> Iterator[tuple[Sequence[int], Sequence[float] | float]]:
-        """The term's postings in the field as (passage numbers, counts) a block at a time;
-        counts is one number when the whole block shares it."""
+    def _field_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The term's postings in the field: (passage numbers, counts), live passages only."""
+        docs: list[int] = []
+        counts: list[float] = []
         for leaf, offset in self._leaves:
             if (field, term) not in leaf:
                 continue
             deleted = leaf.deleted_docs_set if leaf.has_deletions() else None
             for ids, weights in _leaf_blocks(leaf, field, term):
+                if isinstance(weights, float):
+                    weights = [weights] * len(ids)
                 if deleted:
                     kept = [i for i, doc in enumerate(ids) if doc not in deleted]
-                    if isinstance(weights, float):
-                        ids = [ids[i] for i in kept]
-                    else:
-                        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
-                if offset:
-                    ids = [doc + offset for doc in ids]
-                yield ids, weights
+                    ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+                docs.extend([doc + offset for doc in ids] if offset else ids)
+                counts.extend(weights)
+        return np.array(docs, dtype=np.int64), np.array(counts, dtype=np.float64)
 
     def term_postings(self, term: str, fields: tuple[str, ...] | None = None) -> TermPostings:
         """The term's BM25F score (idf times saturated pseudo-frequency) in each passage."""
@@ -138,29 +213,20 @@ class Scorer:
 
     def _compute(self, term: str, fields: tuple[str, ...]) -> TermPostings:
         present = [f for f in fields if self._weights.get(f) and self._avg.get(f) and (f, term) in self.reader]
-        docs: list[int] = []
-        frequencies: list[float] = []
-        if len(present) == 1:
-            norm = self._norm(present[0])
-            for ids, weights in self._blocks(present[0], term):
-                docs.extend(ids)
-                if isinstance(weights, float):
-                    frequencies.extend([weights * norm[d] for d in ids])
-                else:
-                    frequencies.extend([w * norm[d] for d, w in zip(ids, weights)])
-        elif present:
-            combined: dict[int, float] = {}
-            get = combined.get
-            for field in present:
-                norm = self._norm(field)
-                for ids, weights in self._blocks(field, term):
-                    if isinstance(weights, float):
-                        weights = repeat(weights)
-                    for d, w in zip(ids, weights):
-                        combined[d] = get(d, 0.0) + w * norm[d]
-            docs, frequencies = list(combined), list(combined.values())
+        parts = []
+        for field in present:
+            docs, counts = self._field_postings(field, term)
+            parts.append((docs, counts * self._norm(field)[docs]))
+        if not parts:
+            docs, frequencies = np.zeros(0, dtype=np.int64), np.zeros(0)
+        elif len(parts) == 1:
+            docs, frequencies = parts[0]
+        else:  # BM25F: a passage's pseudo-frequencies add up over the fields
+            summed = np.bincount(np.concatenate([d for d, _ in parts]), weights=np.concatenate([f for _, f in parts]))
+            docs = np.flatnonzero(summed)
+            frequencies = summed[docs]
         idf, k1 = self.idf(len(docs)), self.params.k1
-        return TermPostings(array("i", docs), array("d", [idf * tf / (k1 + tf) for tf in frequencies]))
+        return TermPostings(docs.astype(np.int32), idf * frequencies / (k1 + frequencies))
 
     def term_scores(self, term: str, fields: tuple[str, ...] | None = None) -> dict[int, float]:
         """passage -> BM25F score of the term alone (idf times saturated frequency)."""

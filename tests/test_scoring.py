@@ -10,8 +10,10 @@ from indexer.analysis import analyze, term_counts, terms
 from indexer.index import create_index, open_index
 from search import scoring
 from search.query import parse
-from search.rank import Options, Ranker, _best_first, _in_order, _sorted, answer
-from search.scoring import Bm25Params, Scorer
+import numpy as np
+
+from search.rank import Options, Ranker, _in_order, answer
+from search.scoring import Bm25Params, Scorer, Scores, TermPostings
 from search.suggest import suggest
 
 WORDS = ("magnesium sleep muscle twitch cramp night leg calcium diet heart omega-3 vitamin "
@@ -141,14 +143,20 @@ def test_feedback_counts_cache_is_bounded(index_dir, monkeypatch):
             assert len(ranker._counts) <= 5
 
 
-def test_head_first_order_equals_a_full_sort():
+def test_best_passages_come_in_full_sort_order():
     rng = random.Random(3)
-    items = [(float(rng.randint(0, 40)), doc) for doc in rng.sample(range(10_000), 2_000)]
-    expected = sorted(items, key=lambda item: (-item[0], item[1]))
-    head, rest = _best_first(list(items), 50)
+    docs = rng.sample(range(10_000), 2_000)
+    scores = Scores(10_000)
+    weights = [float(rng.randint(1, 40)) for _ in docs]
+    for weight in (1.0, 0.5):
+        scores.add(TermPostings(np.array(sorted(docs), dtype=np.int32), np.array(weights)), weight)
+    expected = sorted(((scores.get(d), d) for d in docs), key=lambda item: (-item[0], item[1]))
+    head, rest = scores.ordered(50)
     assert len(head) >= 50 and head == expected[:len(head)]
-    assert head + list(_sorted(rest, 50)) == expected
-    assert _in_order(list(items)) == expected
+    assert head + list(rest) == expected
+    assert _in_order([item for item in reversed(expected)]) == expected
+    mask = scores.allowed(required=set(docs[:300]), left_out={docs[0]})
+    assert [d for _, d in scores.best(5000, mask)] == [d for _, d in expected if d in set(docs[1:300])]
 
 
 def test_answer_uses_one_searcher_and_agrees_with_suggest(index_dir):
