@@ -88,6 +88,13 @@ def terms(text: str, language: str = "english") -> list[str]:
     return list(chain.from_iterable(map(_word_terms(language).__getitem__, _WORD.findall(text))))
 
 
+def spans(text: str, wanted: set[str], language: str = "english") -> list[tuple[int, int]]:
+    """The character spans of the words of `text` that make any of the `wanted` terms
+    (the spans of `analyze`'s terms in `wanted`, without building the records)."""
+    table = _word_terms(language)
+    return [match.span() for match in _WORD.finditer(text) if not wanted.isdisjoint(table[match.group()])]
+
+
 def term_counts(text: str, language: str = "english") -> Counter:
     """How often each index term occurs in a text (Counter(terms(text)) without the list)."""
     return Counter(chain.from_iterable(map(_word_terms(language).__getitem__, _WORD.findall(text))))

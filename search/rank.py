@@ -131,10 +131,9 @@ class WeightedTerm:
 
 def match_spans(text: str, terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
     """Where in `text` the given analysed terms occur, as character spans."""
-    from indexer.analysis import analyze
+    from indexer.analysis import spans
 
-    wanted = set(terms)
-    return tuple(dict.fromkeys((t.start, t.end) for t in analyze(text) if t.text in wanted))
+    return tuple(dict.fromkeys(spans(text, set(terms))))
 
 
 class Ranker:

@@ -16,6 +16,7 @@ codec's block layout and fall back to the public one-at-a-time API for anything 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 import pickle
 import zlib
 from collections import Counter
@@ -310,11 +311,10 @@ def _leaf_positions(matcher, wanted: list[int]) -> Iterator[tuple[int, list[int]
         if wanted[i] <= last:
             if matcher._data is None:
                 matcher._read_data()
-            ids, values = matcher._data[0], matcher._data[2]
-            index = {doc: k for k, doc in enumerate(accumulate(ids))}
+            ids, values = list(accumulate(matcher._data[0])), matcher._data[2]
             while i < count and wanted[i] <= last:
-                k = index.get(wanted[i])
-                if k is not None:
+                k = bisect_left(ids, wanted[i])
+                if k < len(ids) and ids[k] == wanted[i]:
                     yield wanted[i], list(decode(values[k]))
                 i += 1
         matcher._next_block()

@@ -164,3 +164,12 @@ def test_answer_uses_one_searcher_and_agrees_with_suggest(index_dir):
     found = answer(index_dir, parsed, Options(synonyms=False))
     assert found.suggestion == suggest(index_dir, parsed) == "magnesium sleep"
     assert found.hits
+
+
+def test_spans_equal_the_analysers():
+    from indexer.analysis import spans
+
+    text = "Omega-3 fats: the doctor's omega 3 advice; omega3 and magnesium, not the to-be list."
+    for wanted in ({"omega3"}, {"doctor", "magnesium"}, {"omega", "3"}, {"absent"}):
+        expected = list(dict.fromkeys((t.start, t.end) for t in analyze(text) if t.text in wanted))
+        assert list(dict.fromkeys(spans(text, wanted))) == expected
