@@ -4,9 +4,10 @@ For each corpus (built from NFCorpus by scale_data.py with `corpus add`, or give
 --corpus), runs the 324 NFCorpus dev queries through search.rank.search_many in one
 process, timing each query, once with every ranking part on and once with BM25F alone
 (CORPUS_FEEDBACK=off CORPUS_PROXIMITY=off CORPUS_SYNONYMS=off). Each configuration runs
-in a child process of its own, so its peak RSS is its own. The queries run as the
-evaluation harness runs them (100 hits, one passage per article, no highlighting); a few
-training queries go first, untimed, so the numbers are of a warm process.
+in a child process of its own, so its peak RSS is its own. The queries run as `corpus
+search` runs them (10 hits, at most 3 passages of an article, match spans worked out;
+--limit 100 --per-doc 1 is how the evaluation harness asks); a few training queries go
+first, untimed, so the numbers are of a warm process.
 
     python tests/bench/bench_latency.py --sizes 3600,10000,50000
     python tests/bench/bench_latency.py --corpus DIR --json
@@ -50,11 +51,9 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def run_batch(corpus_dir: Path, limit: int) -> dict:
+def run_batch(corpus_dir: Path, limit: int, per_doc: int) -> dict:
     """In this process: time every dev query on the corpus, warm. The switches come from
     the environment, as the CLI reads them."""
-    from dataclasses import replace
-
     from indexer.corpus import Corpus
     from search.query import parse
     from search.rank import Options, search_many
@@ -62,7 +61,7 @@ def run_batch(corpus_dir: Path, limit: int) -> dict:
     corpus = Corpus(corpus_dir)
     if corpus.is_stale():
         corpus.sync()
-    options = replace(Options(limit=limit, per_doc=1, spans=False), synonym_files=()).switched(os.environ)
+    options = Options(limit=limit, per_doc=per_doc, spans=per_doc != 1).switched(os.environ)
     warm = dev_queries(split="train")[:WARMUP]
     queries = []
     for text in warm + dev_queries():
@@ -83,13 +82,15 @@ def run_batch(corpus_dir: Path, limit: int) -> dict:
             "queries": len(times), "rss_mb": round(rss, 1)}
 
 
-def measure(corpus_dir: Path, limit: int) -> dict:
+def measure(corpus_dir: Path, limit: int, per_doc: int) -> dict:
     """Both configurations, each in a child process."""
     out = {}
     for name, switches in (("all", ALL_ON), ("bm25f", BM25F_ALONE)):
         env = dict(os.environ, **switches)
-        done = subprocess.run([sys.executable, __file__, "--child", str(corpus_dir), "--limit", str(limit)],
-                              env=env, check=True, capture_output=True, text=True)
+        done = subprocess.run([sys.executable, __file__, "--child", str(corpus_dir), "--limit", str(limit),
+                               "--per-doc", str(per_doc)], env=env, capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"bench_latency: the {name} batch failed:\n{done.stderr}")
         out[name] = json.loads(done.stdout)
     return {"all": {k: out["all"][k] for k in ("p50_ms", "p95_ms")},
             "bm25f": {k: out["bm25f"][k] for k in ("p50_ms", "p95_ms")},
@@ -114,15 +115,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="3600", help="comma-separated corpus sizes to build")
     parser.add_argument("--corpus", type=Path, help="measure this corpus instead of building any")
-    parser.add_argument("--limit", type=int, default=100, help="hits per query (the harness asks 100)")
+    parser.add_argument("--limit", type=int, default=10, help="hits per query (the CLI's default)")
+    parser.add_argument("--per-doc", type=int, default=3, help="passages of one article (1: no spans, as the harness)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (with --corpus)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_batch(args.child, args.limit)))
+        print(json.dumps(run_batch(args.child, args.limit, args.per_doc)))
         return
     if args.corpus:
-        result = measure(args.corpus, args.limit)
+        result = measure(args.corpus, args.limit, args.per_doc)
         if args.json:
             print(json.dumps(result))
             return
@@ -132,7 +134,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
             os.environ["CORPUS_CACHE_DIR"] = str(Path(tmp) / "cache")
             for size in (int(s) for s in args.sizes.split(",")):
-                rows.append((str(size), measure(build(size, Path(tmp)), args.limit)))
+                rows.append((str(size), measure(build(size, Path(tmp)), args.limit, args.per_doc)))
         if args.json:
             print(json.dumps({name: result for name, result in rows}))
             return
