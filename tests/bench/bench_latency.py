@@ -5,9 +5,9 @@ For each corpus (built from NFCorpus by scale_data.py with `corpus add`, or give
 process, timing each query, once with every ranking part on and once with BM25F alone
 (CORPUS_FEEDBACK=off CORPUS_PROXIMITY=off CORPUS_SYNONYMS=off). Each configuration runs
 in a child process of its own, so its peak RSS is its own. The queries run as `corpus
-search` runs them (10 hits, at most 3 passages of an article, match spans worked out;
---limit 100 --per-doc 1 is how the evaluation harness asks); a few training queries go
-first, untimed, so the numbers are of a warm process.
+search` runs them (10 hits, at most 3 passages of an article, match spans worked out),
+or with --harness as the evaluation harness asks (100 hits, one passage an article, no
+spans); a few training queries go first, untimed, so the numbers are of a warm process.
 
     python tests/bench/bench_latency.py --sizes 3600,10000,50000
     python tests/bench/bench_latency.py --corpus DIR --json
@@ -51,7 +51,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def run_batch(corpus_dir: Path, limit: int, per_doc: int) -> dict:
+def run_batch(corpus_dir: Path, harness: bool) -> dict:
     """In this process: time every dev query on the corpus, warm. The switches come from
     the environment, as the CLI reads them."""
     from indexer.corpus import Corpus
@@ -59,9 +59,10 @@ def run_batch(corpus_dir: Path, limit: int, per_doc: int) -> dict:
     from search.rank import Options, search_many
 
     corpus = Corpus(corpus_dir)
-    if corpus.is_stale():
-        corpus.sync()
-    options = Options(limit=limit, per_doc=per_doc, spans=per_doc != 1).switched(os.environ)
+    if getattr(corpus, "is_stale", lambda: False)():
+        corpus.sync()  # untimed: bring the index up to date first
+    options = Options(limit=100, per_doc=1, spans=False) if harness else Options()
+    options = options.switched(os.environ)
     warm = dev_queries(split="train")[:WARMUP]
     queries = []
     for text in warm + dev_queries():
@@ -82,13 +83,13 @@ def run_batch(corpus_dir: Path, limit: int, per_doc: int) -> dict:
             "queries": len(times), "rss_mb": round(rss, 1)}
 
 
-def measure(corpus_dir: Path, limit: int, per_doc: int) -> dict:
+def measure(corpus_dir: Path, harness: bool) -> dict:
     """Both configurations, each in a child process."""
     out = {}
     for name, switches in (("all", ALL_ON), ("bm25f", BM25F_ALONE)):
         env = dict(os.environ, **switches)
-        done = subprocess.run([sys.executable, __file__, "--child", str(corpus_dir), "--limit", str(limit),
-                               "--per-doc", str(per_doc)], env=env, capture_output=True, text=True)
+        done = subprocess.run([sys.executable, __file__, "--child", str(corpus_dir)] + ["--harness"] * harness,
+                              env=env, capture_output=True, text=True)
         if done.returncode:
             sys.exit(f"bench_latency: the {name} batch failed:\n{done.stderr}")
         out[name] = json.loads(done.stdout)
@@ -115,16 +116,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="3600", help="comma-separated corpus sizes to build")
     parser.add_argument("--corpus", type=Path, help="measure this corpus instead of building any")
-    parser.add_argument("--limit", type=int, default=10, help="hits per query (the CLI's default)")
-    parser.add_argument("--per-doc", type=int, default=3, help="passages of one article (1: no spans, as the harness)")
+    parser.add_argument("--harness", action="store_true",
+                        help="rank as eval_retrieval.py asks (100 hits, one passage an article, no spans)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (with --corpus)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_batch(args.child, args.limit, args.per_doc)))
+        print(json.dumps(run_batch(args.child, args.harness)))
         return
     if args.corpus:
-        result = measure(args.corpus, args.limit, args.per_doc)
+        result = measure(args.corpus, args.harness)
         if args.json:
             print(json.dumps(result))
             return
@@ -134,7 +135,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
             os.environ["CORPUS_CACHE_DIR"] = str(Path(tmp) / "cache")
             for size in (int(s) for s in args.sizes.split(",")):
-                rows.append((str(size), measure(build(size, Path(tmp)), args.limit, args.per_doc)))
+                rows.append((str(size), measure(build(size, Path(tmp)), args.harness)))
         if args.json:
             print(json.dumps({name: result for name, result in rows}))
             return
