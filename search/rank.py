@@ -277,7 +277,8 @@ class Ranker:
         feedback: list[WeightedTerm] = []
         if options.feedback and scores:
             top = scores.best(options.feedback_passages, scores.allowed(required, left_out))
-            feedback = self._feedback(top[:options.feedback_passages], weighted)
+            # Ties at the cut go to the higher passage number, as heapq.nlargest chose them.
+            feedback = self._feedback(sorted(top, reverse=True)[:options.feedback_passages], weighted)
             if feedback:
                 scores = self._scores(feedback, into=scores)
         depth = max(options.proximity_depth, options.limit)

@@ -16,20 +16,24 @@ codec's block layout and fall back to the public one-at-a-time API for anything 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 import pickle
 import zlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
 import numpy as np
+from whoosh.matching.wrappers import FilterMatcher
 
 #: Postings (summed over the remembered terms) kept for reuse; the least recently used
 #: terms go first beyond this, so a long batch on a large corpus stays within a few tens
 #: of MB (12 bytes a posting).
 CACHE_POSTINGS = 6_000_000
+#: Decoded posting blocks (with positions, ~13 KB each) kept for proximity, and posting
+#: lists whose block directory is kept.
+POSITION_BLOCKS = 3_000
 #: Per-field document frequencies remembered before the memo is emptied.
 DF_CACHED = 200_000
 
@@ -148,6 +152,8 @@ class Scorer:
         self._cache: dict[tuple[tuple[str, ...], str], TermPostings] = {}
         self._cached = 0
         self._df: dict[tuple[str, str], int] = {}
+        self._directories: dict[tuple, list] = {}
+        self._blocks: dict[tuple, tuple[list[int], tuple]] = {}
 
     def fields(self) -> tuple[str, ...]:
         return tuple(self._weights)
@@ -263,15 +269,63 @@ class Scorer:
 
     def positions(self, field: str, term: str, docs: list[int]) -> dict[int, list[int]]:
         """Where the term occurs in the field of each of `docs` (sorted ascending) holding it.
-        Only the posting blocks that can hold one of `docs` are decoded."""
+        Only the posting blocks that can hold one of `docs` are decoded, and decoded blocks
+        are remembered (up to POSITION_BLOCKS): the common words of a batch's queries
+        come back with overlapping leading passages."""
         found: dict[int, list[int]] = {}
-        for leaf, offset in self._leaves:
+        for number, (leaf, offset) in enumerate(self._leaves):
             end = offset + leaf.doc_count_all()
             wanted = [doc - offset for doc in docs if offset <= doc < end]
             if not wanted or (field, term) not in leaf:
                 continue
-            for local, where in _leaf_positions(leaf.postings(field, term), wanted):
-                found[local + offset] = where
+            matcher = leaf.postings(field, term)
+            if isinstance(matcher, FilterMatcher):
+                matcher = matcher.child  # the wanted documents are live ones
+            if not _is_w3(matcher):
+                found.update((local + offset, where) for local, where in _matcher_positions(matcher, wanted))
+                continue
+            directory = self._directory((number, field, term), matcher)
+            decode = matcher.format.decoder("positions")
+            lasts = [block[0] for block in directory]
+            i = 0
+            while i < len(wanted):
+                at = bisect_left(lasts, wanted[i])
+                if at == len(lasts):
+                    break
+                ids, values = self._block((number, field, term, at), matcher, directory[at])
+                while i < len(wanted) and wanted[i] <= lasts[at]:
+                    k = bisect_left(ids, wanted[i])
+                    if k < len(ids) and ids[k] == wanted[i]:
+                        found[wanted[i] + offset] = list(decode(values[k]))
+                    i += 1
+        return found
+
+    def _directory(self, key, matcher) -> list[tuple[int, int, int, int]]:
+        """(last id, data offset, next offset, compression) of each block of a posting list,
+        read from the block headers once."""
+        found = self._directories.get(key)
+        if found is None:
+            found = []
+            while not matcher._atend:
+                found.append((matcher._maxid, matcher._dataoffset, matcher._nextoffset, matcher._compression))
+                matcher._next_block()
+            if len(self._directories) >= POSITION_BLOCKS:
+                self._directories.clear()
+            self._directories[key] = found
+        return found
+
+    def _block(self, key, matcher, entry) -> tuple[list[int], tuple]:
+        """(ids, encoded values) of one posting block, decoded whole (positions need the
+        values), least recently used blocks forgotten first."""
+        found = self._blocks.pop(key, None)
+        if found is None:
+            _, start, stop, compressed = entry
+            raw = matcher._postfile.get(start, stop - start)
+            data = pickle.loads(zlib.decompress(raw) if compressed else raw)
+            found = (list(accumulate(data[0])), data[2])
+            if len(self._blocks) >= POSITION_BLOCKS:
+                del self._blocks[next(iter(self._blocks))]
+        self._blocks[key] = found
         return found
 
     def field_doc_frequency(self, field: str, term: str) -> int:
@@ -286,38 +340,25 @@ class Scorer:
         return found
 
 
-def _leaf_positions(matcher, wanted: list[int]) -> Iterator[tuple[int, list[int]]]:
-    """(document, positions) for each of the sorted local `wanted` documents the matcher
-    holds; blocks whose id range holds none of them are passed over undecoded."""
-    from whoosh.matching.wrappers import FilterMatcher
+def _is_w3(matcher) -> bool:
+    """Whether the matcher is Whoosh 3's block reader, whose blocks this module decodes."""
+    return all(hasattr(matcher, name) for name in
+               ("_next_block", "_atend", "_blocklength", "_compression", "_dataoffset", "_nextoffset",
+                "_postfile", "_maxid"))
 
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # the wanted documents are live ones
-    if not all(hasattr(matcher, name) for name in ("_read_data", "_next_block", "_atend", "_data", "_maxid")):
-        for doc in wanted:
+
+def _matcher_positions(matcher, wanted: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """(document, positions) of the sorted `wanted` documents a matcher holds, through the
+    public Matcher API (for matchers other than Whoosh 3's block reader)."""
+    for doc in wanted:
+        if not matcher.is_active():
+            return
+        if matcher.id() < doc:
+            matcher.skip_to(doc)
             if not matcher.is_active():
                 return
-            if matcher.id() < doc:
-                matcher.skip_to(doc)
-                if not matcher.is_active():
-                    return
-            if matcher.id() == doc:
-                yield doc, list(matcher.value_as("positions"))
-        return
-    decode = matcher.format.decoder("positions")
-    i, count = 0, len(wanted)
-    while not matcher._atend and i < count:
-        last = matcher._maxid
-        if wanted[i] <= last:
-            if matcher._data is None:
-                matcher._read_data()
-            ids, values = list(accumulate(matcher._data[0])), matcher._data[2]
-            while i < count and wanted[i] <= last:
-                k = bisect_left(ids, wanted[i])
-                if k < len(ids) and ids[k] == wanted[i]:
-                    yield wanted[i], list(decode(values[k]))
-                i += 1
-        matcher._next_block()
+        if matcher.id() == doc:
+            yield doc, list(matcher.value_as("positions"))
 
 
 def _length_bytes(leaf, field: str) -> bytes:
@@ -339,8 +380,6 @@ def _length_bytes(leaf, field: str) -> bytes:
 
 def _leaf_blocks(leaf, field: str, term: str) -> Iterator[tuple[Sequence[int], Sequence[float] | float]]:
     """A segment's postings of the term (deleted documents included) a block at a time."""
-    from whoosh.matching.wrappers import FilterMatcher
-
     matcher = leaf.postings(field, term)
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child  # deletions are left to the caller
@@ -351,8 +390,7 @@ def _matcher_blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float] | 
     """A leaf matcher's (ids, weights) a block at a time, skipping the per-posting method
     calls of the Matcher API (the Whoosh 3 block layout; any other matcher is read through
     the public API)."""
-    if not all(hasattr(matcher, name) for name in
-               ("_next_block", "_atend", "_blocklength", "_compression", "_dataoffset", "_nextoffset", "_postfile")):
+    if not _is_w3(matcher):
         ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())

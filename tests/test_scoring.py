@@ -95,6 +95,7 @@ def test_positions_equal_the_matchers(index_dir):
         docs = sorted(random.Random(1).sample(range(reader.doc_count_all()), 120))
         live = [d for d in docs if not reader.is_deleted(d)]
         found = scorer.positions("body", "sleep", live)
+        assert scorer.positions("body", "sleep", live) == found  # again, from decoded blocks
         expected = {}
         for doc in live:
             postings = reader.postings("body", "sleep")
@@ -130,6 +131,17 @@ def test_term_cache_is_bounded(index_dir, monkeypatch):
             assert scorer._cached == sum(len(p) for p in scorer._cache.values())
             assert scorer._cached <= 300 or len(scorer._cache) == 1
         assert list(scorer._cache)[-1][1] == "magnesium"  # the most recently used stays
+
+
+def test_position_blocks_cache_is_bounded(index_dir, monkeypatch):
+    monkeypatch.setattr(scoring, "POSITION_BLOCKS", 2)
+    with open_index(index_dir).searcher() as searcher:
+        scorer = Scorer(searcher, PARAMS)
+        every = list(range(searcher.reader().doc_count_all()))
+        live = [d for d in every if not searcher.reader().is_deleted(d)]
+        for term in ["magnesium", "sleep", "night", "leg"]:
+            assert scorer.positions("body", term, live)
+            assert len(scorer._blocks) <= 2 and len(scorer._directories) <= 2
 
 
 def test_feedback_counts_cache_is_bounded(index_dir, monkeypatch):
