@@ -410,7 +410,7 @@ def _matcher_blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float] | 
 _VALUES = b"c_codecs\nencode\n"
 #: Inflate a block this many bytes at a time until its values begin (the ids and weights
 #: of 128 postings take about 1.5 KB of a block's 6 or so).
-_CHUNK = 1024
+_CHUNK = 1536
 
 
 def _ids_and_weights(raw: bytes, compressed: bool, count: int) -> tuple[tuple, object]:
