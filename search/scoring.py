@@ -296,7 +296,12 @@ class Scorer:
                 at = bisect_left(lasts, wanted[i])
                 if at == len(lasts):
                     break
-                ids, values = self._block((number, field, term, at), matcher, directory[at])
+                key = (number, field, term, at)
+                if key not in self._blocks and not self._holds_any(matcher, directory[at], wanted, i):
+                    while i < len(wanted) and wanted[i] <= lasts[at]:
+                        i += 1
+                    continue
+                ids, values = self._block(key, matcher, directory[at])
                 while i < len(wanted) and wanted[i] <= lasts[at]:
                     k = bisect_left(ids, wanted[i])
                     if k < len(ids) and ids[k] == wanted[i]:
@@ -304,26 +309,41 @@ class Scorer:
                     i += 1
         return found
 
-    def _directory(self, key, matcher) -> list[tuple[int, int, int, int]]:
-        """(last id, data offset, next offset, compression) of each block of a posting list,
+    def _directory(self, key, matcher) -> list[tuple[int, int, int, int, int]]:
+        """(last id, data offset, next offset, compression, postings) of each block of a posting list,
         read from the block headers once."""
         found = self._directories.get(key)
         if found is None:
             found = []
             while not matcher._atend:
-                found.append((matcher._maxid, matcher._dataoffset, matcher._nextoffset, matcher._compression))
+                found.append((matcher._maxid, matcher._dataoffset, matcher._nextoffset, matcher._compression,
+                              matcher._blocklength))
                 matcher._next_block()
             if len(self._directories) >= POSITION_BLOCKS:
                 self._directories.clear()
             self._directories[key] = found
         return found
 
+    @staticmethod
+    def _holds_any(matcher, entry, wanted: list[int], i: int) -> bool:
+        """Whether the block holds any of wanted[i:] up to its last id, from its ids alone
+        (a quarter of the cost of decoding it whole with the positions)."""
+        last, start, stop, compressed, count = entry
+        raw = matcher._postfile.get(start, stop - start)
+        ids, _ = _ids_and_weights(raw, compressed, count)
+        held = set(accumulate(ids))
+        while i < len(wanted) and wanted[i] <= last:
+            if wanted[i] in held:
+                return True
+            i += 1
+        return False
+
     def _block(self, key, matcher, entry) -> tuple[list[int], tuple]:
         """(ids, encoded values) of one posting block, decoded whole (positions need the
         values), least recently used blocks forgotten first."""
         found = self._blocks.pop(key, None)
         if found is None:
-            _, start, stop, compressed = entry
+            _, start, stop, compressed, _ = entry
             raw = matcher._postfile.get(start, stop - start)
             data = pickle.loads(zlib.decompress(raw) if compressed else raw)
             found = (list(accumulate(data[0])), data[2])
