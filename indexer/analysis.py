@@ -10,9 +10,11 @@ more per token, and ranking re-reads passages (feedback, highlighting) at query 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.support.charset import accent_map
@@ -83,14 +85,41 @@ def _walk(text: str, language: str, drop_stopwords: bool):
 def terms(text: str, language: str = "english") -> list[str]:
     """The index terms of a text, in order (joined compounds included): `analyze` without
     the records, for counting terms fast."""
-    read = _word_reader(language, True)
-    out: list[str] = []
-    for word in _WORD.findall(text):
-        joined, parts = read(word)
-        if joined:
-            out.append(joined)
-        out.extend(parts)
-    return out
+    return list(chain.from_iterable(map(_word_terms(language).__getitem__, _WORD.findall(text))))
+
+
+def spans(text: str, wanted: set[str], language: str = "english") -> list[tuple[int, int]]:
+    """The character spans of the words of `text` that make any of the `wanted` terms
+    (the spans of `analyze`'s terms in `wanted`, without building the records)."""
+    table = _word_terms(language)
+    return [match.span() for match in _WORD.finditer(text) if not wanted.isdisjoint(table[match.group()])]
+
+
+def term_counts(text: str, language: str = "english") -> Counter:
+    """How often each index term occurs in a text (Counter(terms(text)) without the list)."""
+    return Counter(chain.from_iterable(map(_word_terms(language).__getitem__, _WORD.findall(text))))
+
+
+class _WordTerms(dict):
+    """word -> all its index terms (the joined compound first), worked out on first sight
+    and remembered up to _KNOWN_WORDS words: looking words up through `map` keeps the
+    per-word loop in C, which is most of the cost of counting a passage's terms."""
+
+    def __init__(self, read):
+        super().__init__()
+        self._read = read
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        joined, parts = self._read(word)
+        found = (joined, *parts) if joined else parts
+        if len(self) < _KNOWN_WORDS:
+            self[word] = found
+        return found
+
+
+@lru_cache(maxsize=8)
+def _word_terms(language: str) -> _WordTerms:
+    return _WordTerms(_word_reader(language, True))
 
 
 @lru_cache(maxsize=8)

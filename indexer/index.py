@@ -29,7 +29,8 @@ def exists(index_dir: Path) -> bool:
 
 def open_index(index_dir: Path):
     """Open the Whoosh index for reading; IndexMissing or IndexDamaged if it cannot be."""
-    from whoosh.index import EmptyIndexError, open_dir
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import EmptyIndexError
 
     if not index_dir.is_dir():
         raise IndexMissing(f"no index at {index_dir}; run `corpus reindex`")
@@ -38,7 +39,10 @@ def open_index(index_dir: Path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         try:
-            return open_dir(str(index_dir))
+            # Read, not memory-mapped: a long batch would otherwise map and touch most of a
+            # large index, counted in its resident memory (450 against 120 MiB over 324
+            # queries at 50k articles), for about 10% less CPU time.
+            return FileStorage(str(index_dir), supports_mmap=False).open_index()
         except EmptyIndexError:
             failure = IndexMissing(f"no index at {index_dir}; run `corpus reindex`")
         except Exception as exc:  # Whoosh raises anything from pickle to struct errors on damage

@@ -1,17 +1,19 @@
 """The Whoosh schema: one document per passage, with its article's metadata."""
 from __future__ import annotations
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-
-from .analysis import analyzer
-
 #: Searchable text fields and how much a match in each weighs against the body.
 FIELD_WEIGHTS = {"title": 2.0, "section": 1.5, "body": 1.0}
 #: How much each field's length tempers its matches (BM25F's b): 0 not at all, 1 fully.
 FIELD_B = {"title": 0.75, "section": 0.75, "body": 0.75}
 
 
-def schema() -> Schema:
+def schema():
+    # Whoosh and the analyzer are imported here, not above: the field weights are read by
+    # modules (ranking options, presentation) that commands without an index also load.
+    from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+    from .analysis import analyzer
+
     text = analyzer()
     return Schema(
         article_id=ID(stored=True, sortable=True),

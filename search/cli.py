@@ -339,10 +339,8 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     from indexer.errors import UsageError
     from search.present import json_result, listing_width, text_listing
     from search.query import parse
-    from search.rank import Options
-    from search.rank import search as run
+    from search.rank import Options, answer
     from search.explain import explanation_text
-    from search.suggest import suggest
     from search.synonyms import CORPUS_FILE as SYNONYMS_FILE
 
     unknown = [w for w in words if w.startswith("--")]
@@ -364,8 +362,8 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     if queries_file is not None:
         _batch(corpus, queries_file, batch_format or "jsonl", options)
         return
-    hits = run(corpus.index_dir, parsed, options)
-    suggestion = suggest(corpus.index_dir, parsed)
+    found = answer(corpus.index_dir, parsed, options)
+    hits, suggestion = found.hits, found.suggestion
     if suggestion:
         err(f"corpus: did you mean: {suggestion}")
     if as_json:

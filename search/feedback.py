@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 
 def expansion_terms(passages: Sequence[tuple[float, Counter]], count: int,
@@ -30,6 +31,6 @@ def expansion_terms(passages: Sequence[tuple[float, Counter]], count: int,
         share = score / total
         for term, n in counts.items():
             model[term] += share * n / length
-    chosen = [(term, weight) for term, weight in model.most_common() if keep(term)][:count]
+    chosen = list(islice(((term, weight) for term, weight in model.most_common() if keep(term)), count))
     norm = sum(weight for _, weight in chosen)
     return {term: weight / norm for term, weight in chosen} if norm else {}

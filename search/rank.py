@@ -10,8 +10,9 @@ filter the passages first. Every part but the first can be switched off in Optio
 """
 from __future__ import annotations
 
-import heapq
 from collections import Counter
+from itertools import chain
+from operator import itemgetter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from .query import FIELDS, Clause, ParsedQuery
 
 #: The environment switches the CLI reads into Options, each "off" or "on".
 SWITCHES = {"CORPUS_FEEDBACK": "feedback", "CORPUS_PROXIMITY": "proximity", "CORPUS_SYNONYMS": "synonyms"}
+#: Feedback passages whose term counts are kept for the next queries of a batch.
+COUNTS_CACHED = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +131,9 @@ class WeightedTerm:
 
 def match_spans(text: str, terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
     """Where in `text` the given analysed terms occur, as character spans."""
-    from indexer.analysis import analyze
+    from indexer.analysis import spans
 
-    wanted = set(terms)
-    return tuple(dict.fromkeys((t.start, t.end) for t in analyze(text) if t.text in wanted))
+    return tuple(dict.fromkeys(spans(text, set(terms))))
 
 
 class Ranker:
@@ -183,12 +185,12 @@ class Ranker:
 
     # -- scoring -----------------------------------------------------------------
 
-    def _scores(self, weighted: Iterable[WeightedTerm], into: dict[int, float] | None = None) -> dict[int, float]:
-        scores = dict(into) if into else {}
+    def _scores(self, weighted: Iterable[WeightedTerm], into=None):
+        """The weighted terms' summed scores over every passage (a scoring.Scores), added
+        to a copy of `into` if given."""
+        scores = into.copy() if into is not None else self.scorer.new_scores()
         for wt in weighted:
-            weight = wt.weight
-            for doc, score in self.scorer.term_scores(wt.term, wt.fields).items():
-                scores[doc] = scores.get(doc, 0.0) + weight * score
+            scores.add(self.scorer.term_postings(wt.term, wt.fields), wt.weight)
         return scores
 
     def _filter(self, parsed: ParsedQuery) -> tuple[set[int] | None, set[int]]:
@@ -204,15 +206,12 @@ class Ranker:
         return required, left_out
 
     def _term_counts(self, doc: int) -> Counter:
-        counts = self._counts.get(doc)
+        counts = self._counts.pop(doc, None)
         if counts is None:
-            from indexer.analysis import terms
-
-            stored = self.searcher.stored_fields(doc)
-            counts = Counter(terms((stored.get("title") or "") + "\n" + (stored.get("body") or "")))
-            if len(self._counts) > 50_000:
-                self._counts.clear()
-            self._counts[doc] = counts
+            counts = self.scorer.term_counts(doc)
+            if len(self._counts) >= COUNTS_CACHED:
+                del self._counts[next(iter(self._counts))]  # the least recently used
+        self._counts[doc] = counts
         return counts
 
     def _feedback(self, ranked: list[tuple[float, int]], weighted: list[WeightedTerm]) -> list[WeightedTerm]:
@@ -220,11 +219,11 @@ class Ranker:
 
         options = self.options
         top = ranked[:options.feedback_passages]
-        reader, limit = self.scorer.reader, options.feedback_max_df * self.scorer.doc_count
+        limit = options.feedback_max_df * self.scorer.doc_count
         typed = {wt.term for wt in weighted}
 
         def keep(term: str) -> bool:
-            return term not in typed and reader.doc_frequency("body", term) <= limit
+            return term not in typed and self.scorer.field_doc_frequency("body", term) <= limit
 
         chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top],
                                  options.feedback_terms, keep)
@@ -275,26 +274,24 @@ class Ranker:
         weighted = self.weighted_terms(parsed)
         scores = self._scores(weighted)
 
-        def allowed(items):
-            return [(s, d) for d, s in items if d not in left_out and (required is None or d in required)]
-
         feedback: list[WeightedTerm] = []
         if options.feedback and scores:
-            top = heapq.nlargest(options.feedback_passages, allowed(scores.items()))
-            feedback = self._feedback(top, weighted)
+            top = scores.best(options.feedback_passages, scores.allowed(required, left_out))
+            # Ties at the cut go to the higher passage number, as heapq.nlargest chose them.
+            feedback = self._feedback(sorted(top, reverse=True)[:options.feedback_passages], weighted)
             if feedback:
                 scores = self._scores(feedback, into=scores)
-        ranked = sorted(allowed(scores.items()), key=lambda item: (-item[0], item[1]))
+        depth = max(options.proximity_depth, options.limit)
+        ranked, rest = scores.ordered(depth, scores.allowed(required, left_out))
 
         bonus: dict[int, float] = {}
         phrases: dict[int, int] = {}
         if options.proximity and ranked:
-            depth = max(options.proximity_depth, options.limit)
             head = ranked[:depth]
             bonus, phrases = self._proximity(parsed, [d for _, d in head])
             head = [(s + options.proximity_weight * bonus.get(d, 0.0), d) for s, d in head]
-            ranked = sorted(head, key=lambda item: (-item[0], item[1])) + ranked[depth:]
-        return self._hits(ranked, parsed, weighted + feedback, bonus, phrases)
+            ranked = _in_order(head) + ranked[depth:]
+        return self._hits(chain(ranked, rest), parsed, weighted + feedback, bonus, phrases)
 
     def _hits(self, ranked, parsed, weighted, bonus, phrases) -> list[Hit]:
         options, per_article, chosen = self.options, Counter(), []
@@ -330,6 +327,15 @@ class Ranker:
                            phrases.get(doc, 0), total)
 
 
+def _in_order(items: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """(score, passage) items in rank order, best score first, then the lower passage
+    number; sorted twice with C-level keys (by passage, then stably by score) rather than
+    calling a Python key per item."""
+    items.sort(key=itemgetter(1))
+    items.sort(key=itemgetter(0), reverse=True)
+    return items
+
+
 def _whoosh_clause(clause: Clause, fields: tuple[str, ...]):
     """A clause as a Whoosh query, for filtering: which passages match it at all."""
     from whoosh import query as q
@@ -351,6 +357,24 @@ def _whoosh_clause(clause: Clause, fields: tuple[str, ...]):
 def search(index_dir: Path, parsed: ParsedQuery, options: Options) -> list[Hit]:
     """The best passages for one query, best first."""
     return next(iter(search_many(index_dir, [parsed], options)))
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One query's hits and its did-you-mean (None when every word is in the index)."""
+
+    hits: list[Hit]
+    suggestion: str | None
+
+
+def answer(index_dir: Path, parsed: ParsedQuery, options: Options) -> Answer:
+    """`search` and `suggest.suggestion` on one open searcher: the index is opened once."""
+    from indexer.index import open_index
+
+    from .suggest import suggestion
+
+    with open_index(index_dir).searcher() as searcher:
+        return Answer(Ranker(searcher, options).rank(parsed), suggestion(searcher, parsed))
 
 
 def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Options) -> Iterator[list[Hit]]:
