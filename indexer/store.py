@@ -28,6 +28,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,9 @@ from .load import EXTENSIONS
 from .models import Metadata
 
 _TMP = ".tmp"
+#: A batch this large is written by `_WRITERS` threads.
+_THREADED = 16
+_WRITERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,17 +249,25 @@ class Store:
         if not puts and not deletes:
             return
         self.meta.mkdir(parents=True, exist_ok=True)
-        pending = []
-        for put in puts:
+        pending = [(self.root / f".{put.stored.name}{_TMP}", self.meta / f"{put.stored.name}.json{_TMP}",
+                    put.stored.name) for put in puts]
+
+        def write_one(put: Put) -> None:
             stored = put.stored
             record = {"id": stored.id, "source": stored.source, "sha256": stored.sha256, "added": stored.added,
                       "title": stored.given.title, "url": stored.given.url}
-            meta_tmp = self.meta / f"{stored.name}.json{_TMP}"
-            data_tmp = self.root / f".{stored.name}{_TMP}"
             # Metadata first: whenever new bytes are in place, their metadata is pending.
-            _write(meta_tmp, json.dumps(record, ensure_ascii=False).encode("utf-8"))
-            _write(data_tmp, put.data)
-            pending.append((data_tmp, meta_tmp, stored.name))
+            _write(self.meta / f"{stored.name}.json{_TMP}", json.dumps(record, ensure_ascii=False).encode("utf-8"))
+            _write(self.root / f".{stored.name}{_TMP}", put.data)
+
+        if len(puts) < _THREADED:
+            for put in puts:
+                write_one(put)
+        else:
+            # Creating a file waits on the file system far more than it uses the CPU; a few
+            # threads overlap those waits.
+            with ThreadPoolExecutor(_WRITERS) as threads:
+                list(threads.map(write_one, puts))
         if pending:
             _sync(self.root, [p for d, m, _ in pending for p in (d, m)])
         for data_tmp, meta_tmp, name in pending:
