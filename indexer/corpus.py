@@ -419,6 +419,7 @@ class Corpus:
         """A new index and catalog from the article files alone, swapped in by one commit."""
         stamps = self.store.stamps()
         generation = int(catalog.get("generation") or 0) + 1
+        previous = catalog.get("index_dir") or ""
         target = self.state / f"index-{generation}"
         ix.remove_index(target)
         journal = catalog.journal() if catalog.usable() else {}
@@ -437,14 +438,14 @@ class Corpus:
             catalog.set("stamps", stamps)
             catalog.touch()
         self.store.drop_orphans(orphans)
-        self._drop_old_indexes(target.name)
+        self._drop_old_indexes(keep={target.name, previous})
         return SyncReport(indexed=len(entries) - len(failed), removed=len(dropped), failed=tuple(failed))
 
-    def _drop_old_indexes(self, current: str) -> None:
-        # A reader that read the old name just before the swap still finds its files on
-        # POSIX (open files outlive their names), and Whoosh retries a vanished segment.
+    def _drop_old_indexes(self, keep: set[str]) -> None:
+        # The index a rebuild replaced is kept until the next write: a reader that read its
+        # name from the catalog just before the swap can still open it.
         for path in self.state.glob("index*"):
-            if path.is_dir() and path.name != current:
+            if path.is_dir() and path.name not in keep:
                 ix.remove_index(path)
 
     # -- writing -------------------------------------------------------------------
@@ -478,6 +479,7 @@ class Corpus:
             self.store.mark()
             self._sync(rebuild=False)
             with self._catalog(create=True) as catalog:
+                self._drop_old_indexes(keep={self._index_dir(catalog).name})
                 _AddRun(self, catalog, Metadata(title=title, url=url), article_id is not None, emit).run(documents)
         return outcomes
 
@@ -487,6 +489,7 @@ class Corpus:
         with Lock(self.root):
             self._sync(rebuild=False)
             with self._catalog(create=True) as catalog:
+                self._drop_old_indexes(keep={self._index_dir(catalog).name})
                 found = {i: catalog.by_id(i) for i in article_ids}
                 unknown = [i for i, entry in found.items() if entry is None]
                 if unknown:

@@ -301,3 +301,33 @@ def test_damaged_catalog_is_rebuilt(tmp_path):
     assert corpus.is_stale()
     assert corpus.freshen().state == "updated"
     assert ids_for(corpus, "axolotls") == ["a"] and [e.id for e in corpus.entries()] == ["a"]
+
+
+def test_killed_bulk_add_keeps_every_reported_article_searchable(tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    from tests.conftest import REPO
+
+    data = bulk(tmp_path / "b.jsonl", 1500)
+    root = tmp_path / "c"
+    child = subprocess.Popen([sys.executable, "-m", "search", "--corpus", str(root), "add", str(data)],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    reported = []
+    for line in child.stdout:  # an "added" line means its batch is durable
+        if line.startswith("added"):
+            reported.append(line.split()[1])
+        if len(reported) >= 600:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+    child.stdout.close()
+    corpus = Corpus(root)
+    corpus.sync()
+    entries = {e.id for e in corpus.entries()}
+    assert set(reported) <= entries
+    found = {hit.article_id for hit in search(corpus.index_dir, parse("zebra"),
+                                              Options(limit=5000, per_doc=1, feedback=False, proximity=False))}
+    assert found == entries  # the index agrees with the catalog: nothing missing, nothing extra
