@@ -238,6 +238,8 @@ def percentile(values: list[float], share: float) -> float:
 def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str]) -> dict:
     data = scale_data.write(size, work / f"nf{size}.jsonl")
     root = work / f"c{size}"
+    for stale in (root, work / f"cache{size}"):  # a corpus left by an earlier, interrupted run
+        shutil.rmtree(stale, ignore_errors=True)
     env = {"CORPUS_CACHE_DIR": str(work / f"cache{size}")}
     corpus = corpus_cmd() + ["--corpus", str(root)]
     figures: dict = {}
