@@ -20,12 +20,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import index as ix
 
 # `pipeline` (multiprocessing, the cleaners) is imported inside the functions that index:
 # a search or a list never pays for it.
+if TYPE_CHECKING:
+    from . import pipeline
 from .catalog import FILE_NAME as CATALOG_FILE
 from .catalog import Catalog, Entry
 from .errors import ArticleNotFound, CorpusBusy, IndexDamaged, IndexMissing, UsageError
