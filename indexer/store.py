@@ -20,15 +20,13 @@ file (ignored, then cleaned up), never an article under a name-derived id.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import fcntl
+import functools
 import hashlib
 import json
 import os
 import sys
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,23 +100,26 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _libc_syncfs():
+@functools.cache
+def _syncfs():
+    """Linux's syncfs(2), looked up on first use (only writers need it), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return libc.syncfs
+        return ctypes.CDLL(None, use_errno=True).syncfs  # the C library the interpreter runs on
     except (OSError, AttributeError):
         return None
 
 
-_SYNCFS = _libc_syncfs() if sys.platform.startswith("linux") else None
-
-
 def _sync(folder: Path, files: Iterable[Path]) -> None:
     """Make everything written under `folder` durable: one syncfs where Linux has it."""
-    if _SYNCFS is not None:
+    syncfs = _syncfs()
+    if syncfs is not None:
         fd = os.open(folder, os.O_RDONLY)
         try:
-            if _SYNCFS(fd) == 0:
+            if syncfs(fd) == 0:
                 return
         finally:
             os.close(fd)
@@ -266,6 +267,8 @@ class Store:
         else:
             # Creating a file waits on the file system far more than it uses the CPU; a few
             # threads overlap those waits.
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor(_WRITERS) as threads:
                 list(threads.map(write_one, puts))
         if pending:
