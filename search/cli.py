@@ -429,8 +429,8 @@ def _ensure_fresh(corpus) -> None:
 
     freshness = corpus.freshen()
     if freshness.state == "behind":
-        err("corpus: another command is adding to this corpus; searching the index as it was "
-            "before it started")
+        err("corpus: another command is writing to this corpus; searching the index as it was "
+            "last committed")
     report = freshness.report
     if report is not None and (report.indexed or report.removed or report.failed):
         for failure in report.failed:
