@@ -54,11 +54,26 @@ class Options:
     #: Words in more than this share of passages never expand a query: they tell little
     #: apart and their long postings cost the most.
     feedback_max_df: float = 0.1
+    #: RM1 weighs a feedback passage by its query likelihood, exp((score - best) / this).
+    feedback_temperature: float = 1.0
+    #: Queries of up to this many words get the full feedback weight, longer ones
+    #: proportionally less: a long query already says what it wants, and its top passages
+    #: share its words more than its topic.
+    feedback_full_words: float = 3.0
+    #: A query that more than this many passages match in full is answered already
+    #: (a confident one-word query): feedback's weight falls in proportion beyond it.
+    feedback_enough_matches: float = 40.0
 
     proximity: bool = True
     #: How many leading passages are re-ranked by proximity.
     proximity_depth: int = 100
-    proximity_weight: float = 2.0
+    proximity_weight: float = 1.0
+    #: Queries of up to this many words get the full proximity weight, longer ones
+    #: proportionally less, so a long claim's many pairs cannot outweigh its matches.
+    proximity_full_words: float = 2.0
+    #: Words' idf is divided by this in proximity, so a pair earns in proportion to how
+    #: rare both its words are: common pairs ("used to treat") earn next to nothing.
+    proximity_idf_ref: float = 3.0
 
     #: Work out where the query's terms are in each hit's text (for highlighting).
     spans: bool = True
@@ -227,12 +242,27 @@ class Ranker:
             return term not in typed and reader.doc_frequency("body", term) <= limit
 
         chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top],
-                                 options.feedback_terms, keep)
+                                 options.feedback_terms, keep, options.feedback_temperature)
         # Scale so the feedback words make `feedback_weight` of the query's total weight.
         typed_weight = sum(wt.weight for wt in weighted)
-        share = options.feedback_weight / (1.0 - options.feedback_weight) if options.feedback_weight < 1 else 1.0
+        words = len({wt.term for wt in weighted if wt.origin == "query"}) or 1
+        strength = options.feedback_weight * min(1.0, options.feedback_full_words / words)
+        strength *= min(1.0, options.feedback_enough_matches / max(self._full_matches(weighted), 1))
+        share = strength / (1.0 - strength) if strength < 1 else 1.0
         return [WeightedTerm(term, share * typed_weight * weight, self.scorer.fields(), "feedback")
                 for term, weight in chosen.items()]
+
+    def _full_matches(self, weighted: list[WeightedTerm]) -> int:
+        """How many passages hold every word the user typed."""
+        found = None
+        for wt in weighted:
+            if wt.origin != "query":
+                continue
+            docs = self.scorer.term_scores(wt.term, wt.fields).keys()
+            found = set(docs) if found is None else found & docs
+            if not found:
+                return 0
+        return len(found or ())
 
     def _query_terms(self, parsed: ParsedQuery) -> list[str]:
         """The query's own words in order (compound parts, not wholes), for proximity."""
@@ -249,7 +279,7 @@ class Ranker:
         if len(words) < 2:
             return bonus, counts
         ordered = sorted(docs)
-        idf = {t: self.scorer.idf(self.scorer.doc_frequency(t)) for t in words}
+        idf = {t: self.scorer.idf(self.scorer.doc_frequency(t)) / self.options.proximity_idf_ref for t in words}
         for name in ("title", "body"):
             if name not in self.scorer.fields():
                 continue
@@ -292,7 +322,10 @@ class Ranker:
             depth = max(options.proximity_depth, options.limit)
             head = ranked[:depth]
             bonus, phrases = self._proximity(parsed, [d for _, d in head])
-            head = [(s + options.proximity_weight * bonus.get(d, 0.0), d) for s, d in head]
+            words = len(self._query_terms(parsed)) or 1
+            weight = options.proximity_weight * min(1.0, options.proximity_full_words / words)
+            bonus = {d: weight * b for d, b in bonus.items()}
+            head = [(s + bonus.get(d, 0.0), d) for s, d in head]
             ranked = sorted(head, key=lambda item: (-item[0], item[1])) + ranked[depth:]
         return self._hits(ranked, parsed, weighted + feedback, bonus, phrases)
 
@@ -326,7 +359,7 @@ class Ranker:
                 parts.append(Contribution(wt.term, wt.origin, round(wt.weight, 4), score,
                                           tuple(self.scorer.field_frequencies(wt.term, doc).items())))
         parts.sort(key=lambda c: -c.score)
-        return Explanation(tuple(parts), self.options.proximity_weight * bonus.get(doc, 0.0),
+        return Explanation(tuple(parts), bonus.get(doc, 0.0),
                            phrases.get(doc, 0), total)
 
 
