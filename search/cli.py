@@ -151,7 +151,7 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     from search.present import json_result, text_listing
     from search.query import parse
     from search.rank import Options
-    from search.rank import search as run
+    from search.rank import answer
     from search.explain import explanation_text
     from search.suggest import suggest
     from search.synonyms import CORPUS_FILE as SYNONYMS_FILE
@@ -170,12 +170,15 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     if queries_file is not None:
         _batch(corpus, queries_file, batch_format, options)
         return
-    hits = run(corpus.index_dir, parsed, options)
-    suggestion = suggest(corpus.index_dir, parsed)
-    if suggestion:
+    found = answer(corpus.index_dir, parsed, options)
+    hits = found.hits
+    suggestion = found.corrected or suggest(corpus.index_dir, parsed)
+    if found.corrected:
+        click.echo(f"corpus: nothing holds {query!r}; showing results for {found.corrected!r}", err=True)
+    elif suggestion:
         click.echo(f"corpus: did you mean: {suggestion}", err=True)
     if as_json:
-        click.echo(json_result(query, hits, suggestion))
+        click.echo(json_result(query, hits, suggestion, found.corrected))
         return
     if not hits:
         click.echo(f"corpus: no passages match {query!r}", err=True)

@@ -75,6 +75,9 @@ class Options:
     #: rare both its words are: common pairs ("used to treat") earn next to nothing.
     proximity_idf_ref: float = 3.0
 
+    #: A one-word query that no passage matches is searched as its did-you-mean instead.
+    did_you_mean: bool = True
+
     #: Work out where the query's terms are in each hit's text (for highlighting).
     spans: bool = True
     #: Keep each hit's score breakdown.
@@ -129,6 +132,14 @@ class Hit:
     #: Character spans of `text` that match the query's terms.
     spans: tuple[tuple[int, int], ...] = ()
     explanation: Explanation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A query's hits, and the corrected query they answer if the typed one matched nothing."""
+
+    hits: list[Hit]
+    corrected: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +340,20 @@ class Ranker:
             ranked = sorted(head, key=lambda item: (-item[0], item[1])) + ranked[depth:]
         return self._hits(ranked, parsed, weighted + feedback, bonus, phrases)
 
+    def answer(self, parsed: ParsedQuery) -> Answer:
+        """The query's hits; a one-word query whose word is nowhere in the index is
+        searched as its did-you-mean (magnesim -> magnesium) and says so."""
+        hits = self.rank(parsed)
+        if hits or not self.options.did_you_mean:
+            return Answer(hits)
+        from .query import parse
+        from .suggest import fallback
+
+        corrected = fallback(self.searcher, parsed)
+        if corrected is None:
+            return Answer(hits)
+        return Answer(self.rank(parse(corrected)), corrected)
+
     def _hits(self, ranked, parsed, weighted, bonus, phrases) -> list[Hit]:
         options, per_article, chosen = self.options, Counter(), []
         for score, doc in ranked:
@@ -386,6 +411,14 @@ def search(index_dir: Path, parsed: ParsedQuery, options: Options) -> list[Hit]:
     return next(iter(search_many(index_dir, [parsed], options)))
 
 
+def answer(index_dir: Path, parsed: ParsedQuery, options: Options) -> Answer:
+    """The best passages for one query, and the corrected query if it fell back to one."""
+    from indexer.index import open_index
+
+    with open_index(index_dir).searcher() as searcher:
+        return Ranker(searcher, options).answer(parsed)
+
+
 def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Options) -> Iterator[list[Hit]]:
     """Run queries in turn on one searcher (opened for this call, never refreshed)."""
     from indexer.index import open_index
@@ -394,4 +427,4 @@ def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Option
     with index.searcher() as searcher:
         ranker = Ranker(searcher, options)
         for parsed in queries:
-            yield ranker.rank(parsed)
+            yield ranker.answer(parsed).hits

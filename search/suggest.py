@@ -67,6 +67,19 @@ def suggestion(searcher, parsed: ParsedQuery) -> str | None:
     return text if changed else None
 
 
+def fallback(searcher, parsed: ParsedQuery) -> str | None:
+    """The corrected query to search instead, when the query is one plain word that no
+    passage holds and a near word is known; else None. Longer queries keep their other
+    words' matches and only get a suggestion."""
+    clauses = parsed.positive
+    if len(clauses) != 1 or len(parsed.clauses) != 1:
+        return None
+    clause = clauses[0]
+    if clause.field or clause.phrase or clause.fuzzy or len(clause.terms) != 1:
+        return None
+    return suggestion(searcher, parsed)
+
+
 def suggest(index_dir: Path, parsed: ParsedQuery) -> str | None:
     """`suggestion` on a searcher of its own."""
     from indexer.index import open_index

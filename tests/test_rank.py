@@ -123,9 +123,29 @@ def test_suggestion_for_a_misspelled_word(sample):
 def test_suggestion_in_json_and_on_stderr(sample, cli):
     import json
 
+    result = cli(sample.root, "search", "magnesim", "cramps", "--json")
+    assert json.loads(result.stdout)["suggestion"] == "magnesium cramps"
+    assert "did you mean: magnesium cramps" in result.stderr
+
+
+def test_one_unknown_word_falls_back_to_its_did_you_mean(sample, cli):
+    import json
+
     result = cli(sample.root, "search", "magnesim", "--json")
-    assert json.loads(result.stdout)["suggestion"] == "magnesium"
-    assert "did you mean: magnesium" in result.stderr
+    record = json.loads(result.stdout)
+    assert record["searched_for"] == record["suggestion"] == "magnesium"
+    assert record["results"] and all("magnesium" in r["text"].lower() for r in record["results"])
+    assert "showing results for 'magnesium'" in result.stderr
+    plain = cli(sample.root, "search", "magnesim", "--color", "never")
+    assert plain.exit_code == 0 and "Magnesium" in plain.stdout
+
+
+def test_fallback_only_for_a_lone_unknown_word(sample):
+    options = replace(Options(), feedback=False)
+    assert search(sample.index_dir, parse("magnesim"), replace(options, did_you_mean=False)) == []
+    assert search(sample.index_dir, parse("magnesim"), options)  # falls back
+    assert search(sample.index_dir, parse("zzqx"), options) == []  # nothing near it
+    assert search(sample.index_dir, parse("title:magnesim"), options) == []  # a field word is taken as typed
 
 
 def test_explain_on_the_command_line(sample, cli):
