@@ -44,7 +44,7 @@ class Options:
     #: Synonyms files besides the shipped one (a corpus's .synonyms.txt).
     synonym_files: tuple[Path, ...] = ()
     #: A synonym's terms each weigh this against a word the user typed.
-    synonym_weight: float = 0.5
+    synonym_weight: float = 0.2
 
     feedback: bool = True
     feedback_passages: int = 10
