@@ -140,8 +140,10 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     rank higher. "Quoted phrases" must appear, -word excludes, title:word and
     section:word look in one field, word~ is fuzzy. A quoted phrase that is only part of
     a longer question ranks passages holding it first instead of being required.
+    A lone word that no passage holds is searched as its close correction, which is said.
     Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_PROXIMITY=off,
-    CORPUS_SYNONYMS=off; add synonyms in .synonyms.txt in the corpus folder.
+    CORPUS_SYNONYMS=off, CORPUS_DID_YOU_MEAN=off; add synonyms in .synonyms.txt in the
+    corpus folder.
 
     \b
       corpus search why do my legs twitch at night

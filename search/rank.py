@@ -21,7 +21,8 @@ from indexer.schema import FIELD_B, FIELD_WEIGHTS
 from .query import FIELDS, Clause, ParsedQuery
 
 #: The environment switches the CLI reads into Options, each "off" or "on".
-SWITCHES = {"CORPUS_FEEDBACK": "feedback", "CORPUS_PROXIMITY": "proximity", "CORPUS_SYNONYMS": "synonyms"}
+SWITCHES = {"CORPUS_FEEDBACK": "feedback", "CORPUS_PROXIMITY": "proximity", "CORPUS_SYNONYMS": "synonyms",
+            "CORPUS_DID_YOU_MEAN": "did_you_mean"}
 
 
 @dataclass(frozen=True, slots=True)

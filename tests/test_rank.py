@@ -159,6 +159,7 @@ def test_switches_from_the_environment():
     options = Options().switched({"CORPUS_FEEDBACK": "off", "CORPUS_PROXIMITY": "0", "CORPUS_SYNONYMS": "on"})
     assert (options.feedback, options.proximity, options.synonyms) == (False, False, True)
     assert Options().switched({}) == Options()
+    assert Options().switched({"CORPUS_DID_YOU_MEAN": "off"}).did_you_mean is False
 
 
 # -- the gates and weights of feedback and proximity (issue 11) ---------------------
