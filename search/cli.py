@@ -328,9 +328,11 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     matches rank higher. "Quoted phrases" must appear, -word leaves out passages with
     the word, title:word and section:word look in one field, word~ is fuzzy. A quoted
     phrase that is only part of a longer question ranks passages holding it first
-    instead of being required. Exits 1 when nothing matches (with --json too).
+    instead of being required. A lone word that no passage holds is searched as its
+    close correction, which is said. Exits 1 when nothing matches (with --json too).
     Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_PROXIMITY=off,
-    CORPUS_SYNONYMS=off; add synonyms in .synonyms.txt in the corpus folder.
+    CORPUS_SYNONYMS=off, CORPUS_DID_YOU_MEAN=off; add synonyms in .synonyms.txt in the
+    corpus folder.
 
     \b
       corpus search why do my legs twitch at night
@@ -363,11 +365,13 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
         _batch(corpus, queries_file, batch_format or "jsonl", options)
         return
     found = answer(corpus.index_dir, parsed, options)
-    hits, suggestion = found.hits, found.suggestion
-    if suggestion:
+    hits, suggestion = found.hits, found.corrected or found.suggestion
+    if found.corrected:
+        err(f"corpus: nothing holds {query!r}; showing results for {found.corrected!r}")
+    elif suggestion:
         err(f"corpus: did you mean: {suggestion}")
     if as_json:
-        out(json_result(query, hits, suggestion))
+        out(json_result(query, hits, suggestion, found.corrected))
         if not hits:
             ctx.exit(1)
         return

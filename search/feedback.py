@@ -4,31 +4,46 @@ Pseudo-relevance feedback bridges the vocabulary gap: a query about "heart attac
 whose best passages also say "myocardial infarction" brings in passages that only say
 the latter. This is the relevance model RM1 of Lavrenko and Croft, interpolated with the
 original query as in RM3: each feedback passage votes for its words in proportion to its
-share of the passages' scores and the word's share of its length.
+query likelihood and the word's share of its length.
+
+RM1 weighs a passage by P(query | passage), which is exponential in a log-likelihood
+score; a BM25 score plays that part here, so a passage's vote is exp((score - best) /
+temperature). Raw scores would make the votes nearly flat: on a query with one right
+passage, the nine wrong ones below it outvote it and feedback drags it down.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import islice
 
 
+def passage_weights(scores: Sequence[float], temperature: float) -> list[float]:
+    """RM1's passage weights, summing to 1: exp((score - best) / temperature)."""
+    if not scores:
+        return []
+    best = max(scores)
+    raw = [math.exp((score - best) / temperature) for score in scores]
+    total = sum(raw)
+    return [w / total for w in raw]
+
+
 def expansion_terms(passages: Sequence[tuple[float, Counter]], count: int,
-                    keep: Callable[[str], bool] = lambda term: True) -> dict[str, float]:
+                    keep: Callable[[str], bool] = lambda term: True,
+                    temperature: float = 1.0) -> dict[str, float]:
     """The `count` likeliest words of the relevance model, weights summing to 1.
 
     `passages` are (retrieval score, term counts) of the feedback passages; `keep` says
     which words may expand a query at all.
     """
-    total = sum(max(score, 0.0) for score, _ in passages)
-    if not passages or total <= 0:
+    if not passages:
         return {}
     model: Counter = Counter()
-    for score, counts in passages:
+    for share, (_, counts) in zip(passage_weights([s for s, _ in passages], temperature), passages):
         length = sum(counts.values())
-        if not length or score <= 0:
+        if not length:
             continue
-        share = score / total
         for term, n in counts.items():
             model[term] += share * n / length
     chosen = list(islice(((term, weight) for term, weight in model.most_common() if keep(term)), count))

@@ -280,10 +280,12 @@ def hit_record(hit: Hit) -> dict:
     return clean_record(record)
 
 
-def json_result(query: str, hits: list[Hit], suggestion: str | None = None) -> str:
+def json_result(query: str, hits: list[Hit], suggestion: str | None = None, corrected: str | None = None) -> str:
     result = {"query": query, "results": [hit_record(h) for h in hits]}
     if suggestion:
         result["suggestion"] = suggestion
+    if corrected:
+        result["searched_for"] = corrected
     return json_text(result)
 
 

@@ -4,7 +4,9 @@ A passage where the query's words stand side by side (or as the query's phrase) 
 it better than one that mentions them paragraphs apart. The measure is Büttcher, Clarke
 and Lushman's (SIGIR 2006): each occurrence of a query word gains the idf of its nearest
 different query word divided by the squared distance between them; a word's gains are
-saturated like a BM25 frequency and weighted by its own idf (capped at 1).
+saturated like a BM25 frequency and weighted by its own idf (capped at 1). The ranker
+passes idf scaled down (Options.proximity_idf_ref), so that only pairs of rare words earn
+a full bonus, and weighs the total less the longer the query.
 """
 from __future__ import annotations
 

@@ -17,12 +17,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from indexer.schema import FIELD_B, FIELD_WEIGHTS
 
 from .query import FIELDS, Clause, ParsedQuery
 
 #: The environment switches the CLI reads into Options, each "off" or "on".
-SWITCHES = {"CORPUS_FEEDBACK": "feedback", "CORPUS_PROXIMITY": "proximity", "CORPUS_SYNONYMS": "synonyms"}
+SWITCHES = {"CORPUS_FEEDBACK": "feedback", "CORPUS_PROXIMITY": "proximity", "CORPUS_SYNONYMS": "synonyms",
+            "CORPUS_DID_YOU_MEAN": "did_you_mean"}
 #: Feedback passages whose term counts are kept for the next queries of a batch.
 COUNTS_CACHED = 2_000
 
@@ -47,7 +50,7 @@ class Options:
     #: Synonyms files besides the shipped one (a corpus's .synonyms.txt).
     synonym_files: tuple[Path, ...] = ()
     #: A synonym's terms each weigh this against a word the user typed.
-    synonym_weight: float = 0.5
+    synonym_weight: float = 0.2
 
     feedback: bool = True
     feedback_passages: int = 10
@@ -57,11 +60,29 @@ class Options:
     #: Words in more than this share of passages never expand a query: they tell little
     #: apart and their long postings cost the most.
     feedback_max_df: float = 0.1
+    #: RM1 weighs a feedback passage by its query likelihood, exp((score - best) / this).
+    feedback_temperature: float = 1.0
+    #: Queries of up to this many words get the full feedback weight, longer ones
+    #: proportionally less: a long query already says what it wants, and its top passages
+    #: share its words more than its topic.
+    feedback_full_words: float = 3.0
+    #: A query that more than this many passages match in full is answered already
+    #: (a confident one-word query): feedback's weight falls in proportion beyond it.
+    feedback_enough_matches: float = 40.0
 
     proximity: bool = True
     #: How many leading passages are re-ranked by proximity.
     proximity_depth: int = 100
-    proximity_weight: float = 2.0
+    proximity_weight: float = 1.0
+    #: Queries of up to this many words get the full proximity weight, longer ones
+    #: proportionally less, so a long claim's many pairs cannot outweigh its matches.
+    proximity_full_words: float = 2.0
+    #: Words' idf is divided by this in proximity, so a pair earns in proportion to how
+    #: rare both its words are: common pairs ("used to treat") earn next to nothing.
+    proximity_idf_ref: float = 3.0
+
+    #: A one-word query that no passage matches is searched as its did-you-mean instead.
+    did_you_mean: bool = True
 
     #: Work out where the query's terms are in each hit's text (for highlighting).
     spans: bool = True
@@ -117,6 +138,17 @@ class Hit:
     #: Character spans of `text` that match the query's terms.
     spans: tuple[tuple[int, int], ...] = ()
     explanation: Explanation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A query's hits, and the corrected query they answer if the typed one matched nothing."""
+
+    hits: list[Hit]
+    #: A close index word for a query word the index lacks (None when every word is in it).
+    suggestion: str | None = None
+    #: The corrected query the hits answer, when the typed one matched nothing.
+    corrected: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,12 +258,27 @@ class Ranker:
             return term not in typed and self.scorer.field_doc_frequency("body", term) <= limit
 
         chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top],
-                                 options.feedback_terms, keep)
+                                 options.feedback_terms, keep, options.feedback_temperature)
         # Scale so the feedback words make `feedback_weight` of the query's total weight.
         typed_weight = sum(wt.weight for wt in weighted)
-        share = options.feedback_weight / (1.0 - options.feedback_weight) if options.feedback_weight < 1 else 1.0
+        words = len({wt.term for wt in weighted if wt.origin == "query"}) or 1
+        strength = options.feedback_weight * min(1.0, options.feedback_full_words / words)
+        strength *= min(1.0, options.feedback_enough_matches / max(self._full_matches(weighted), 1))
+        share = strength / (1.0 - strength) if strength < 1 else 1.0
         return [WeightedTerm(term, share * typed_weight * weight, self.scorer.fields(), "feedback")
                 for term, weight in chosen.items()]
+
+    def _full_matches(self, weighted: list[WeightedTerm]) -> int:
+        """How many passages hold every word the user typed."""
+        found = None
+        for wt in weighted:
+            if wt.origin != "query":
+                continue
+            docs = self.scorer.term_postings(wt.term, wt.fields).docs
+            found = docs if found is None else np.intersect1d(found, docs, assume_unique=True)
+            if not len(found):
+                return 0
+        return 0 if found is None else len(found)
 
     def _query_terms(self, parsed: ParsedQuery) -> list[str]:
         """The query's own words in order (compound parts, not wholes), for proximity."""
@@ -248,7 +295,7 @@ class Ranker:
         if len(words) < 2:
             return bonus, counts
         ordered = sorted(docs)
-        idf = {t: self.scorer.idf(self.scorer.doc_frequency(t)) for t in words}
+        idf = {t: self.scorer.idf(self.scorer.doc_frequency(t)) / self.options.proximity_idf_ref for t in words}
         for name in ("title", "body"):
             if name not in self.scorer.fields():
                 continue
@@ -289,9 +336,26 @@ class Ranker:
         if options.proximity and ranked:
             head = ranked[:depth]
             bonus, phrases = self._proximity(parsed, [d for _, d in head])
-            head = [(s + options.proximity_weight * bonus.get(d, 0.0), d) for s, d in head]
+            words = len(self._query_terms(parsed)) or 1
+            weight = options.proximity_weight * min(1.0, options.proximity_full_words / words)
+            bonus = {d: weight * b for d, b in bonus.items()}
+            head = [(s + bonus.get(d, 0.0), d) for s, d in head]
             ranked = _in_order(head) + ranked[depth:]
         return self._hits(chain(ranked, rest), parsed, weighted + feedback, bonus, phrases)
+
+    def answer(self, parsed: ParsedQuery) -> Answer:
+        """The query's hits and did-you-mean; a one-word query whose word is nowhere in the
+        index is searched as its close correction (quercitin -> quercetin), which is said."""
+        from .suggest import fallback, suggestion
+
+        hits = self.rank(parsed)
+        hint = suggestion(self.searcher, parsed)
+        corrected = None if hits or not self.options.did_you_mean else fallback(self.searcher, parsed)
+        if corrected is None:
+            return Answer(hits, hint)
+        from .query import parse
+
+        return Answer(self.rank(parse(corrected)), hint, corrected)
 
     def _hits(self, ranked, parsed, weighted, bonus, phrases) -> list[Hit]:
         options, per_article, chosen = self.options, Counter(), []
@@ -323,7 +387,7 @@ class Ranker:
                 parts.append(Contribution(wt.term, wt.origin, round(wt.weight, 4), score,
                                           tuple(self.scorer.field_frequencies(wt.term, doc).items())))
         parts.sort(key=lambda c: -c.score)
-        return Explanation(tuple(parts), self.options.proximity_weight * bonus.get(doc, 0.0),
+        return Explanation(tuple(parts), bonus.get(doc, 0.0),
                            phrases.get(doc, 0), total)
 
 
@@ -359,22 +423,13 @@ def search(index_dir: Path, parsed: ParsedQuery, options: Options) -> list[Hit]:
     return next(iter(search_many(index_dir, [parsed], options)))
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """One query's hits and its did-you-mean (None when every word is in the index)."""
-
-    hits: list[Hit]
-    suggestion: str | None
-
-
 def answer(index_dir: Path, parsed: ParsedQuery, options: Options) -> Answer:
-    """`search` and `suggest.suggestion` on one open searcher: the index is opened once."""
+    """The best passages for one query, its did-you-mean and any correction it fell back
+    to, all from one open searcher: the index is opened once."""
     from indexer.index import open_index
 
-    from .suggest import suggestion
-
     with open_index(index_dir).searcher() as searcher:
-        return Answer(Ranker(searcher, options).rank(parsed), suggestion(searcher, parsed))
+        return Ranker(searcher, options).answer(parsed)
 
 
 def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Options) -> Iterator[list[Hit]]:
@@ -385,4 +440,4 @@ def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Option
     with index.searcher() as searcher:
         ranker = Ranker(searcher, options)
         for parsed in queries:
-            yield ranker.rank(parsed)
+            yield ranker.answer(parsed).hits

@@ -14,6 +14,10 @@ from .query import ParsedQuery
 
 #: Fields whose vocabulary corrections come from, most telling first.
 VOCABULARY = ("body", "title")
+#: A lone unknown word is searched as its correction only if it has this many letters and
+#: the correction is this alike (difflib's ratio) as written.
+FALLBACK_MIN_LENGTH = 5
+FALLBACK_MIN_LIKENESS = 0.8
 
 
 def _known(reader, term: str) -> bool:
@@ -65,6 +69,29 @@ def suggestion(searcher, parsed: ParsedQuery) -> str | None:
         text, count = re.subn(rf"(?<!\w){re.escape(clause.text)}(?!\w)", word, text, count=1)
         changed = changed or bool(count)
     return text if changed else None
+
+
+def fallback(searcher, parsed: ParsedQuery) -> str | None:
+    """The corrected query to search instead, when the query is one plain word that no
+    passage holds and the suggestion is close to it as written (quercitin -> quercetin);
+    else None. A short word or a looser guess is too often another word (Prozac ->
+    produced, clams -> claimed), so that stays a suggestion, as do longer queries, which
+    keep their other words' matches."""
+    from difflib import SequenceMatcher
+
+    clauses = parsed.positive
+    if len(clauses) != 1 or len(parsed.clauses) != 1:
+        return None
+    clause = clauses[0]
+    if clause.field or clause.phrase or clause.fuzzy or clause.joined or len(clause.terms) != 1:
+        return None
+    typed = clause.text.strip().lower()
+    if len(typed) < FALLBACK_MIN_LENGTH:
+        return None
+    corrected = suggestion(searcher, parsed)
+    if corrected is None or SequenceMatcher(None, typed, corrected.strip().lower()).ratio() < FALLBACK_MIN_LIKENESS:
+        return None
+    return corrected
 
 
 def suggest(index_dir: Path, parsed: ParsedQuery) -> str | None:

@@ -1,5 +1,6 @@
 """Ranking on small hand-made corpora: fields, phrases, proximity, feedback, explanations,
 suggestions and the switches."""
+import math
 import shutil
 from collections import Counter
 from dataclasses import replace
@@ -123,9 +124,29 @@ def test_suggestion_for_a_misspelled_word(sample):
 def test_suggestion_in_json_and_on_stderr(sample, cli):
     import json
 
+    result = cli(sample.root, "search", "magnesim", "cramps", "--json")
+    assert json.loads(result.stdout)["suggestion"] == "magnesium cramps"
+    assert "did you mean: magnesium cramps" in result.stderr
+
+
+def test_one_unknown_word_falls_back_to_its_did_you_mean(sample, cli):
+    import json
+
     result = cli(sample.root, "search", "magnesim", "--json")
-    assert json.loads(result.stdout)["suggestion"] == "magnesium"
-    assert "did you mean: magnesium" in result.stderr
+    record = json.loads(result.stdout)
+    assert record["searched_for"] == record["suggestion"] == "magnesium"
+    assert record["results"] and all("magnesium" in r["text"].lower() for r in record["results"])
+    assert "showing results for 'magnesium'" in result.stderr
+    plain = cli(sample.root, "search", "magnesim", "--color", "never")
+    assert plain.exit_code == 0 and "Magnesium" in plain.stdout
+
+
+def test_fallback_only_for_a_lone_unknown_word(sample):
+    options = replace(Options(), feedback=False)
+    assert search(sample.index_dir, parse("magnesim"), replace(options, did_you_mean=False)) == []
+    assert search(sample.index_dir, parse("magnesim"), options)  # falls back
+    assert search(sample.index_dir, parse("zzqx"), options) == []  # nothing near it
+    assert search(sample.index_dir, parse("title:magnesim"), options) == []  # a field word is taken as typed
 
 
 def test_explain_on_the_command_line(sample, cli):
@@ -138,3 +159,79 @@ def test_switches_from_the_environment():
     options = Options().switched({"CORPUS_FEEDBACK": "off", "CORPUS_PROXIMITY": "0", "CORPUS_SYNONYMS": "on"})
     assert (options.feedback, options.proximity, options.synonyms) == (False, False, True)
     assert Options().switched({}) == Options()
+    assert Options().switched({"CORPUS_DID_YOU_MEAN": "off"}).did_you_mean is False
+
+
+# -- the gates and weights of feedback and proximity (issue 11) ---------------------
+
+def test_rm1_weights_follow_query_likelihood():
+    from search.feedback import passage_weights
+
+    weights = passage_weights([10.0, 9.0, 7.0], temperature=1.0)
+    assert sum(weights) == pytest.approx(1.0)
+    assert weights[1] / weights[0] == pytest.approx(math.exp(-1))
+    assert weights[2] / weights[0] == pytest.approx(math.exp(-3))
+    # Raw scores would give the nine near passages 90% of the vote; RM1 gives the clear best most of it.
+    passages = [(12.0, Counter({"right": 5}))] + [(8.0, Counter({"wrong": 5}))] * 9
+    chosen = expansion_terms(passages, 2)
+    assert chosen["right"] > 0.8 and chosen["right"] > chosen["wrong"]
+
+
+def _feedback_share(corpus, query: str) -> float:
+    """The feedback words' total weight against the typed words' in the ranked query."""
+    hits = search(corpus.index_dir, parse(query), replace(PLAIN, feedback=True, explain=True, limit=50))
+    weights = {(c.term, c.origin): c.weight for h in hits for c in h.explanation.contributions}
+    typed = sum(w for (_, origin), w in weights.items() if origin == "query")
+    return sum(w for (_, origin), w in weights.items() if origin == "feedback") / typed
+
+
+def test_confident_one_word_query_gets_no_feedback_drift(tmp_path):
+    # 80 passages say "allergy": the first ranking answers it; their other words must not
+    # pull in the pollen passages that never say it.
+    articles = {f"allergy{n}": f"Note {n}\n\nAn allergy to nuts {n} and pollen season and hay fever, case {n}."
+                for n in range(80)}
+    articles |= {f"pollen{n}": f"Spring {n}\n\nPollen season and hay fever and pollen counts, day {n}."
+                 for n in range(20)}
+    articles |= {f"filler{n}": FILLER.format(n=n) for n in range(40)}
+    corpus = build(tmp_path, articles)
+    found = ranked(corpus, "allergy", replace(PLAIN, feedback=True, limit=80))
+    assert all(name.startswith("allergy") for name in found)
+
+
+def test_feedback_weighs_less_for_a_confident_or_long_query(tmp_path):
+    articles = {f"few{n}": f"Rare {n}\n\nBerberine and glucose in trial {n}, with insulin." for n in range(3)}
+    articles |= {f"many{n}": f"Common {n}\n\nGlucose levels in study {n}, with insulin." for n in range(120)}
+    corpus = build(tmp_path, articles)
+    few, many = _feedback_share(corpus, "berberine"), _feedback_share(corpus, "glucose")
+    assert few == pytest.approx(1.0, rel=1e-3)  # RM3 at feedback_weight 0.5: as much weight as the query
+    strength = 0.5 * 40 / 123  # 123 full matches, 40 enough
+    assert many == pytest.approx(strength / (1 - strength), rel=0.01)
+    long_query = _feedback_share(corpus, "berberine trial insulin rare study levels")
+    assert long_query < 0.35  # three words' worth of feedback spread over six
+
+
+def test_long_query_gets_no_proximity_blow_up(tmp_path):
+    # A long claim whose common words ("used to treat") stand together in a wrong passage:
+    # at the old flat weight their pair earned twice the passage's own score and lifted it
+    # to second place.
+    articles = {
+        "right": "Trial\n\nMetformin was given for years; the patients saw their glioblastoma shrink.",
+        "wrong": "Notes\n\nHerbs are used to treat colds and are used to treat coughs in winter at home.",
+    }
+    articles |= {f"common{n}": f"Clinic {n}\n\nDrugs are used in many ways by doctors, who also treat patients {n}."
+                 for n in range(30)}
+    articles |= {f"filler{n}": FILLER.format(n=n) for n in range(70)}
+    corpus = build(tmp_path, articles)
+    claim = "metformin is used to treat glioblastoma in patients over years"
+    plain = [h.article_id for h in search(corpus.index_dir, parse(claim), replace(PLAIN, limit=50))]
+    hits = search(corpus.index_dir, parse(claim), replace(PLAIN, limit=50, proximity=True, explain=True))
+    assert [h.article_id for h in hits].index("wrong") >= plain.index("wrong")
+    wrong = next(h for h in hits if h.article_id == "wrong")
+    assert wrong.explanation.proximity < 0.1 * wrong.score
+
+
+def test_rare_pairs_earn_proximity_and_common_ones_little():
+    near = {"a": [0], "b": [1]}
+    rare = proximity(near, {"a": 6.0 / 3, "b": 6.0 / 3})
+    common = proximity(near, {"a": 0.5 / 3, "b": 0.5 / 3})
+    assert common < 0.05 * rare
