@@ -19,7 +19,7 @@ from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
 INDEX_VERSION = 2
-WRITER_MEMORY_MB = 64
+WRITER_MEMORY_MB = 32
 
 
 def exists(index_dir: Path) -> bool:

@@ -30,7 +30,7 @@ from .models import Article, Document, Passage
 T = TypeVar("T")
 CHUNK = 32
 #: Whoosh's posting pool per worker; the parent's writer has its own (index.WRITER_MEMORY_MB).
-WORKER_MEMORY_MB = 48
+WORKER_MEMORY_MB = 32
 _PR_SET_PDEATHSIG = 1
 
 
