@@ -289,8 +289,9 @@ def load_stdin(stream: BinaryIO, doc_id: str | None = None,
                given: Metadata = Metadata()) -> Iterator[Document | Skipped]:
     """`corpus add -`: JSON Lines if the first line is a JSON object, else one document.
 
-    JSON Lines stream record by record. A single document is sniffed (HTML, Markdown or
-    plain text; a whole JSON object is a record) and gets `doc_id` or stdin-<hash>.
+    JSON Lines stream record by record (sources <stdin>:N). A single document is sniffed
+    (HTML, Markdown or plain text; a whole JSON object is a record), its source is
+    <stdin-HASH> and its id `doc_id` or stdin-HASH (HASH: 12 hex digits of its SHA-256).
     """
     source = "<stdin>"
     first, number = b"", 0
@@ -305,10 +306,13 @@ def load_stdin(stream: BinaryIO, doc_id: str | None = None,
     except CorpusError as exc:
         yield Skipped(source, str(exc))
         return
+    # The source names the content, so two different notes piped in are two articles and
+    # the same note piped twice is one, whichever way the store keys articles.
+    name = f"stdin-{hashlib.sha256(data).hexdigest()[:12]}"
+    source = f"<{name}>"
     try:
         kind = _sniff_stdin(data)
-        doc_id = doc_id or f"stdin-{hashlib.sha256(data).hexdigest()[:12]}"
-        yield document_from_bytes(data, source, kind, doc_id, given)
+        yield document_from_bytes(data, source, kind, doc_id or name, given)
     except CorpusError as exc:
         yield Skipped(source, str(exc))
 
