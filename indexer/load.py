@@ -74,14 +74,26 @@ def expand(sources: Iterable[str], follow_links: bool = False) -> Iterator[str |
             yield source
             continue
         path = Path(source)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte in it
+            yield Skipped(source, getattr(exc, "strerror", None) or str(exc))
+            continue
+        if is_dir:
             yield from _walk(path, follow_links)
-        elif path.exists():
+        elif _exists(path):
             yield source
         elif path.is_symlink():
             yield Skipped(source, "broken link")
         else:
             yield Skipped(source, "no such file or folder")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a link loop, a name too long: reading it says why
+        return path.is_symlink()
 
 
 def _walk(top: Path, follow_links: bool) -> Iterator[str | Skipped]:
@@ -100,12 +112,16 @@ def _walk(top: Path, follow_links: bool) -> Iterator[str | Skipped]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            is_dir = entry.is_dir()  # follows links
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError:  # a link loop (a.txt -> a.txt)
+                is_dir = False
             if not is_dir and kind_of_name(entry.name) is None:
                 continue
             if entry.is_symlink():
-                target = Path(entry.path).resolve()
-                if not target.exists():
+                try:
+                    target = Path(entry.path).resolve(strict=True)
+                except (OSError, RuntimeError):  # missing target, or a loop of links
                     yield Skipped(entry.path, "broken link")
                     continue
                 inside = target == root or root in target.parents
@@ -273,8 +289,9 @@ def load_stdin(stream: BinaryIO, doc_id: str | None = None,
                given: Metadata = Metadata()) -> Iterator[Document | Skipped]:
     """`corpus add -`: JSON Lines if the first line is a JSON object, else one document.
 
-    JSON Lines stream record by record. A single document is sniffed (HTML, Markdown or
-    plain text; a whole JSON object is a record) and gets `doc_id` or stdin-<hash>.
+    JSON Lines stream record by record (sources <stdin>:N). A single document is sniffed
+    (HTML, Markdown or plain text; a whole JSON object is a record), its source is
+    <stdin-HASH> and its id `doc_id` or stdin-HASH (HASH: 12 hex digits of its SHA-256).
     """
     source = "<stdin>"
     first, number = b"", 0
@@ -289,10 +306,13 @@ def load_stdin(stream: BinaryIO, doc_id: str | None = None,
     except CorpusError as exc:
         yield Skipped(source, str(exc))
         return
+    # The source names the content, so two different notes piped in are two articles and
+    # the same note piped twice is one, whichever way the store keys articles.
+    name = f"stdin-{hashlib.sha256(data).hexdigest()[:12]}"
+    source = f"<{name}>"
     try:
         kind = _sniff_stdin(data)
-        doc_id = doc_id or f"stdin-{hashlib.sha256(data).hexdigest()[:12]}"
-        yield document_from_bytes(data, source, kind, doc_id, given)
+        yield document_from_bytes(data, source, kind, doc_id or name, given)
     except CorpusError as exc:
         yield Skipped(source, str(exc))
 

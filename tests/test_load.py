@@ -239,7 +239,7 @@ def test_stdin_json_lines_stream_as_records():
 ])
 def test_stdin_single_document_is_sniffed(data, kind):
     (doc,) = from_stdin(data)
-    assert doc.kind == kind and doc.source == "<stdin>"
+    assert doc.kind == kind and re.fullmatch(r"<stdin-[0-9a-f]{12}>", doc.source)
 
 
 def test_stdin_document_id_is_a_hash_or_given():
@@ -253,3 +253,37 @@ def test_stdin_document_id_is_a_hash_or_given():
 def test_stdin_empty_or_binary_is_one_skip(data, reason):
     (result,) = from_stdin(data)
     assert isinstance(result, Skipped) and reason in result.reason
+
+
+def test_add_dash_reads_stdin_through_the_cli(tmp_path, cli):
+    root = tmp_path / "corpus"
+    result = cli(root, "add", "-", "--title", "Pasted", input="Magnesium eases night cramps.\n")
+    assert result.exit_code == 0 and re.search(r"added\s+stdin-([0-9a-f]{12})\s+<stdin-\1>", result.stdout)
+    lines = "\n".join(json.dumps({"_id": f"r{i}", "text": f"Potassium record {i}."}) for i in range(2))
+    result = cli(root, "add", "-", input=lines)
+    assert result.exit_code == 0 and "2 added" in result.stdout
+    listed = cli(root, "list").stdout
+    assert "Pasted" in listed and "r0" in listed and "r1" in listed
+    again = cli(root, "add", "-", input="Another note on potassium.\n")
+    assert again.exit_code == 0 and "1 added" in again.stdout  # a new note, not a replacement
+
+
+def test_follow_links_flag_through_the_cli(tmp_path, cli, linked):
+    plain = cli(tmp_path / "c1", "add", str(linked))
+    assert plain.exit_code == 0 and "--follow-links adds it" in plain.stderr
+    assert "secret" not in cli(tmp_path / "c1", "list").stdout
+    followed = cli(tmp_path / "c2", "add", "--follow-links", str(linked))
+    assert followed.exit_code == 0 and "outside the folder" not in followed.stderr
+    assert "secret" in cli(tmp_path / "c2", "list").stdout
+
+
+def test_link_loops_and_impossible_names_are_one_line_each(tmp_path):
+    (tmp_path / "self.txt").symlink_to(tmp_path / "self.txt")
+    (tmp_path / "ping.txt").symlink_to(tmp_path / "pong.txt")
+    (tmp_path / "pong.txt").symlink_to(tmp_path / "ping.txt")
+    (tmp_path / "ok.txt").write_text("Fine.")
+    results = docs(tmp_path, tmp_path / "self.txt", "x" * 300 + ".txt", "nul\x00.txt", tmp_path / "ok.txt" / "x.txt")
+    assert [r.id for r in results if not isinstance(r, Skipped)] == ["ok"]
+    reasons = [r.reason for r in results if isinstance(r, Skipped)]
+    assert reasons[:4] == ["broken link"] * 4
+    assert reasons[4] == "File name too long" and len(reasons) == 7

@@ -2,7 +2,8 @@
 
 Not collected by pytest. Each case is generated in a temporary folder and added to a
 fresh corpus by the real command in its own process, so its peak memory (maxrss of that
-process) is its own. A case that runs past --timeout is killed and reported as such.
+process) is its own. A case that runs past --timeout is killed and reported as such. Peak memory
+is the add process's maxrss (with any worker processes it waited for, as wait4 reports).
 
     python tests/bench/bench_hostile.py                      # every case, 600 s each
     python tests/bench/bench_hostile.py --timeout 120 --only tables-20000 json-5000
@@ -122,8 +123,9 @@ def run_case(name: str, work: Path, scale: float, timeout: float) -> dict:
     elif "Traceback" in err:
         outcome = "TRACEBACK: " + err.strip().splitlines()[-1][:60]
     else:
+        said = [line for line in err.splitlines() if line.startswith("corpus: skipped")]
         outcome = (out.strip().splitlines() or ["?"])[-1].split(",")[0] + (
-            " - " + err.strip().splitlines()[0].split(": ", 2)[-1][:50] if err.strip() else "")
+            " - " + said[0].split(": ", 2)[-1][:50] if said else "")
     return {"case": name, "bytes": path.stat().st_size, "wall": wall,
             "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024, "outcome": outcome}
 
