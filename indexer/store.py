@@ -171,7 +171,9 @@ class Store:
             for entry in os.scandir(self.root):
                 if is_article_name(entry.name):
                     try:
-                        if not entry.is_file():
+                        # A link is not an article: one planted in a shared corpus could
+                        # otherwise pull any file of the reader's (/etc/..., ~/.ssh/...) into it.
+                        if not entry.is_file(follow_symlinks=False):
                             continue
                         stat = entry.stat()
                     except OSError:

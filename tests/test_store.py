@@ -52,6 +52,15 @@ def test_hand_added_removed_and_renamed_files_are_noticed(tmp_path):
     assert corpus.freshen().state == "fresh"
 
 
+def test_a_link_planted_in_the_corpus_folder_is_not_an_article(tmp_path):
+    secret = write(tmp_path / "outside" / "secret.txt", "Private words about kumquats.\n")
+    corpus = Corpus(tmp_path / "c")
+    corpus.add([str(write(tmp_path / "a.txt", "Otters hold hands while sleeping.\n"))])
+    (tmp_path / "c" / "host.txt").symlink_to(secret)
+    corpus.freshen()
+    assert ids_for(corpus, "kumquats") == [] and [e.id for e in corpus.entries()] == ["a"]
+
+
 def test_unchanged_corpus_reads_no_article_to_check_freshness(tmp_path, monkeypatch):
     corpus = Corpus(tmp_path / "c")
     corpus.add([str(bulk(tmp_path / "b.jsonl", 50))])
