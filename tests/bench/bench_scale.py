@@ -15,9 +15,9 @@ its 3,633 articles with a fixed seed) and measures, each in a new process:
     included, median of --runs);
   - a cold `corpus search` of a 1-, 3- and 8-word query (median of --runs) beside
     `rg -i -F -e w1 -e w2 ...` over the stored article files and a fresh tantivy process;
-  - a warm batch of the NFCorpus dev queries (tests/bench/bench_latency.py where it
-    exists, else search.rank.search_many timed per query): p50/p95 and peak RSS, beside
-    tantivy and FTS5 over the same queries;
+  - a warm batch of the NFCorpus dev queries (tests/bench/bench_latency.py: all ranking
+    parts on, and BM25F alone): p50/p95 wall and CPU time and peak RSS, beside tantivy and
+    FTS5 over the same queries;
   - `corpus reindex` (sizes up to 10,000 unless --reindex-all), beside a tantivy build.
 Every figure is printed with its anchor and the ratio (ours / anchor).
 """
@@ -197,24 +197,6 @@ retriever = bm25s.BM25()
 retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
 """
 
-OUR_BATCH = r"""
-import json, sys, time
-from pathlib import Path
-from indexer.corpus import Corpus
-from search.query import parse
-from search.rank import Options, search_many
-root, queries = sys.argv[1], json.loads(sys.argv[2])
-corpus = Corpus(root)
-parsed = [parse(q) for q in queries]
-times, start = [], time.perf_counter()
-for _ in search_many(corpus.index_dir, parsed, Options(spans=False)):
-    now = time.perf_counter()
-    times.append(now - start)
-    start = now
-print(json.dumps(times))
-"""
-
-
 def dev_queries() -> list[str]:
     qrels = NFCORPUS / "qrels" / "dev.tsv"
     wanted = {line.split("\t")[0] for line in qrels.read_text().splitlines()[1:] if line.strip()}
@@ -278,21 +260,18 @@ def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str])
     figures["cold"] = cold
 
     batch = list(queries)
-    latency_script = HERE / "bench_latency.py"
-    if latency_script.exists():
-        _, rss, out = python(f"import runpy, sys; sys.argv = ['bench_latency.py', '--corpus', {str(root)!r}, "
-                             f"'--json']; runpy.run_path({str(latency_script)!r}, run_name='__main__')", env=env)
-        report = json.loads(out.strip().splitlines()[-1])
-        ours = (report.get("p50_ms", float("nan")) / 1000, report.get("p95_ms", float("nan")) / 1000, rss)
-    else:
-        _, rss, out = python(OUR_BATCH, str(root), json.dumps(batch), env=env)
-        times = json.loads(out)
-        ours = (percentile(times, 0.5), percentile(times, 0.95), rss)
+    # bench_latency.py runs the dev queries warm in one process, all parts on and BM25F alone.
+    _, _, out = python(f"import runpy, sys; sys.argv = ['bench_latency.py', '--corpus', {str(root)!r}, "
+                       f"'--json']; runpy.run_path({str(HERE / 'bench_latency.py')!r}, run_name='__main__')", env=env)
+    report = json.loads(out.strip().splitlines()[-1])
+    ours = {part: (report[part]["p50_ms"] / 1000, report[part]["p95_ms"] / 1000, report["rss_mb"],
+                   report[part]["cpu_p50_ms"] / 1000, report[part]["cpu_p95_ms"] / 1000)
+            for part in ("all", "bm25f")}
     _, t_rss, out = python(TANTIVY_QUERY, str(work / f"tantivy{size}"), json.dumps(batch))
     t_times = json.loads(out)
     _, f_rss, out = python(FTS_QUERY, str(work / f"fts{size}.sqlite"), json.dumps(batch))
     f_times = json.loads(out)
-    figures["batch"] = {"ours": ours, "tantivy": (percentile(t_times, 0.5), percentile(t_times, 0.95), t_rss),
+    figures["batch"] = {"ours, all parts": ours["all"], "ours, BM25F alone": ours["bm25f"], "tantivy": (percentile(t_times, 0.5), percentile(t_times, 0.95), t_rss),
                         "FTS5": (percentile(f_times, 0.5), percentile(f_times, 0.95), f_rss)}
 
     if reindex:
@@ -336,10 +315,12 @@ def table(results: dict[int, dict]) -> str:
         row(f"cold search, {words} word(s), s: ours / rg (ratio) / tantivy",
             lambda f, w=words: "{:.2f} / {:.2f} ({:.2f}x) / {:.2f}".format(
                 f["cold"][w][0], f["cold"][w][1], f["cold"][w][0] / f["cold"][w][1], f["cold"][w][2]))
-    for name in ("ours", "tantivy", "FTS5"):
+    for name in ("ours, all parts", "ours, BM25F alone", "tantivy", "FTS5"):
         row(f"warm batch p50 / p95 ms, RSS MiB: {name}",
             lambda f, n=name: "{:.1f} / {:.1f}, {:.0f}".format(f["batch"][n][0] * 1000, f["batch"][n][1] * 1000,
-                                                               f["batch"][n][2]))
+                                                               f["batch"][n][2])
+            + (" (CPU {:.1f} / {:.1f})".format(f["batch"][n][3] * 1000, f["batch"][n][4] * 1000)
+               if len(f["batch"][n]) > 3 else ""))
     row("`corpus reindex`, s (target <= 30 at 10k) / tantivy build s",
         lambda f: "{:.1f} / {:.1f} ({:.0f}x), {:.0f} CPU-s, {:.0f} MiB".format(
             f["reindex"][0], f["reindex"][2], f["reindex"][0] / f["reindex"][2], f["reindex"][3], f["reindex"][1])
