@@ -88,6 +88,31 @@ def terms(text: str, language: str = "english") -> list[str]:
     return list(chain.from_iterable(map(_word_terms(language).__getitem__, _WORD.findall(text))))
 
 
+def positions(text: str, language: str = "english") -> dict[str, list[int]]:
+    """Each index term of a text with its positions, in order of first sight: what Whoosh's
+    Positions format gathers from the tokenizer's `Token`s, built without them (indexing a
+    passage spends most of its analysis time making and reading those objects)."""
+    read = _word_reader(language, True)
+    found: dict[str, list[int]] = {}
+    pos = 0
+    for word in _WORD.findall(text):
+        joined, parts = read(word)
+        if joined:
+            if joined in found:
+                found[joined].append(pos)
+            else:
+                found[joined] = [pos]
+        for part in parts:
+            if part in found:
+                found[part].append(pos)
+            else:
+                found[part] = [pos]
+            pos += 1
+        if joined and not parts:
+            pos += 1  # as in _walk: a compound of stopwords only still takes its place
+    return found
+
+
 def spans(text: str, wanted: set[str], language: str = "english") -> list[tuple[int, int]]:
     """The character spans of the words of `text` that make any of the `wanted` terms
     (the spans of `analyze`'s terms in `wanted`, without building the records)."""

@@ -18,7 +18,7 @@ from .errors import IndexDamaged, IndexMissing
 from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 WRITER_MEMORY_MB = 32
 
 

@@ -10,17 +10,18 @@ FIELD_B = {"title": 0.75, "section": 0.75, "body": 0.75}
 def schema():
     # Whoosh and the analyzer are imported here, not above: the field weights are read by
     # modules (ranking options, presentation) that commands without an index also load.
-    from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+    from whoosh.fields import ID, NUMERIC, STORED, Schema
 
     from .analysis import analyzer
+    from .field import PassageText
 
     text = analyzer()
     return Schema(
         article_id=ID(stored=True, sortable=True),
         position=NUMERIC(stored=True),
-        title=TEXT(analyzer=text, stored=True),
-        section=TEXT(analyzer=text),
-        body=TEXT(analyzer=text, stored=True),
+        title=PassageText(analyzer=text, stored=True),
+        section=PassageText(analyzer=text),
+        body=PassageText(analyzer=text, stored=True),
         headings=STORED(),
         source=STORED(),
         url=STORED(),
