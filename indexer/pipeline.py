@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import sys
@@ -32,6 +33,8 @@ CHUNK = 32
 #: Whoosh's posting pool per worker; the parent's writer has its own (index.WRITER_MEMORY_MB).
 WORKER_MEMORY_MB = 32
 _PR_SET_PDEATHSIG = 1
+#: Postings per pickle in a spilled run of the posting pool.
+_RUN_BLOCK = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +218,7 @@ def _work(index_dir: str, inbox, outbox, parent: int) -> None:
 
     try:
         writer = SegmentWriter(open_index(Path(index_dir)), _lk=False, limitmb=WORKER_MEMORY_MB)
+        writer.pool = _pool(writer)
 
         def add(article, passages) -> None:
             for passage in passages:
@@ -234,6 +238,47 @@ def _work(index_dir: str, inbox, outbox, parent: int) -> None:
         outbox.put(RuntimeError(f"{type(exc).__name__}: {exc}"))
     outbox.close()
     outbox.join_thread()
+
+
+def _pool(writer):
+    """Whoosh's posting pool for a segment writer, spilling sorted runs to disk in blocks.
+
+    Whoosh's own pool pickles and unpickles each posting on its own when a run spills
+    (every few hundred articles per worker), which cost a fifth of a worker's time; one
+    pickle per block of postings writes the same runs, in the same order, several times
+    faster, and reading a block at a time keeps the merge's memory small.
+    """
+    from whoosh.writing import PostingPool
+
+    class BlockPool(PostingPool):
+        def add(self, item):
+            # PostingPool.add without its type checks: the same size estimate, the same spills.
+            self.fieldnames.add(item[0])
+            self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or "")
+            if self.currentsize > self.limit:
+                self.save()
+            self.current.append(item)
+
+        def _write_run(self, f, items):
+            items = iter(items)
+            while block := list(islice(items, _RUN_BLOCK)):
+                pickle.dump(block, f, pickle.HIGHEST_PROTOCOL)
+            f.close()
+
+        def _read_run(self, path):
+            f = self._open_run(path)
+            try:
+                while True:
+                    try:
+                        block = pickle.load(f)
+                    except EOFError:
+                        return
+                    yield from block
+            finally:
+                f.close()
+                self._remove_run(path)
+
+    return BlockPool(writer._tempstorage, writer.newsegment, limitmb=WORKER_MEMORY_MB)
 
 
 def _die_with(parent: int) -> None:
