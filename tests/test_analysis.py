@@ -49,3 +49,40 @@ def test_analyzer_pickles_by_language():
     restored = pickle.loads(pickle.dumps(analyzer()))
     assert restored == analyzer()
     assert [t.text for t in restored("Running doctors")] == ["run", "doctor"]
+
+
+_SAMPLE = ("The doctor's omega-3 study (COVID-19, covid 19): to-be or not to-be; naïve café résumé "
+           "patients’ long-term well-being, 3-4-5 a-the ‘quoted’ don’t.\n\nStatins and breast-cancer risk "
+           "in 2,000 women; the risk the risk THE RISK")
+
+
+def test_positions_agree_with_analyze():
+    from indexer.analysis import positions
+
+    expected: dict[str, list[int]] = {}
+    for term in analyze(_SAMPLE):
+        expected.setdefault(term.text, []).append(term.pos)
+    assert positions(_SAMPLE) == expected
+    assert positions("") == {} and positions("the of and") == {}
+
+
+@pytest.mark.parametrize("text", [_SAMPLE, "", "the of to-be", "x" * 300, "a\u00a0b\tc-d’s"])
+def test_passage_field_indexes_exactly_as_whoosh_text(text):
+    """The fast path's postings are byte for byte those of Whoosh's TEXT with the same analyzer."""
+    from whoosh.fields import TEXT
+
+    from indexer.field import PassageText
+
+    assert sorted(PassageText(analyzer=analyzer()).index(text)) == sorted(TEXT(analyzer=analyzer()).index(text))
+
+
+def test_word_cache_is_bounded(monkeypatch):
+    import indexer.analysis as analysis
+
+    monkeypatch.setattr(analysis, "_KNOWN_WORDS", 3)
+    read = analysis._word_reader.__wrapped__("english", True)  # a fresh reader, not the process's
+    words = [f"word{i}" for i in range(10)]
+    assert [read(w) for w in words] == [read(w) for w in words]  # same answers, remembered or not
+    assert read.__closure__ is not None
+    known = next(c.cell_contents for c in read.__closure__ if isinstance(c.cell_contents, dict))
+    assert len(known) == 3
