@@ -254,10 +254,14 @@ def check(root: Path, cache: Path, known: list[Version], allowed: dict[str, set]
 
 def search_words(root: Path, cache: Path, queries: dict[str, str], problems: list[str]) -> dict | None:
     """Search every query in one batch; {query id: hits}; None (and a problem) if it failed."""
-    batch = root.parent / f"{root.name}-queries.jsonl"
-    batch.write_text("".join(json.dumps({"_id": k, "text": q}) + "\n" for k, q in queries.items()))
-    result = corpus_cmd(root, cache, "search", "--queries", str(batch), "--limit", "1000",
-                        "--per-doc", "1000")
+    import tempfile
+
+    # Not beside the corpus: that may be a full or read-only disk under test.
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="crash-queries-") as batch:
+        batch.write("".join(json.dumps({"_id": k, "text": q}) + "\n" for k, q in queries.items()))
+        batch.flush()
+        result = corpus_cmd(root, cache, "search", "--queries", batch.name, "--limit", "1000",
+                            "--per-doc", "1000")
     problems += _tracebacks("search", result)
     if result.returncode != 0:
         problems.append(f"search failed ({result.returncode}): {result.stderr.strip()[-300:]}")
