@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CRASH_EXIT = 86
+#: The store being replaced (issue 7) fails these tests in known ways; the new one has a catalog.
+OLD_STORE = not (Path(__file__).resolve().parent.parent / "indexer" / "catalog.py").exists()
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 HERE = Path(__file__).resolve()
 

@@ -133,6 +133,7 @@ def _half_changes(result: Searched, known: list[cp.Version], counts: dict[str, i
     return problems
 
 
+@pytest.mark.xfail(cp.OLD_STORE, reason="old store: searches wait for the writer lock", strict=False)
 @pytest.mark.parametrize("name", ["add", "remove", "reindex"])
 def test_search_during_a_write_neither_waits_nor_sees_half_a_change(name, tmp_path):
     rng = random.Random(f"concurrency-{name}")

@@ -187,6 +187,7 @@ def _all_points(request) -> bool:
     return os.environ.get("CORPUS_CRASH_ALL") == "1" or "crash_all" in (request.config.getoption("-m") or "")
 
 
+@pytest.mark.xfail(cp.OLD_STORE, reason="old store: remove and kind change are not crash-consistent", strict=False)
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_sampled_crash_points_leave_a_consistent_corpus(name, tmp_path, request):
     if _all_points(request):
@@ -226,6 +227,9 @@ def _bulk_bench(tmp_path: Path, rng: random.Random, count: int = 40) -> tuple[li
     return versions, bulk
 
 
+KILLS = {"killed": 0, "finished": 0}
+
+
 def _kill_during(args: list[str], root: Path, cache: Path, rng: random.Random, span: float) -> str:
     """Start `corpus ARGS`, wait until it makes its first change, SIGKILL it a random moment later.
 
@@ -245,10 +249,12 @@ def _kill_during(args: list[str], root: Path, cache: Path, rng: random.Random, s
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
     stdout, stderr = proc.communicate(timeout=120)
+    KILLS["killed" if proc.returncode == -signal.SIGKILL else "finished"] += 1
     assert "Traceback" not in stderr, stderr
     return stdout
 
 
+@pytest.mark.xfail(cp.OLD_STORE, reason="old store: a killed remove leaves articles unsearchable", strict=False)
 def test_random_sigkill_loses_nothing(tmp_path):
     """Kill a bulk add, a remove and a reindex at random moments: no article is ever lost."""
     rng = random.Random(SEED)
@@ -289,4 +295,6 @@ def test_random_sigkill_loses_nothing(tmp_path):
         problems += [f"reindex run {run}: {p}" for p in found.problems]
         lost += sum(1 for i in kept if i not in found.present)
         shutil.rmtree(work)
+    print(f"random kills: {3 * KILL_RUNS} commands, {KILLS['killed']} killed mid-run, "
+          f"{KILLS['finished']} ended first; {lost} articles lost, {len(problems)} problems")
     assert lost == 0 and not problems, f"{lost} articles lost\n" + "\n".join(problems)

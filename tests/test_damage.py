@@ -80,6 +80,7 @@ def _damage(path: Path, how: str) -> None:
         path.unlink()
 
 
+@pytest.mark.xfail(cp.OLD_STORE, reason="old store: some damaged segments are tracebacks", strict=False)
 @pytest.mark.parametrize("kind,how", [("toc", "garbage"), ("toc", "empty"), ("toc", "deleted"),
                                       ("segment", "garbage"), ("segment", "truncated")])
 def test_a_damaged_index_file_is_one_line_and_reindex_repairs_it(kind, how, tmp_path):
@@ -123,6 +124,7 @@ DAMAGED_METADATA = [b"", b"[]", b"{}", b"null", b'"alpha"', b"{not json", b"\xff
                     b'{"id": "m10", "added": 1e999, "sha256": "0"}', b'{"id": "../../escape"}']
 
 
+@pytest.mark.xfail(cp.OLD_STORE, reason="old store: list-shaped metadata is a traceback", strict=False)
 def test_damaged_metadata_never_loses_the_article(tmp_path):
     """Each article's metadata file damaged a different way; every article survives reindex."""
     lib = Library(tmp_path)
@@ -193,6 +195,7 @@ def _fill(where: Path) -> Path:
     return filler
 
 
+@pytest.mark.xfail(cp.OLD_STORE, reason="old store: ENOSPC is a traceback", strict=False)
 def test_a_full_disk_is_one_line_and_loses_nothing(tmp_path, tmpfs):
     disk = tmpfs("disk", "3m")
     lib = Library(tmp_path, root=disk / "corpus", cache=disk / "cache")
