@@ -1,27 +1,42 @@
-"""The corpus as a library: add, remove, reindex and keep the index in step with the folder.
+"""The corpus as a library: add, remove, reindex, and keep the index in step with the folder.
 
-Every write holds the corpus lock. The folder is the truth and the index is derived from
-it: articles are stored before they are indexed, so a crash at worst leaves the index
-behind the folder, which the next command notices (by the manifest) and repairs.
+The folder is the truth; the Whoosh index and the SQLite catalog (both in the user's
+state dir) are derived from it. Every write holds the corpus lock and follows one order:
+  1. journal the file names it will change in the catalog, and commit;
+  2. change the folder (a batch of files, synced once);
+  3. change the index;
+  4. record the result in the catalog and clear the journal.
+A crash anywhere leaves journaled names, which the next command re-examines from the
+folder (`_reconcile`), so the index and catalog always converge on the folder.
+
+Readers never wait: a command that finds the index behind the folder brings it up to
+date only if it can take the lock at once; otherwise it reads the last committed index
+and says so.
 """
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from . import index as ix
-from .clean import clean
-from .errors import ArticleNotFound, CorpusError, UsageError
-from .load import EXTENSIONS, Skipped, document_from_bytes, is_url, load, sniff
+from . import pipeline
+from .catalog import FILE_NAME as CATALOG_FILE
+from .catalog import Catalog, Entry
+from .errors import ArticleNotFound, CorpusBusy, IndexDamaged, IndexMissing, UsageError
+from .ids import candidates, file_stem
+from .layout import state_dir
+from .load import EXTENSIONS, Skipped, document_from_bytes, expand, is_url, kind_of_name, load, sniff
 from .models import Article, Document, Metadata, Passage
-from .split import passages as split_passages
-from .store import INDEX_DIR, Lock, Store, Stored, digest
+from .store import Lock, Put, Store, Stored, digest
 
 Status = Literal["added", "updated", "unchanged", "skipped"]
+#: Articles per durable batch: outcomes are reported once a batch is on disk.
+BATCH_ARTICLES = 500
+BATCH_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +47,8 @@ class Outcome:
     status: Status
     id: str | None = None
     reason: str | None = None
+    #: Something the user should know, e.g. why the id got a suffix.
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +58,15 @@ class SyncReport:
     indexed: int
     removed: int
     failed: tuple[Outcome, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """Whether a reader's index is up to date: "fresh", "updated" (by this call, see
+    `report`) or "behind" (another command is writing; the last committed index is read)."""
+
+    state: Literal["fresh", "updated", "behind"]
+    report: SyncReport | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,23 +82,88 @@ class Stats:
 
 def prepare(document: Document) -> tuple[Article, list[Passage]]:
     """Clean and split one document: everything ingestion does short of storing it."""
-    article = clean(document)
-    return article, list(split_passages(article))
+    prepared = pipeline.prepare(document)
+    return prepared.article, list(prepared.passages)
 
 
-def _entry(article: Article, passages: list[Passage], fingerprint: list) -> ix.Entry:
-    return ix.Entry(id=article.id, fingerprint=fingerprint, title=article.title, source=article.source,
-                    url=article.url, author=article.author, published=article.published,
-                    site=article.site, sections=len({p.headings for p in passages}), passages=len(passages))
+def _entry(stored: Stored, fingerprint: str, result: pipeline.Prepared | pipeline.Failed) -> Entry:
+    base = Entry(id=stored.id, name=stored.name, source=stored.source, fingerprint=fingerprint,
+                 sha256=stored.sha256, given_title=stored.given.title, given_url=stored.given.url,
+                 added=stored.added)
+    if isinstance(result, pipeline.Failed):
+        return replace(base, error=result.reason)
+    article, passages = result.article, result.passages
+    return replace(base, title=article.title, url=article.url, author=article.author,
+                   published=article.published, site=article.site,
+                   sections=len({p.headings for p in passages}), passages=len(passages))
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """One article file the reconciler re-reads, with the id it settled on."""
+
+    stored: Stored
+    data: bytes
+    #: Ids the index may hold for this file (its catalog id before, the journal's).
+    old_ids: frozenset[str]
+    #: Whether the metadata must be (re)written: an id the file's name does not give.
+    describe: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """One document of an add, waiting for its batch to be durable."""
+
+    outcome: Outcome
+    stored: Stored | None = None
+    data: bytes = b""
+    previous: Entry | None = None
+    prepared: pipeline.Prepared | None = None
 
 
 class Corpus:
-    """One corpus folder and its index."""
+    """One corpus folder, its index and its catalog."""
 
     def __init__(self, root: Path | str):
         self.root = Path(root)
         self.store = Store(self.root)
-        self.index_dir = self.root / INDEX_DIR
+        self.state = state_dir(self.root)
+
+    # -- the derived state ---------------------------------------------------------
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.state / CATALOG_FILE
+
+    def _catalog(self, create: bool = False) -> Catalog:
+        """The catalog; with `create`, a damaged one is discarded (it is rebuilt from the folder)."""
+        try:
+            return Catalog(self.catalog_path, create=create)
+        except IndexDamaged:
+            if not create:
+                raise
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.catalog_path}{suffix}").unlink(missing_ok=True)
+        return Catalog(self.catalog_path, create=True)
+
+    def _reader_catalog(self) -> Catalog | None:
+        try:
+            return self._catalog()
+        except FileNotFoundError:
+            return None
+
+    def _index_dir(self, catalog: Catalog | None) -> Path:
+        name = catalog.get("index_dir") if catalog is not None else None
+        return self.state / (name or "index")
+
+    @property
+    def index_dir(self) -> Path:
+        """The current index folder (it changes when the index is rebuilt)."""
+        catalog = self._reader_catalog()
+        if catalog is None:
+            return self._index_dir(None)
+        with catalog:
+            return self._index_dir(catalog)
 
     # -- reading -----------------------------------------------------------------
 
@@ -81,85 +172,107 @@ class Corpus:
 
     def require(self) -> None:
         if not self.root.is_dir():
-            raise UsageError(f"no corpus at {self.root}; add articles with `corpus add PATH` "
+            raise UsageError(f"no corpus at {self.root.absolute()}; add articles with `corpus add PATH` "
                              "or point --corpus at one")
 
-    def _changed_names(self, manifest: ix.Manifest) -> tuple[dict[str, list[int]], set[str], set[str]]:
-        """Fingerprints now, and the file names that differ from the manifest or left it."""
-        prints = self.store.fingerprints()
-        changed = {name for name, fingerprint in prints.items()
-                   if (entry := manifest.entries.get(name)) is None or entry.fingerprint != fingerprint}
-        return prints, changed, set(manifest.entries) - set(prints)
+    def _lag(self, catalog: Catalog | None) -> Literal["none", "stamps", "content"]:
+        """How far the index may lag the folder.
 
-    def _plan(self, manifest: ix.Manifest) -> tuple[list[Stored], list[ix.Entry]]:
-        """Articles whose files changed since they were indexed, and indexed ones now gone."""
-        _, changed_names, gone_names = self._changed_names(manifest)
-        if not changed_names and not gone_names:
-            return [], []
-        stored = self.store.articles()  # reads every metadata file: only when something changed
-        by_name = {s.name: s for s in stored.values()}
-        changed = {name: by_name[name] for name in changed_names if name in by_name}
-        changed.update({s.name: s for s in by_name.values()
-                        if s.name in manifest.entries and manifest.entries[s.name].id != s.id})
-        gone = []
-        for name, entry in manifest.entries.items():
-            if name in by_name:
-                continue
-            if entry.id in stored:  # the article lives on under another file name
-                changed.setdefault(stored[entry.id].name, stored[entry.id])
-            gone.append(entry)
-        return list(changed.values()), gone
+        "none" costs two stats and a catalog lookup. When the folder's stamps moved (an
+        entry was added, removed or renamed, perhaps only a hidden file), the listing is
+        compared with the catalog's fingerprints: a stat per file, no file read.
+        """
+        if catalog is None or not catalog.usable() or catalog.get("index_version") != ix.INDEX_VERSION:
+            return "content"
+        if not catalog.journal_empty() or not ix.exists(self._index_dir(catalog)):
+            return "content"
+        if catalog.get("stamps") == self.store.stamps():
+            return "none"
+        known = {name: fingerprint for name, (_, fingerprint) in catalog.fingerprints().items()}
+        return "stamps" if known == self.store.scan() else "content"
+
+    def _lag_now(self) -> str:
+        try:
+            catalog = self._reader_catalog()
+        except IndexDamaged:
+            return "content"
+        if catalog is None:
+            return "content"
+        with catalog:
+            return self._lag(catalog)
 
     def is_stale(self) -> bool:
-        """Whether the index lags the folder; reads no article, only the folder's listing."""
-        manifest = ix.Manifest.read(self.index_dir)
-        if manifest.version != ix.INDEX_VERSION or not ix.exists(self.index_dir):
+        """Whether the index lags the folder (reads no article, only the folder's listing)."""
+        return self._lag_now() == "content"
+
+    def freshen(self) -> Freshness:
+        """Bring the index up to date if it lags and no writer is at work; never waits."""
+        if self._lag_now() == "none":
+            return Freshness("fresh")
+        try:
+            with Lock(self.root, wait=False):
+                report = self._sync(rebuild=False)
+                return Freshness("updated", report) if report is not None else Freshness("fresh")
+        except CorpusBusy:
+            if not ix.exists(self.index_dir):
+                raise IndexMissing(f"the index of {self.root.absolute()} is being built by another command; "
+                                   "try again when it ends") from None
+            return Freshness("behind")
+
+    def is_empty(self) -> bool:
+        catalog = self._reader_catalog()
+        if catalog is None:
             return True
-        _, changed, gone = self._changed_names(manifest)
-        return bool(changed or gone)
+        with catalog:
+            return catalog.count() == 0
 
-    def entries(self) -> list[ix.Entry]:
+    def entries(self) -> list[Entry]:
         """The indexed articles, sorted by id."""
-        manifest = ix.Manifest.read(self.index_dir)
-        return sorted((e for e in manifest.entries.values() if e.error is None), key=lambda e: e.id)
+        catalog = self._reader_catalog()
+        if catalog is None:
+            return []
+        with catalog:
+            return [e for e in catalog.entries() if e.error is None]
 
-    def stored(self, article_id: str) -> Stored:
-        found = self.store.articles().get(article_id)
+    def _entry_for(self, article_id: str) -> Entry:
+        catalog = self._reader_catalog()
+        found = None
+        if catalog is not None:
+            with catalog:
+                found = catalog.by_id(article_id)
         if found is None:
             raise ArticleNotFound(f"no article with id {article_id!r}; `corpus list` shows the ids")
         return found
 
+    def stored(self, article_id: str) -> Stored:
+        entry = self._entry_for(article_id)
+        return replace(self.store.stored(entry.name), id=entry.id)
+
     def article(self, article_id: str) -> tuple[Article, list[Passage]]:
         """An article as it is indexed now, cleaned again from the stored file."""
-        return prepare(self._document(self.stored(article_id)))
+        stored = self.stored(article_id)
+        try:
+            document = self._document(stored, self.store.read(stored))
+        except FileNotFoundError:
+            raise ArticleNotFound(f"the article {article_id!r} was just removed") from None
+        return prepare(document)
 
     def stats(self) -> Stats:
-        manifest = ix.Manifest.read(self.index_dir)
-        good = [e for e in manifest.entries.values() if e.error is None]
-        size, newest = 0, None
-        for folder in (self.index_dir, self.root, self.store.meta):
-            if folder.is_dir():
-                for entry in os.scandir(folder):
-                    if entry.is_file():
-                        stat = entry.stat()
-                        if folder == self.index_dir:
-                            size += stat.st_size
-                        newest = max(newest or 0.0, stat.st_mtime)
-        return Stats(articles=len(good), sections=sum(e.sections for e in good),
-                     passages=sum(e.passages for e in good), index_bytes=size, last_change=newest,
-                     failed=len(manifest.entries) - len(good))
+        catalog = self._reader_catalog()
+        if catalog is None:
+            return Stats(0, 0, 0, 0, None, 0)
+        with catalog:
+            totals = catalog.totals()
+            changed = catalog.get("changed_at")
+            index_dir = self._index_dir(catalog)
+        return Stats(articles=totals.articles, sections=totals.sections, passages=totals.passages,
+                     index_bytes=ix.size(index_dir), last_change=changed, failed=totals.failed)
 
-    # -- writing -----------------------------------------------------------------
+    # -- keeping the index in step ------------------------------------------------
 
-    def _document(self, stored: Stored) -> Document:
-        data = self.store.read(stored)
-        kind = sniff(data, _claimed_kind(stored.extension))
+    def _document(self, stored: Stored, data: bytes) -> Document:
+        kind = sniff(data, EXTENSIONS.get(stored.extension))
         return document_from_bytes(data, stored.source, kind, stored.id, stored.given)
-
-    def _index(self, rebuild: bool):
-        if rebuild or not ix.exists(self.index_dir):
-            return ix.create_index(self.index_dir), True
-        return ix.open_index(self.index_dir), False
 
     def sync(self, rebuild: bool = False, progress=None) -> SyncReport | None:
         """Bring the index in step with the folder (or rebuild it); None if it already was."""
@@ -168,126 +281,386 @@ class Corpus:
 
     def _sync(self, rebuild: bool, progress=None) -> SyncReport | None:
         self.store.recover()
-        manifest = ix.Manifest.read(self.index_dir)
-        if manifest.version != ix.INDEX_VERSION or not ix.exists(self.index_dir):
-            rebuild = True
-        if rebuild:
-            manifest = ix.Manifest(version=ix.INDEX_VERSION, entries={})
-        changed, gone = self._plan(manifest)
-        if not rebuild and not changed and not gone:
-            return None
-        target = self.index_dir.with_name(INDEX_DIR + "-new") if rebuild else self.index_dir
-        if rebuild:
-            ix.remove_index(target)
-            index, fresh = ix.create_index(target), True
-        else:
-            index, fresh = ix.open_index(target), False
-        failed = []
-        with ix.Writer(index, fresh=fresh) as writer:
-            for entry in gone:
-                writer.delete(entry.id)
-                manifest.entries = {n: e for n, e in manifest.entries.items() if e is not entry}
-            for stored in changed:
-                prints = self.store.fingerprints_of(stored.name)
-                try:
-                    article, passages = prepare(self._document(stored))
-                except CorpusError as exc:
-                    writer.delete(stored.id)
-                    manifest.entries[stored.name] = ix.Entry(id=stored.id, fingerprint=prints, source=stored.source,
-                                                             error=str(exc))
-                    failed.append(Outcome(stored.source, "skipped", stored.id, str(exc)))
-                    continue
-                writer.replace(article, passages)
-                manifest.entries[stored.name] = _entry(article, passages, prints)
-                if progress:
-                    progress(stored)
-        manifest.write(target)
-        if rebuild:
-            self._swap_in(target)
-        return SyncReport(indexed=len(changed) - len(failed), removed=len(gone), failed=tuple(failed))
+        with self._catalog(create=True) as catalog:
+            if rebuild or self._needs_rebuild(catalog):
+                return self._rebuild(catalog, progress)
+            if catalog.get("stamps") == self.store.stamps() and catalog.journal_empty():
+                return None
+            return self._reconcile(catalog, progress)
 
-    def _swap_in(self, fresh: Path) -> None:
-        # A crash between the renames leaves no index, which the next command rebuilds.
-        old = self.index_dir.with_name(INDEX_DIR + "-old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.index_dir.exists():
-            os.replace(self.index_dir, old)
-        os.replace(fresh, self.index_dir)
-        shutil.rmtree(old, ignore_errors=True)
+    def _needs_rebuild(self, catalog: Catalog) -> bool:
+        if not catalog.usable() or catalog.get("index_version") != ix.INDEX_VERSION:
+            return True
+        try:
+            ix.open_index(self._index_dir(catalog))
+        except (IndexMissing, IndexDamaged):
+            return True
+        return False
+
+    def _reconcile(self, catalog: Catalog, progress=None) -> SyncReport | None:
+        """Re-examine what changed in the folder since the catalog last agreed with it."""
+        stamps = self.store.stamps()  # before the scan: a change during it shows up next time
+        found = self.store.scan()
+        known = catalog.fingerprints()
+        journal = catalog.journal()
+        changed = sorted(name for name, fingerprint in found.items()
+                         if name in journal or name not in known or known[name][1] != fingerprint)
+        gone = sorted((set(known) | set(journal)) - set(found))
+        orphans = self.store.orphan_metadata()
+        if not changed and not gone:
+            self.store.drop_orphans(orphans)
+            with catalog.transaction():
+                catalog.clear_journal()
+                catalog.set("stamps", stamps)
+            return None
+        with catalog.transaction():
+            catalog.log([(name, known[name][0] if name in known else journal.get(name))
+                         for name in changed + gone])
+        gone_ids = {known[n][0] for n in gone if n in known} | {journal[n] for n in gone if journal.get(n)}
+        holders = {article_id: name for name, (article_id, _) in known.items()
+                   if name not in gone and name not in changed}
+        changes, dropped = self._settle(changed, known, journal, holders)
+        with ix.Writer(ix.open_index(self._index_dir(catalog))) as writer:
+            writer.delete(gone_ids)
+            entries, failed = self._index_changes(changes, writer, progress)
+        with catalog.transaction():
+            catalog.drop(gone + dropped)
+            for entry in entries:
+                catalog.put(entry)
+            catalog.clear_journal()
+            catalog.set("stamps", stamps)
+            catalog.touch()
+        self.store.drop_orphans(orphans)
+        return SyncReport(indexed=len(entries) - len(failed), removed=len(gone) + len(dropped),
+                          failed=tuple(failed))
+
+    def _settle(self, names: list[str], known: dict[str, tuple[str, str]], journal: dict[str, str | None],
+                holders: dict[str, str]) -> tuple[list[_Change], list[str]]:
+        """Read each changed file and give it an id no other file holds.
+
+        Described files (with readable metadata) claim their ids newest first; when two
+        claim one id, the older one loses. A loser that a crashed write was replacing
+        (its name is journaled) is deleted: the write meant it to go. Any other loser,
+        and every undescribed file, takes the first free id of the id rule.
+        """
+        entries = []
+        for name in names:
+            stored = self.store.stored(name)
+            try:
+                data = self.store.read(stored)
+            except OSError:
+                continue
+            if stored.extension == ".json":
+                # A bulk record names its own id, whatever its metadata says.
+                try:
+                    document = document_from_bytes(data, stored.source, "record", "", stored.given)
+                    stored = replace(stored, id=document.id, described=True)
+                except Exception:  # a damaged record is indexed (and reported) as a failure below
+                    pass
+            entries.append((stored, data))
+        entries.sort(key=lambda pair: (not pair[0].described, -pair[0].added, pair[0].name))
+        changes, dropped = [], []
+        for stored, data in entries:
+            old_ids = frozenset(i for i in (known.get(stored.name, (None,))[0], journal.get(stored.name)) if i)
+            describe = False
+            if stored.described and stored.id not in holders:
+                article_id = stored.id
+            elif stored.described and stored.name in journal:
+                self.store.delete([stored.name])
+                dropped.append(stored.name)
+                continue
+            else:
+                source = stored.source if stored.described else str(self.root.absolute() / stored.name)
+                article_id = next(c for c in candidates(source) if c not in holders)
+                describe = stored.described or article_id != next(candidates(source))
+                stored = replace(stored, id=article_id, source=source)
+            holders[article_id] = stored.name
+            changes.append(_Change(stored, data, old_ids | {article_id}, describe))
+        return changes, dropped
+
+    def _index_changes(self, changes: list[_Change], writer: ix.Writer,
+                       progress=None) -> tuple[list[Entry], list[Outcome]]:
+        entries, failed = [], []
+
+        def jobs() -> Iterator[pipeline.Job]:
+            for change in changes:
+                try:
+                    document = self._document(change.stored, change.data)
+                except Exception as exc:  # a file that cannot be decoded is that file's problem
+                    reason = str(exc) if str(exc) else type(exc).__name__
+                    yield pipeline.Job((change, pipeline.Failed(reason)), None)
+                    continue
+                yield pipeline.Job((change, None), document)
+
+        for (change, early), result in pipeline.run(jobs()):
+            result = early or result
+            stored = change.stored
+            if change.describe:
+                self.store.write([Put(replace(stored, sha256=digest(change.data), added=stored.added or time.time()),
+                                      change.data)])
+            writer.delete(change.old_ids)
+            if isinstance(result, pipeline.Prepared):
+                writer.add(result.article, result.passages)
+            else:
+                failed.append(Outcome(stored.source, "skipped", stored.id, result.reason))
+            sha = stored.sha256 or digest(change.data)
+            entries.append(_entry(replace(stored, sha256=sha), self.store.fingerprint(stored.name), result))
+            if progress:
+                progress(stored)
+        return entries, failed
+
+    def _rebuild(self, catalog: Catalog, progress=None) -> SyncReport:
+        """A new index and catalog from the article files alone, swapped in by one commit."""
+        stamps = self.store.stamps()
+        generation = int(catalog.get("generation") or 0) + 1
+        target = self.state / f"index-{generation}"
+        ix.remove_index(target)
+        journal = catalog.journal() if catalog.usable() else {}
+        names = sorted(self.store.scan())
+        orphans = self.store.orphan_metadata()
+        changes, dropped = self._settle(names, {}, journal, {})
+        with ix.Writer(ix.create_index(target), fresh=True) as writer:
+            entries, failed = self._index_changes(changes, writer, progress)
+        with catalog.transaction():
+            catalog.reset()
+            for entry in entries:
+                catalog.put(entry)
+            catalog.set("generation", generation)
+            catalog.set("index_dir", target.name)
+            catalog.set("index_version", ix.INDEX_VERSION)
+            catalog.set("stamps", stamps)
+            catalog.touch()
+        self.store.drop_orphans(orphans)
+        self._drop_old_indexes(target.name)
+        return SyncReport(indexed=len(entries) - len(failed), removed=len(dropped), failed=tuple(failed))
+
+    def _drop_old_indexes(self, current: str) -> None:
+        # A reader that read the old name just before the swap still finds its files on
+        # POSIX (open files outlive their names), and Whoosh retries a vanished segment.
+        for path in self.state.glob("index*"):
+            if path.is_dir() and path.name != current:
+                ix.remove_index(path)
+
+    # -- writing -------------------------------------------------------------------
 
     def add(self, sources: Iterable[str], title: str | None = None, url: str | None = None,
-            article_id: str | None = None,
-            on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-        """Add or replace articles, streaming them; `on_outcome` hears of each as it is done."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        outcomes = []
-        with Lock(self.root):
-            self._sync(rebuild=False)
-            manifest = ix.Manifest.read(self.index_dir)
-            stored = self.store.articles()
-            index, fresh = self._index(rebuild=False)
-            seen: dict[str, str] = {}
-            with ix.Writer(index, fresh=fresh and not stored) as writer:
-                for document in load(sources, title=title, url=url, doc_id=article_id):
-                    outcome = self._add_one(document, stored, seen, writer, manifest)
-                    outcomes.append(outcome)
-                    if on_outcome is not None:
-                        on_outcome(outcome)
-            manifest.version = ix.INDEX_VERSION
-            manifest.write(self.index_dir)
-        return outcomes
+            article_id: str | None = None, on_outcome: Callable[[Outcome], None] | None = None,
+            on_total: Callable[[int | None], None] | None = None) -> list[Outcome]:
+        """Add or replace articles, streaming them.
 
-    def _add_one(self, document: Document | Skipped, stored: dict[str, Stored], seen: dict[str, str],
-                 writer: ix.Writer, manifest: ix.Manifest) -> Outcome:
-        if isinstance(document, Skipped):
-            return Outcome(document.source, "skipped", reason=document.reason)
-        if document.id in seen:
-            return Outcome(document.source, "skipped", document.id,
-                           f"id {document.id!r} was already added from {seen[document.id]} in this run")
-        seen[document.id] = document.source
-        previous = stored.get(document.id)
-        extension = ".json" if document.kind == "record" else _store_extension(document)
-        given = Metadata() if document.kind == "record" else document.given
-        if (previous is not None and previous.sha256 == digest(document.raw)
-                and previous.extension == extension and previous.given == given
-                and previous.name in manifest.entries):
-            return Outcome(document.source, "unchanged", document.id)
-        try:
-            article, passages = prepare(document)
-        except CorpusError as exc:
-            return Outcome(document.source, "skipped", document.id, str(exc))
-        new = self.store.put(document.id, extension, document.raw, document.source, given, previous)
-        writer.replace(article, passages)
-        if previous is not None and previous.name != new.name:
-            manifest.entries.pop(previous.name, None)
-        manifest.entries[new.name] = _entry(article, passages, self.store.fingerprints_of(new.name))
-        stored[document.id] = new
-        return Outcome(document.source, "updated" if previous else "added", document.id)
+        `on_total` hears how many articles there are to process (or None), once, before
+        the first outcome; `on_outcome` hears of each article once it is durable.
+        """
+        # Sources are identified by absolute path, so the same file from another folder
+        # is still the same source.
+        sources = [s if is_url(s) or s == "-" else os.path.abspath(s) for s in sources]
+        # URLs are fetched before the lock is taken: a slow server never holds up other commands.
+        fetched = {s: list(load([s], title=title, url=url, doc_id=article_id)) for s in sources if is_url(s)}
+        if on_total is not None:
+            on_total(_count(sources, fetched))
+        outcomes: list[Outcome] = []
+
+        def emit(outcome: Outcome) -> None:
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+
+        documents = (document for source in sources
+                     for document in (fetched[source] if source in fetched
+                                      else load([source], title=title, url=url, doc_id=article_id)))
+        with Lock(self.root):
+            self.store.mark()
+            self._sync(rebuild=False)
+            with self._catalog(create=True) as catalog:
+                _AddRun(self, catalog, Metadata(title=title, url=url), article_id is not None, emit).run(documents)
+        return outcomes
 
     def remove(self, article_ids: Iterable[str]) -> list[str]:
         """Remove articles by id; all must exist, or nothing is removed."""
         article_ids = list(dict.fromkeys(article_ids))
         with Lock(self.root):
             self._sync(rebuild=False)
-            stored = self.store.articles()
-            unknown = [i for i in article_ids if i not in stored]
-            if unknown:
-                raise ArticleNotFound(f"no article with id {', '.join(map(repr, unknown))}; nothing removed")
-            manifest = ix.Manifest.read(self.index_dir)
-            with ix.Writer(ix.open_index(self.index_dir)) as writer:
-                for article_id in article_ids:
-                    writer.delete(article_id)
-            # Index first: were the files deleted first, a crash would leave passages of an
-            # article that no longer exists; this way the sync after a crash removes them.
-            for article_id in article_ids:
-                self.store.delete(stored[article_id])
-                manifest.entries.pop(stored[article_id].name, None)
-            manifest.write(self.index_dir)
+            with self._catalog(create=True) as catalog:
+                found = {i: catalog.by_id(i) for i in article_ids}
+                unknown = [i for i, entry in found.items() if entry is None]
+                if unknown:
+                    raise ArticleNotFound(f"no article with id {', '.join(map(repr, unknown))}; nothing removed")
+                names = [(entry.name, entry.id) for entry in found.values()]
+                with catalog.transaction():
+                    catalog.log(names)
+                # Index first: a reader never meets a passage whose file is gone.
+                with ix.Writer(ix.open_index(self._index_dir(catalog)), merge=False) as writer:
+                    writer.delete(article_ids)
+                self.store.delete(name for name, _ in names)
+                with catalog.transaction():
+                    catalog.drop(name for name, _ in names)
+                    catalog.clear_journal()
+                    catalog.set("stamps", self.store.stamps())
+                    catalog.touch()
         return article_ids
 
 
-def _claimed_kind(extension: str):
-    return EXTENSIONS.get(extension)
+class _AddRun:
+    """One `add`: ids settled in order, cleaning in the pool, durable batches, one index writer."""
+
+    def __init__(self, corpus: Corpus, catalog: Catalog, given: Metadata, explicit_id: bool,
+                 emit: Callable[[Outcome], None]):
+        self.corpus = corpus
+        self.store = corpus.store
+        self.catalog = catalog
+        self.given = given
+        self.explicit_id = explicit_id
+        self.emit = emit
+        #: Ids and file names given out in this run (not yet in the catalog): id -> source.
+        self.claimed: dict[str, str] = {}
+        self.names: set[str] = set()
+        self.sources: dict[str, str] = {}
+        self.queue: list[_Pending] = []
+        self.queued_bytes = 0
+
+    def run(self, documents: Iterable[Document | Skipped]) -> None:
+        index = ix.open_index(self.corpus._index_dir(self.catalog))
+        fresh = self.catalog.count() == 0 and self.catalog.journal_empty()
+        with ix.Writer(index, fresh=fresh) as writer:
+            for pending, result in pipeline.run(self._jobs(documents)):
+                if pending.stored is not None:
+                    if isinstance(result, pipeline.Prepared):
+                        pending = replace(pending, prepared=result)
+                    else:  # nothing is stored of an article that cannot be cleaned
+                        pending = _Pending(replace(pending.outcome, status="skipped", reason=result.reason))
+                self.queue.append(pending)
+                self.queued_bytes += len(pending.data)
+                if len(self.queue) >= BATCH_ARTICLES or self.queued_bytes >= BATCH_BYTES:
+                    self._flush(writer)
+            self._flush(writer)
+        # The index is committed: every journaled name now agrees with the folder.
+        with self.catalog.transaction():
+            self.catalog.clear_journal()
+            self.catalog.set("stamps", self.store.stamps())
+
+    def _jobs(self, documents: Iterable[Document | Skipped]) -> Iterator[pipeline.Job]:
+        for document in documents:
+            if isinstance(document, Skipped):
+                yield pipeline.Job(_Pending(Outcome(document.source, "skipped", reason=document.reason)), None)
+                continue
+            pending = self._settle(document)
+            if pending.stored is None:
+                yield pipeline.Job(pending, None)
+            elif document.kind == "record":
+                yield pipeline.Job(pending, document)
+            else:  # cleaned under the id and metadata it is stored with (an earlier --title kept)
+                yield pipeline.Job(pending, replace(document, id=pending.stored.id, given=pending.stored.given))
+
+    def _settle(self, document: Document) -> _Pending:
+        """The id, file name and metadata a document is stored under, or why it is not."""
+        source = document.source
+        explicit = self.explicit_id or document.kind == "record"
+        note = None
+        if explicit:
+            article_id = document.id
+            if article_id in self.claimed:
+                return _Pending(Outcome(source, "skipped", article_id,
+                                        f"id {article_id!r} was already added from {self.claimed[article_id]} "
+                                        "in this run"))
+            previous = self.catalog.by_id(article_id)
+        else:
+            if source in self.sources:
+                return _Pending(Outcome(source, "skipped", self.sources[source], "already added in this run"))
+            previous = self.catalog.by_source(source)
+            if previous is not None and previous.id not in self.claimed:
+                article_id = previous.id
+            else:
+                previous, first_holder = None, None
+                for candidate in candidates(source):
+                    holder = self._holder(candidate)
+                    if holder is None:
+                        article_id = candidate
+                        break
+                    first_holder = first_holder or (candidate, holder)
+                if first_holder is not None:
+                    note = f"id {first_holder[0]!r} is taken by {first_holder[1]}; stored as {article_id!r}"
+        self.claimed[article_id] = source
+        self.sources[source] = article_id
+        if document.kind == "record":
+            given = Metadata()
+        else:
+            given = Metadata(title=self.given.title or document.given.title
+                             or (previous.given_title if previous else None),
+                             url=self.given.url or document.given.url or (previous.given_url if previous else None))
+        extension = ".json" if document.kind == "record" else _store_extension(document)
+        name = file_stem(article_id) + extension
+        if name.lower() in self.names or self.catalog.name_taken(name, article_id):
+            name = file_stem(article_id, hashed=True) + extension
+        self.names.add(name.lower())
+        sha = digest(document.raw)
+        if (previous is not None and previous.sha256 == sha and previous.name == name and previous.error is None
+                and (previous.given_title, previous.given_url) == (given.title, given.url)):
+            return _Pending(Outcome(source, "unchanged", article_id, note=note))
+        stored = Stored(id=article_id, name=name, source=source, sha256=sha, given=given, added=time.time())
+        status = "updated" if previous is not None else "added"
+        return _Pending(Outcome(source, status, article_id, note=note), stored, document.raw, previous)
+
+    def _holder(self, article_id: str) -> str | None:
+        """The source that holds an id, in this run or before it, if any."""
+        if article_id in self.claimed:
+            return self.claimed[article_id]
+        entry = self.catalog.by_id(article_id)
+        return entry.source if entry is not None else None
+
+    def _flush(self, writer: ix.Writer) -> None:
+        """Make the queued articles durable, in the index writer and the catalog; then report them."""
+        queue, self.queue, self.queued_bytes = self.queue, [], 0
+        storing = [p for p in queue if p.stored is not None]
+        if storing:
+            replaced = [p.previous for p in storing if p.previous is not None and p.previous.name != p.stored.name]
+            with self.catalog.transaction():
+                self.catalog.log([(p.stored.name, p.stored.id) for p in storing]
+                                 + [(e.name, e.id) for e in replaced])
+            self.store.write([Put(p.stored, p.data) for p in storing], [e.name for e in replaced])
+            writer.delete({p.previous.id for p in storing if p.previous is not None})
+            entries = []
+            for p in storing:
+                writer.add(p.prepared.article, p.prepared.passages)
+                entries.append(_entry(p.stored, self.store.fingerprint(p.stored.name), p.prepared))
+            with self.catalog.transaction():
+                self.catalog.drop(e.name for e in replaced)
+                for entry in entries:
+                    self.catalog.put(entry)
+                self.catalog.set("stamps", self.store.stamps())
+                self.catalog.touch()
+        for pending in queue:
+            self.emit(pending.outcome)
+
+
+def _count(sources: list[str], fetched: dict[str, list]) -> int | None:
+    """How many articles `add` will see: files counted, JSON Lines lines counted."""
+    total = 0
+    for source in sources:
+        if source == "-":
+            return None
+        if source in fetched:
+            total += len(fetched[source])
+            continue
+        for path in expand([source]):
+            if isinstance(path, Skipped):
+                total += 1
+            elif kind_of_name(path) == "bulk":
+                total += _lines(Path(path))
+            else:
+                total += 1
+    return total
+
+
+def _lines(path: Path) -> int:
+    count, last = 0, b"\n"
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                count += block.count(b"\n")
+                last = block[-1:]
+    except OSError:
+        return 1
+    return count + (last != b"\n")
 
 
 def _store_extension(document: Document) -> str:

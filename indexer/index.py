@@ -1,18 +1,17 @@
-"""Index: write passages into the Whoosh index, and keep the manifest of what it holds.
+"""Index: write passages into the Whoosh index and open it for reading.
 
-The manifest (`.index/manifest.json`) records, per article file, the fingerprint of the
-file and its metadata when they were indexed, and a summary of the article. Comparing it
-with the folder tells which articles changed since, without reading any of them.
+The index lives in the user's state dir (layout.state_dir), never in the corpus folder:
+Whoosh's table of contents and stored fields are pickles, so only an index this user
+built is ever opened. Which index folder is current is recorded in the catalog, so a
+rebuild is swapped in by one catalog commit.
 """
 from __future__ import annotations
 
 import gc
-import json
 import os
-import warnings
 import shutil
+import warnings
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import IndexDamaged, IndexMissing
@@ -20,47 +19,7 @@ from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
 INDEX_VERSION = 2
-MANIFEST = "manifest.json"
-WRITER_MEMORY_MB = 128
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the manifest knows of one indexed article file."""
-
-    id: str
-    fingerprint: list
-    title: str = ""
-    source: str = ""
-    url: str | None = None
-    author: str | None = None
-    published: str | None = None
-    site: str | None = None
-    sections: int = 0
-    passages: int = 0
-    #: Why the file could not be indexed, if it could not.
-    error: str | None = None
-
-
-@dataclass(slots=True)
-class Manifest:
-    version: int
-    entries: dict[str, Entry]
-
-    @classmethod
-    def read(cls, index_dir: Path) -> "Manifest":
-        try:
-            raw = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-            entries = {name: Entry(**entry) for name, entry in raw["entries"].items()}
-            return cls(version=raw["version"], entries=entries)
-        except (OSError, ValueError, KeyError, TypeError):
-            return cls(version=0, entries={})
-
-    def write(self, index_dir: Path) -> None:
-        data = {"version": self.version, "entries": {n: asdict(e) for n, e in self.entries.items()}}
-        pending = index_dir / (MANIFEST + ".tmp")
-        pending.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(pending, index_dir / MANIFEST)
+WRITER_MEMORY_MB = 96
 
 
 def exists(index_dir: Path) -> bool:
@@ -119,29 +78,46 @@ def passage_fields(article: Article, passage: Passage) -> dict:
 
 
 class Writer:
-    """Replaces and deletes articles in the index; commits on success, cancels on error."""
+    """Replaces and deletes articles in the index; commits on success, cancels on error.
 
-    def __init__(self, index, fresh: bool = False):
+    One writer serves a whole command: its passages become visible to readers at once,
+    at commit, so a reader never sees half an article or a passage twice.
+    """
+
+    def __init__(self, index, fresh: bool = False, merge: bool = True):
         self._writer = index.writer(limitmb=WRITER_MEMORY_MB)
-        # In a new index there is nothing to delete, and looking costs a search per article.
+        # In a new index there is nothing to delete.
         self._fresh = fresh
+        self._merge = merge
+        self._searcher = None
 
     def __enter__(self) -> "Writer":
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         if exc_type is None:
-            self._writer.commit()
+            self._writer.commit(merge=self._merge)
         else:
             self._writer.cancel()
 
-    def delete(self, article_id: str) -> None:
-        if not self._fresh:
-            self._writer.delete_by_term("article_id", article_id)
+    def delete(self, article_ids: Iterable[str]) -> None:
+        """Delete every passage of these articles (those committed before this writer)."""
+        if self._fresh:
+            return
+        if self._searcher is None:
+            # One searcher for the writer's life: Whoosh's delete_by_term opens one per call.
+            self._searcher = self._writer.searcher()
+        reader = self._searcher.reader()
+        for article_id in article_ids:
+            if ("article_id", article_id) in reader:
+                for docnum in reader.postings("article_id", article_id).all_ids():
+                    self._writer.delete_document(docnum)
 
-    def replace(self, article: Article, passages: Iterable[Passage]) -> int:
-        """Put an article's passages in place of any it had; returns how many."""
-        self.delete(article.id)
+    def add(self, article: Article, passages: Iterable[Passage]) -> int:
+        """Add an article's passages; returns how many."""
         count = 0
         for passage in passages:
             self._writer.add_document(**passage_fields(article, passage))
@@ -149,6 +125,10 @@ class Writer:
         return count
 
 
-def check_writable(index_dir: Path) -> None:
-    if index_dir.exists() and not os.access(index_dir, os.W_OK):
-        raise IndexDamaged(f"the index at {index_dir} is not writable")
+def size(index_dir: Path) -> int:
+    total = 0
+    if index_dir.is_dir():
+        for entry in os.scandir(index_dir):
+            if entry.is_file():
+                total += entry.stat().st_size
+    return total

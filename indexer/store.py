@@ -1,38 +1,42 @@
 """The corpus folder: each article's original bytes and its metadata, written atomically.
 
-Layout of a corpus at PATH:
-    PATH/<name>.<ext>            the article exactly as added (a bulk record as <name>.json)
-    PATH/.meta/<name>.<ext>.json what the user said about it (id, source, title, url) and its hash
-    PATH/.index/                 the Whoosh index, rebuilt from the above at any time
-    PATH/.lock                   held by the one process that writes
+Layout of a corpus at PATH (names in layout.py):
+    PATH/<name>.<ext>              the article exactly as added (a bulk record as <name>.json)
+    PATH/.meta/<name>.<ext>.json   what `add` was told about it: id, source, title, url, hash
+    PATH/.lock                     held by the one process that writes
+    PATH/.corpus                   marks the folder as a corpus
 
 A file with no metadata (a folder of articles copied in by hand, like the bundled sample)
 is an article too, its id the slug of its name.
 
-Replacing an article writes the new bytes and metadata to temporary files first, then
-renames the bytes into place and then the metadata. A crash between the two renames is
-rolled forward by `recover()`: the pending metadata names the hash of the bytes it belongs to.
+Writes come in batches. Every new file goes to a temporary name first; once the whole
+batch is on disk and synced, the temporaries are renamed into place (the article's bytes
+before its metadata) and the folder is synced again: two syncs per batch, not four
+fsyncs per article. A crash leaves at worst an article's new bytes with its metadata
+still pending; `recover()` finishes that (the pending metadata names the hash of the
+bytes it belongs to) or drops temporaries that never landed. Deleting removes the
+article's bytes before its metadata, so a crash in between leaves an orphan metadata
+file (ignored, then cleaned up), never an article under a name-derived id.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import fcntl
 import hashlib
 import json
 import os
-import re
 import sys
-import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusBusy, CorpusError
-from .load import EXTENSIONS, slugify
+from .layout import LOCK_FILE, MARKER, META_DIR
+from .load import EXTENSIONS
 from .models import Metadata
 
-META_DIR = ".meta"
-INDEX_DIR = ".index"
-LOCK_FILE = ".lock"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+_TMP = ".tmp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,28 +50,41 @@ class Stored:
     sha256: str
     given: Metadata
     added: float
+    #: Whether a readable metadata file says all this (else it comes from the file's name).
+    described: bool = True
 
     @property
     def extension(self) -> str:
         return Path(self.name).suffix.lower()
 
 
+@dataclass(frozen=True, slots=True)
+class Put:
+    """One article file (and its metadata) to write."""
+
+    stored: Stored
+    data: bytes
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_name(article_id: str, extension: str) -> str:
-    """A file name for an id: the id itself where that is safe, else its slug and a short hash."""
-    stem = article_id if _SAFE_NAME.match(article_id) and not article_id.startswith(".") else (
-        f"{slugify(article_id)}-{digest(article_id.encode())[:8]}")
-    return stem + extension
+def is_article_name(name: str) -> bool:
+    return not name.startswith(".") and Path(name).suffix.lower() in EXTENSIONS
 
 
-def _fsync_write(path: Path, data: bytes) -> None:
+def _stamp(path: Path) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def _write(path: Path, data: bytes) -> None:
     with open(path, "wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def _fsync_dir(path: Path) -> None:
@@ -79,6 +96,39 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _libc_syncfs():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+_SYNCFS = _libc_syncfs() if sys.platform.startswith("linux") else None
+
+
+def _sync(folder: Path, files: Iterable[Path]) -> None:
+    """Make everything written under `folder` durable: one syncfs where Linux has it."""
+    if _SYNCFS is not None:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if _SYNCFS(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in files:  # elsewhere (or if syncfs failed), each file and then its folder
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    _fsync_dir(folder)
+    _fsync_dir(folder / META_DIR)
 
 
 class Store:
@@ -93,121 +143,173 @@ class Store:
     def exists(self) -> bool:
         return self.root.is_dir()
 
+    def stamps(self) -> str:
+        """The folder's and .meta's stat stamps: any entry added, removed or renamed changes them."""
+        return f"{_stamp(self.root)}|{_stamp(self.meta)}"
+
+    def scan(self) -> dict[str, str]:
+        """Every article file's name and fingerprint (its own size and mtime, and its metadata's).
+
+        Two folder listings and a stat per file; no file is opened.
+        """
+        meta: dict[str, str] = {}
+        if self.meta.is_dir():
+            for entry in os.scandir(self.meta):
+                if entry.name.endswith(".json") and not entry.name.startswith("."):
+                    try:
+                        stat = entry.stat()
+                    except OSError:
+                        continue
+                    meta[entry.name[: -len(".json")]] = f"{stat.st_size}:{stat.st_mtime_ns}"
+        found: dict[str, str] = {}
+        if self.root.is_dir():
+            for entry in os.scandir(self.root):
+                if is_article_name(entry.name):
+                    try:
+                        if not entry.is_file():
+                            continue
+                        stat = entry.stat()
+                    except OSError:
+                        continue
+                    found[entry.name] = f"{stat.st_size}:{stat.st_mtime_ns}:{meta.get(entry.name, '-')}"
+        self._orphans = [name for name in meta if name not in found and is_article_name(name)]
+        return found
+
+    def orphan_metadata(self) -> list[str]:
+        """Metadata files whose article is gone (as of the last `scan`)."""
+        return list(getattr(self, "_orphans", []))
+
+    def fingerprint(self, name: str) -> str:
+        stat = (self.root / name).stat()
+        try:
+            meta = (self.meta / f"{name}.json").stat()
+            meta_print = f"{meta.st_size}:{meta.st_mtime_ns}"
+        except FileNotFoundError:
+            meta_print = "-"
+        return f"{stat.st_size}:{stat.st_mtime_ns}:{meta_print}"
+
+    def stored(self, name: str) -> Stored:
+        """What the folder says of one article file: its metadata, or, where that is
+        missing or damaged, what its name says."""
+        record = self._meta_record(name)
+        if record is None:
+            return Stored(id="", name=name, source=str(self.root.absolute() / name), sha256="",
+                          given=Metadata(), added=0.0, described=False)
+        return Stored(id=record["id"], name=name, source=record["source"], sha256=record["sha256"],
+                      given=Metadata(title=record["title"], url=record["url"]), added=record["added"])
+
     def _meta_record(self, name: str) -> dict | None:
         try:
-            return json.loads((self.meta / f"{name}.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            record = json.loads((self.meta / f"{name}.json").read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None  # missing or damaged: the file still counts, under its own name
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"].strip():
             return None
-        except (OSError, ValueError):
-            return None  # damaged metadata: the file still counts, under its own name
+
+        def text(key: str) -> str | None:
+            value = record.get(key)
+            return value if isinstance(value, str) and value else None
+
+        added = record.get("added")
+        return {"id": record["id"], "source": text("source") or str(self.root.absolute() / name),
+                "sha256": text("sha256") or "", "title": text("title"), "url": text("url"),
+                "added": float(added) if isinstance(added, (int, float)) else 0.0}
 
     def articles(self) -> dict[str, Stored]:
-        """Every article in the folder, by id. Files with unknown extensions are not articles."""
+        """Every described article in the folder, by id (reads every metadata file: for
+        rebuilds and checks, never for a command on one article)."""
         found: dict[str, Stored] = {}
-        if not self.root.is_dir():
-            return found
-        names = sorted(entry.name for entry in os.scandir(self.root)
-                       if entry.is_file() and not entry.name.startswith(".")
-                       and Path(entry.name).suffix.lower() in EXTENSIONS)
-        for name in names:
-            record = self._meta_record(name)
-            if record is None:
-                stored = Stored(id=slugify(Path(name).stem), name=name, source=str(self.root / name),
-                                sha256="", given=Metadata(), added=0.0)
-            else:
-                stored = Stored(id=record["id"], name=name, source=record.get("source", name),
-                                sha256=record.get("sha256", ""),
-                                given=Metadata(title=record.get("title"), url=record.get("url")),
-                                added=record.get("added", 0.0))
-            previous = found.get(stored.id)
-            # Two files claiming one id are left by a crash while an article changed its
-            # extension; the newer one is the article.
-            if previous is None or stored.added >= previous.added:
-                found[stored.id] = stored
+        for name in sorted(self.scan()):
+            stored = self.stored(name)
+            key = stored.id or name
+            if key not in found or stored.added >= found[key].added:
+                found[key] = stored
         return found
 
     def read(self, stored: Stored) -> bytes:
         return (self.root / stored.name).read_bytes()
 
-    def fingerprints(self) -> dict[str, list[int]]:
-        """Size and mtime of each article file and of its metadata: cheap change detection."""
-        prints: dict[str, list[int]] = {}
-        meta: dict[str, list[int]] = {}
-        if self.meta.is_dir():
-            for entry in os.scandir(self.meta):
-                if entry.name.endswith(".json") and entry.is_file():
-                    stat = entry.stat()
-                    meta[entry.name[: -len(".json")]] = [stat.st_size, stat.st_mtime_ns]
-        if self.root.is_dir():
-            for entry in os.scandir(self.root):
-                if (not entry.name.startswith(".") and Path(entry.name).suffix.lower() in EXTENSIONS
-                        and entry.is_file()):
-                    stat = entry.stat()
-                    prints[entry.name] = [stat.st_size, stat.st_mtime_ns, *meta.get(entry.name, [0, 0])]
-        return prints
-
-    def fingerprints_of(self, name: str) -> list[int]:
-        """The fingerprint of one article file, as `fingerprints` gives it."""
-        stat = (self.root / name).stat()
-        try:
-            meta = (self.meta / f"{name}.json").stat()
-            meta_print = [meta.st_size, meta.st_mtime_ns]
-        except FileNotFoundError:
-            meta_print = [0, 0]
-        return [stat.st_size, stat.st_mtime_ns, *meta_print]
-
     # -- writing (callers hold the lock) -----------------------------------------
 
-    def put(self, article_id: str, extension: str, data: bytes, source: str, given: Metadata,
-            previous: Stored | None) -> Stored:
-        """Store an article's bytes and metadata, replacing `previous` atomically."""
+    def mark(self) -> None:
+        """Make the folder a corpus folder (and create it) if it is not one yet."""
+        marker = self.root / MARKER
+        if not marker.exists():
+            self.root.mkdir(parents=True, exist_ok=True)
+            marker.write_text("corpus-search corpus folder: articles as added, .meta/ what add was told.\n",
+                              encoding="utf-8")
+
+    def write(self, puts: list[Put], deletes: Iterable[str] = ()) -> None:
+        """Store a batch of articles and delete some files, durably, one sync per step."""
+        deletes = list(deletes)
+        if not puts and not deletes:
+            return
         self.meta.mkdir(parents=True, exist_ok=True)
-        name = _file_name(article_id, extension)
-        stored = Stored(id=article_id, name=name, source=source, sha256=digest(data), given=given,
-                        added=time.time())
-        record = {"id": article_id, "source": source, "sha256": stored.sha256, "added": stored.added,
-                  "title": given.title, "url": given.url}
-        pending_meta = self.meta / f"{name}.json.tmp"
-        pending_data = self.root / f".{name}.tmp"
-        _fsync_write(pending_data, data)
-        _fsync_write(pending_meta, json.dumps(record, ensure_ascii=False).encode("utf-8"))
-        os.replace(pending_data, self.root / name)
-        _fsync_dir(self.root)
-        os.replace(pending_meta, self.meta / f"{name}.json")
-        _fsync_dir(self.meta)
-        if previous is not None and previous.name != name:
-            self._delete_files(previous.name)
-        return stored
+        pending = []
+        for put in puts:
+            stored = put.stored
+            record = {"id": stored.id, "source": stored.source, "sha256": stored.sha256, "added": stored.added,
+                      "title": stored.given.title, "url": stored.given.url}
+            meta_tmp = self.meta / f"{stored.name}.json{_TMP}"
+            data_tmp = self.root / f".{stored.name}{_TMP}"
+            # Metadata first: whenever new bytes are in place, their metadata is pending.
+            _write(meta_tmp, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+            _write(data_tmp, put.data)
+            pending.append((data_tmp, meta_tmp, stored.name))
+        if pending:
+            _sync(self.root, [p for d, m, _ in pending for p in (d, m)])
+        for data_tmp, meta_tmp, name in pending:
+            os.replace(data_tmp, self.root / name)
+            os.replace(meta_tmp, self.meta / f"{name}.json")
+        for name in deletes:
+            self._unlink(name)
+        _sync(self.root, [self.root / name for *_, name in pending]
+              + [self.meta / f"{name}.json" for *_, name in pending])
 
-    def delete(self, stored: Stored) -> None:
-        self._delete_files(stored.name)
+    def delete(self, names: Iterable[str]) -> None:
+        names = list(names)
+        for name in names:
+            self._unlink(name)
+        if names:
+            _fsync_dir(self.root)
+            _fsync_dir(self.meta)
 
-    def _delete_files(self, name: str) -> None:
-        # Metadata first: a crash in between leaves a plain file, still an article.
-        for path in (self.meta / f"{name}.json", self.root / name):
+    def _unlink(self, name: str) -> None:
+        # Bytes first: a crash in between leaves an orphan metadata file, not an
+        # undescribed article that would come back under an id made from its name.
+        for path in (self.root / name, self.meta / f"{name}.json"):
             try:
                 path.unlink()
             except FileNotFoundError:
                 pass
-        _fsync_dir(self.root)
 
-    def recover(self) -> None:
-        """Finish or undo a write that a crash interrupted."""
+    def drop_orphans(self, names: Iterable[str]) -> None:
+        for name in names:
+            if not (self.root / name).exists():
+                (self.meta / f"{name}.json").unlink(missing_ok=True)
+
+    def recover(self) -> bool:
+        """Finish or undo a write that a crash interrupted; whether there was one."""
+        found = False
         if self.meta.is_dir():
-            for pending in self.meta.glob("*.json.tmp"):
-                name = pending.name[: -len(".json.tmp")]
+            for pending in self.meta.glob(f"*.json{_TMP}"):
+                found = True
+                name = pending.name[: -len(f".json{_TMP}")]
                 try:
-                    record = json.loads(pending.read_text(encoding="utf-8"))
+                    record = json.loads(pending.read_bytes())
                     current = digest((self.root / name).read_bytes())
-                except (OSError, ValueError):
-                    record, current = None, None
-                if record is not None and record.get("sha256") == current:
+                    landed = isinstance(record, dict) and record.get("sha256") == current
+                except (OSError, ValueError, RecursionError):
+                    landed = False
+                if landed:
                     os.replace(pending, self.meta / f"{name}.json")  # bytes landed: roll forward
                 else:
                     pending.unlink(missing_ok=True)  # bytes never landed: roll back
         if self.root.is_dir():
-            for stray in self.root.glob(".*.tmp"):
+            for stray in self.root.glob(f".*{_TMP}"):
+                found = True
                 stray.unlink(missing_ok=True)
+        return found
 
 
 class Lock:
@@ -229,6 +331,7 @@ class Lock:
         except BlockingIOError:
             if not self.wait:
                 self._handle.close()
+                self._handle = None
                 raise CorpusBusy(f"another corpus command is writing to {self.path.parent}; try again when it ends") from None
             print("corpus: waiting for another command that is writing to this corpus...", file=sys.stderr)
             fcntl.flock(self._handle, fcntl.LOCK_EX)

@@ -100,6 +100,8 @@ def add(ctx, paths, title, url, article_id, quiet):
         nonlocal done
         counts[outcome.status] += 1
         done += 1
+        if outcome.note:
+            click.echo(f"corpus: {outcome.note}", err=True)
         if outcome.status == "skipped":
             click.echo(f"corpus: skipped {outcome.source}: {outcome.reason}", err=True)
         elif not quiet and not show_bar:
@@ -170,8 +172,9 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     if queries_file is not None:
         _batch(corpus, queries_file, batch_format, options)
         return
-    hits = run(corpus.index_dir, parsed, options)
-    suggestion = suggest(corpus.index_dir, parsed)
+    empty = corpus.is_empty()  # an empty index has nothing to rank (and Whoosh cannot rank it)
+    hits = [] if empty else run(corpus.index_dir, parsed, options)
+    suggestion = None if empty else suggest(corpus.index_dir, parsed)
     if suggestion:
         click.echo(f"corpus: did you mean: {suggestion}", err=True)
     if as_json:
@@ -218,7 +221,7 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
     runnable = [p for p in parsed if p is not None]
     if batch_format == "trec":
         options = replace(options, spans=False)  # a run has no text to highlight
-    results = iter(search_many(corpus.index_dir, runnable, options))
+    results = iter([] if corpus.is_empty() else search_many(corpus.index_dir, runnable, options))
     for (query_id, text), query in zip(items, parsed):
         hits = next(results) if query is not None else []
         if batch_format == "trec":
@@ -228,13 +231,13 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
 
 
 def _ensure_fresh(corpus) -> None:
-    """Bring the index up to date before reading it, saying so on stderr."""
-    if not corpus.is_stale():
-        return
-    if sys.stderr.isatty():
-        click.echo("corpus: the index is behind the corpus folder; updating it...", err=True)
-    report = corpus.sync()
-    if report is not None:
+    """Bring the index up to date before reading it (never waiting for a writer), saying so on stderr."""
+    freshness = corpus.freshen()
+    if freshness.state == "behind":
+        click.echo("corpus: another command is adding to this corpus; searching the index as it was "
+                   "before it started", err=True)
+    report = freshness.report
+    if report is not None and (report.indexed or report.removed or report.failed):
         for failure in report.failed:
             click.echo(f"corpus: skipped {failure.source}: {failure.reason}", err=True)
         click.echo(f"corpus: updated the index ({report.indexed} indexed, {report.removed} removed)", err=True)

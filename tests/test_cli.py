@@ -196,8 +196,10 @@ def test_missing_corpus_is_one_line(cli, tmp_path):
 
 
 def test_damaged_index_is_one_line_with_the_fix(cli, sample_corpus):
+    from indexer.corpus import Corpus
+
     cli(sample_corpus, "search", "magnesium")
-    for toc in (sample_corpus / ".index").glob("_MAIN_*.toc"):
+    for toc in Corpus(sample_corpus).index_dir.glob("_MAIN_*.toc"):
         toc.write_bytes(b"\x00garbage")
     result = cli(sample_corpus, "search", "magnesium")
     assert result.exit_code == 1 and "corpus reindex" in result.stderr and result.stderr.count("\n") == 1

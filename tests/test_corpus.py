@@ -45,18 +45,17 @@ def test_changing_extension_leaves_one_file(tmp_path):
     corpus = Corpus(tmp_path / "c")
     (tmp_path / "a.txt").write_text("Old plain words about otters.\n")
     (tmp_path / "a.md").write_text("# A\n\nNew markdown words about beavers.\n")
-    corpus.add([str(tmp_path / "a.txt")])
-    corpus.add([str(tmp_path / "a.md")])
+    # One article (named by --id) whose file changes kind: the old file goes.
+    corpus.add([str(tmp_path / "a.txt")], article_id="a")
+    corpus.add([str(tmp_path / "a.md")], article_id="a")
     assert sorted(p.name for p in (tmp_path / "c").iterdir() if not p.name.startswith(".")) == ["a.md"]
     assert ids_for(corpus, "otters") == [] and ids_for(corpus, "beavers") == ["a"]
 
 
-def test_same_id_twice_in_one_run_is_skipped(tmp_path):
-    (tmp_path / "x").mkdir()
-    (tmp_path / "y").mkdir()
-    (tmp_path / "x" / "index.txt").write_text("First.\n")
-    (tmp_path / "y" / "index.txt").write_text("Second.\n")
-    outcomes = Corpus(tmp_path / "c").add([str(tmp_path / "x"), str(tmp_path / "y")])
+def test_same_explicit_id_twice_in_one_run_is_skipped(tmp_path):
+    bulk = tmp_path / "b.jsonl"
+    bulk.write_text(json.dumps({"_id": "d1", "text": "First."}) + "\n" + json.dumps({"_id": "d1", "text": "Second."}) + "\n")
+    outcomes = Corpus(tmp_path / "c").add([str(bulk)])
     assert [o.status for o in outcomes] == ["added", "skipped"]
     assert "already added" in outcomes[1].reason
 
@@ -137,7 +136,7 @@ def test_crash_before_bytes_rolls_back(tmp_path):
     record = {"id": "n", "sha256": digest(b"Version two"), "source": "x"}
     (corpus.store.meta / "n.txt.json.tmp").write_text(json.dumps(record))
     assert ids_for_after_sync(corpus, "herons") == ["n"]
-    assert sorted(os.listdir(tmp_path / "c")) == [".index", ".lock", ".meta", "n.txt"]
+    assert sorted(os.listdir(tmp_path / "c")) == [".corpus", ".lock", ".meta", "n.txt"]
 
 
 def ids_for_after_sync(corpus, query):

@@ -1,0 +1,227 @@
+"""The catalog: what the index holds, per article file, in a SQLite database.
+
+It lives beside the index in the user's state dir (layout.state_dir), is derived from the
+corpus folder and can be rebuilt from it at any time. It answers `list`, `show` and
+`stats` as queries, and it makes freshness O(1): it records the corpus folder's and
+`.meta`'s stat stamps, so a command on an unchanged corpus stats two folders and reads
+nothing per article.
+
+The journal table is the crash-safety device. A writer records the file names it is
+about to change (and the ids they hold) and commits that before touching the folder or
+the index; it clears them only after the index and the catalog both agree with the
+folder again. Whatever a crash interrupts, the next command re-examines every journaled
+name from the folder, which converges: a name whose file exists is re-indexed, one whose
+file is gone is dropped from the index and the catalog.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .errors import IndexDamaged
+
+#: Bump when the tables change: a catalog of another version is rebuilt from the folder.
+CATALOG_VERSION = 1
+FILE_NAME = "catalog.sqlite"
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS articles (
+    name TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    sha256 TEXT NOT NULL DEFAULT '',
+    given_title TEXT,
+    given_url TEXT,
+    added REAL NOT NULL DEFAULT 0,
+    title TEXT NOT NULL DEFAULT '',
+    url TEXT,
+    author TEXT,
+    published TEXT,
+    site TEXT,
+    sections INTEGER NOT NULL DEFAULT 0,
+    passages INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_id ON articles(id);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_name_nocase ON articles(name COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS journal (name TEXT PRIMARY KEY, id TEXT);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the catalog knows of one article file."""
+
+    id: str
+    #: The article file's name in the corpus folder.
+    name: str
+    source: str
+    #: Size and mtime of the article file and of its metadata when it was indexed.
+    fingerprint: str
+    sha256: str = ""
+    #: What `add` was told (--title, --url); kept across re-adds that say nothing new.
+    given_title: str | None = None
+    given_url: str | None = None
+    added: float = 0.0
+    title: str = ""
+    url: str | None = None
+    author: str | None = None
+    published: str | None = None
+    site: str | None = None
+    sections: int = 0
+    passages: int = 0
+    #: Why the file could not be indexed, if it could not.
+    error: str | None = None
+
+
+_COLUMNS = tuple(f.name for f in fields(Entry))
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM articles"
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    articles: int
+    sections: int
+    passages: int
+    failed: int
+
+
+class Catalog:
+    """One corpus's catalog database; a context manager that closes it."""
+
+    def __init__(self, path: Path, create: bool = False):
+        self.path = path
+        if not create and not path.exists():
+            raise FileNotFoundError(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # Autocommit mode: transactions are explicit (`transaction()`), so a reader's
+            # SELECTs never hold a write transaction open.
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit is durable once it returns; there are a few per batch, not per article.
+            self._db.execute("PRAGMA synchronous=FULL")
+            if create:
+                self._db.executescript(_TABLES)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise IndexDamaged(f"the catalog at {path} cannot be read ({exc}); run `corpus reindex`") from None
+
+    def __enter__(self) -> "Catalog":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+            self._db = None
+
+    def usable(self) -> bool:
+        return self.get("catalog_version") == CATALOG_VERSION
+
+    # -- state ---------------------------------------------------------------------
+
+    def get(self, key: str):
+        try:
+            row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            return None  # no tables yet
+        return row[0] if row else None
+
+    def set(self, key: str, value) -> None:
+        self._db.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)", (key, value))
+
+    def transaction(self) -> "_Transaction":
+        return _Transaction(self._db)
+
+    def reset(self) -> None:
+        """Empty every table (inside a transaction): the start of a rebuild."""
+        for table in ("articles", "journal", "state"):
+            self._db.execute(f"DELETE FROM {table}")
+        self.set("catalog_version", CATALOG_VERSION)
+
+    # -- articles ------------------------------------------------------------------
+
+    def entries(self) -> list[Entry]:
+        return [Entry(*row) for row in self._db.execute(f"{_SELECT} ORDER BY id")]
+
+    def by_id(self, article_id: str) -> Entry | None:
+        row = self._db.execute(f"{_SELECT} WHERE id = ? ORDER BY added DESC LIMIT 1", (article_id,)).fetchone()
+        return Entry(*row) if row else None
+
+    def by_name(self, name: str) -> Entry | None:
+        row = self._db.execute(f"{_SELECT} WHERE name = ?", (name,)).fetchone()
+        return Entry(*row) if row else None
+
+    def by_source(self, source: str) -> Entry | None:
+        row = self._db.execute(f"{_SELECT} WHERE source = ? ORDER BY added DESC LIMIT 1", (source,)).fetchone()
+        return Entry(*row) if row else None
+
+    def name_taken(self, name: str, by_other_than: str) -> bool:
+        """Whether a file name (compared without case, as some file systems do) is another id's."""
+        row = self._db.execute("SELECT 1 FROM articles WHERE name = ? COLLATE NOCASE AND id != ? LIMIT 1",
+                               (name, by_other_than)).fetchone()
+        return row is not None
+
+    def fingerprints(self) -> dict[str, tuple[str, str]]:
+        """Every article file's name: (id, fingerprint)."""
+        return {name: (article_id, fingerprint)
+                for name, article_id, fingerprint in self._db.execute("SELECT name, id, fingerprint FROM articles")}
+
+    def put(self, entry: Entry) -> None:
+        self._db.execute(f"INSERT OR REPLACE INTO articles({', '.join(_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * len(_COLUMNS))})",
+                         tuple(getattr(entry, name) for name in _COLUMNS))
+
+    def drop(self, names: Iterable[str]) -> None:
+        self._db.executemany("DELETE FROM articles WHERE name = ?", ((n,) for n in names))
+
+    def totals(self) -> Totals:
+        articles, sections, passages = self._db.execute(
+            "SELECT count(*), coalesce(sum(sections), 0), coalesce(sum(passages), 0) "
+            "FROM articles WHERE error IS NULL").fetchone()
+        failed = self._db.execute("SELECT count(*) FROM articles WHERE error IS NOT NULL").fetchone()[0]
+        return Totals(articles, sections, passages, failed)
+
+    def count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles WHERE error IS NULL").fetchone()[0]
+
+    # -- journal ---------------------------------------------------------------------
+
+    def journal(self) -> dict[str, str | None]:
+        """Names a writer was changing when it stopped (or is changing now): name -> id."""
+        return dict(self._db.execute("SELECT name, id FROM journal"))
+
+    def journal_empty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM journal LIMIT 1").fetchone() is None
+
+    def log(self, names: Iterable[tuple[str, str | None]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO journal(name, id) VALUES (?, ?)", names)
+
+    def clear_journal(self) -> None:
+        self._db.execute("DELETE FROM journal")
+
+    def touch(self) -> None:
+        self.set("changed_at", time.time())
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an exception."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,0 +1,372 @@
+"""Scale: what each command costs as the corpus grows, beside tantivy, SQLite FTS5, bm25s and rg.
+
+Rerun (from the repository root):
+
+    pip install -e ".[bench]"
+    python tests/bench/bench_scale.py                       # sizes 3600,10000,50000
+    python tests/bench/bench_scale.py --sizes 3600 --runs 3 # a quick look
+
+Per size it builds a JSONL corpus with tests/bench/scale_data.py (NFCorpus, resampled past
+its 3,633 articles with a fixed seed) and measures, each in a new process:
+  - `corpus add` of the JSONL file: articles/s and peak RSS (of the whole process tree,
+    cleaning workers included), beside tantivy 0.27, SQLite FTS5 and bm25s building an
+    index of the same records;
+  - `corpus add one.txt` and `corpus remove ID` on the built corpus (wall time, start-up
+    included, median of --runs);
+  - a cold `corpus search` of a 1-, 3- and 8-word query (median of --runs) beside
+    `rg -i -F -e w1 -e w2 ...` over the stored article files and a fresh tantivy process;
+  - a warm batch of the NFCorpus dev queries (tests/bench/bench_latency.py where it
+    exists, else search.rank.search_many timed per query): p50/p95 and peak RSS, beside
+    tantivy and FTS5 over the same queries;
+  - `corpus reindex` (sizes up to 10,000 unless --reindex-all), beside a tantivy build.
+Every figure is printed with its anchor and the ratio (ours / anchor).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+import scale_data  # noqa: E402
+
+NFCORPUS = scale_data.NFCORPUS
+QUERIES = {1: "cholesterol", 3: "breast cancer cholesterol",
+           8: "does vitamin d supplementation reduce the risk of fractures"}
+TOKEN = re.compile(r"\w+")
+
+
+# -- running things --------------------------------------------------------------------
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    stack.extend(int(c) for c in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(args: list[str], env: dict | None = None, measure_tree: bool = False) -> tuple[float, float, str]:
+    """Run a command; (seconds, peak RSS in MiB, stdout). Fails loudly if the command does."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, **(env or {})})
+    peak = [0]
+    if measure_tree:
+        def poll() -> None:
+            while child.poll() is None:
+                peak[0] = max(peak[0], _tree_rss_kib(child.pid))
+                time.sleep(0.05)  # sampling interval of the memory probe, not synchronisation
+        watcher = threading.Thread(target=poll, daemon=True)
+        watcher.start()
+    out, err = child.communicate()
+    seconds = time.perf_counter() - start
+    if measure_tree:
+        watcher.join()
+    if child.returncode not in (0, 1):
+        sys.exit(f"{' '.join(args)} failed ({child.returncode}): {err[-800:]}")
+    return seconds, peak[0] / 1024, out
+
+
+def python(code: str, *args: str, env: dict | None = None) -> tuple[float, float, str]:
+    """Run Python code in a new process; (seconds, its peak RSS in MiB, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err,
+                                 env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            sys.exit(f"python -c ... failed: {err.read().decode()[-800:]}")
+        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def corpus_cmd() -> list[str]:
+    found = Path(sys.executable).with_name("corpus")
+    return [str(found)] if found.exists() else [sys.executable, "-m", "search"]
+
+
+def median_of(runs: int, action) -> float:
+    return statistics.median(action() for _ in range(runs))
+
+
+# -- the anchors (each run in its own process) ---------------------------------------------
+
+TANTIVY_BUILD = r"""
+import json, sys, tantivy
+data, target = sys.argv[1], sys.argv[2]
+builder = tantivy.SchemaBuilder()
+builder.add_text_field("id", stored=True)
+builder.add_text_field("title", stored=True)
+builder.add_text_field("body", stored=True)
+schema = builder.build()
+index = tantivy.Index(schema, path=target)
+writer = index.writer()
+with open(data, encoding="utf-8") as lines:
+    for line in lines:
+        r = json.loads(line)
+        writer.add_document(tantivy.Document(id=r["_id"], title=r.get("title", ""), body=r["text"]))
+writer.commit()
+writer.wait_merging_threads()
+"""
+
+TANTIVY_QUERY = r"""
+import json, sys, time, statistics, tantivy
+target, queries = sys.argv[1], json.loads(sys.argv[2])
+index = tantivy.Index.open(target)
+index.reload()
+searcher = index.searcher()
+times = []
+for text in queries:
+    words = " ".join(w for w in __import__("re").findall(r"\w+", text))
+    start = time.perf_counter()
+    query = index.parse_query(words, ["title", "body"])
+    hits = searcher.search(query, 10).hits
+    [searcher.doc(address)["id"] for _, address in hits]
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+
+FTS_BUILD = r"""
+import json, sqlite3, sys
+data, target = sys.argv[1], sys.argv[2]
+db = sqlite3.connect(target)
+db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='porter')")
+with open(data, encoding="utf-8") as lines, db:
+    db.executemany("INSERT INTO docs VALUES (?, ?, ?)",
+                   ((r["_id"], r.get("title", ""), r["text"]) for r in map(json.loads, lines)))
+db.close()
+"""
+
+FTS_QUERY = r"""
+import json, re, sqlite3, sys, time
+target, queries = sys.argv[1], json.loads(sys.argv[2])
+db = sqlite3.connect(target)
+times = []
+for text in queries:
+    words = re.findall(r"\w+", text.lower())
+    expr = " OR ".join('"%s"' % w for w in words) or '""'
+    start = time.perf_counter()
+    db.execute("SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10", (expr,)).fetchall()
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+
+BM25S_BUILD = r"""
+import json, sys, bm25s
+data = sys.argv[1]
+with open(data, encoding="utf-8") as lines:
+    texts = [(r.get("title", "") + " " + r["text"]) for r in map(json.loads, lines)]
+retriever = bm25s.BM25()
+retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
+"""
+
+OUR_BATCH = r"""
+import json, sys, time
+from pathlib import Path
+from indexer.corpus import Corpus
+from search.query import parse
+from search.rank import Options, search_many
+root, queries = sys.argv[1], json.loads(sys.argv[2])
+corpus = Corpus(root)
+parsed = [parse(q) for q in queries]
+times, start = [], time.perf_counter()
+for _ in search_many(corpus.index_dir, parsed, Options(spans=False)):
+    now = time.perf_counter()
+    times.append(now - start)
+    start = now
+print(json.dumps(times))
+"""
+
+
+def dev_queries() -> list[str]:
+    qrels = NFCORPUS / "qrels" / "dev.tsv"
+    wanted = {line.split("\t")[0] for line in qrels.read_text().splitlines()[1:] if line.strip()}
+    found = []
+    with (NFCORPUS / "queries.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if record["_id"] in wanted:
+                found.append(record["text"])
+    return found
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+# -- one size ------------------------------------------------------------------------------
+
+
+def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str]) -> dict:
+    data = scale_data.write(size, work / f"nf{size}.jsonl")
+    root = work / f"c{size}"
+    env = {"CORPUS_CACHE_DIR": str(work / f"cache{size}")}
+    corpus = corpus_cmd() + ["--corpus", str(root)]
+    figures: dict = {}
+
+    seconds, rss, out = run(corpus + ["add", "-q", str(data)], env=env, measure_tree=True)
+    assert f"{size} added" in out, out
+    figures["add"] = (size / seconds, rss)
+    t_seconds, t_rss, _ = python(TANTIVY_BUILD, str(data), str(_fresh(work / f"tantivy{size}")))
+    f_seconds, f_rss, _ = python(FTS_BUILD, str(data), str(_gone(work / f"fts{size}.sqlite")))
+    b_seconds, b_rss, _ = python(BM25S_BUILD, str(data))
+    figures["add_anchors"] = {"tantivy": (size / t_seconds, t_rss), "FTS5": (size / f_seconds, f_rss),
+                              "bm25s": (size / b_seconds, b_rss)}
+
+    one_times, remove_times = [], []
+    for number in range(runs):
+        note = work / f"one-{size}-{number}.txt"
+        note.write_text(f"Capybara note {number}: capybaras relax in hot springs in winter.\n")
+        seconds, _, out = run(corpus + ["add", "-q", str(note)], env=env)
+        assert "1 added" in out, out
+        one_times.append(seconds)
+        seconds, _, out = run(corpus + ["remove", f"one-{size}-{number}"], env=env)
+        assert "1 removed" in out, out
+        remove_times.append(seconds)
+    figures["add_one"] = statistics.median(one_times)
+    figures["remove"] = statistics.median(remove_times)
+
+    files = [str(p) for p in root.iterdir() if p.is_file() and not p.name.startswith(".")]
+    rg = shutil.which("rg", path=str(Path(sys.executable).parent)) or shutil.which("rg")
+    cold = {}
+    for words, text in QUERIES.items():
+        ours = median_of(runs, lambda: run(corpus + ["search", "--limit", "10", *text.split()], env=env)[0])
+        rg_args = [rg, "-i", "-F", "-c"] + [a for w in text.split() for a in ("-e", w)] + [str(root)]
+        theirs = median_of(runs, lambda: run(rg_args)[0]) if rg else float("nan")
+        tantivy = median_of(runs, lambda: python(TANTIVY_QUERY, str(work / f"tantivy{size}"), json.dumps([text]))[0])
+        cold[words] = (ours, theirs, tantivy)
+    figures["cold"] = cold
+
+    batch = list(queries)
+    latency_script = HERE / "bench_latency.py"
+    if latency_script.exists():
+        _, rss, out = python(f"import runpy, sys; sys.argv = ['bench_latency.py', '--corpus', {str(root)!r}, "
+                             f"'--json']; runpy.run_path({str(latency_script)!r}, run_name='__main__')", env=env)
+        report = json.loads(out.strip().splitlines()[-1])
+        ours = (report.get("p50_ms", float("nan")) / 1000, report.get("p95_ms", float("nan")) / 1000, rss)
+    else:
+        _, rss, out = python(OUR_BATCH, str(root), json.dumps(batch), env=env)
+        times = json.loads(out)
+        ours = (percentile(times, 0.5), percentile(times, 0.95), rss)
+    _, t_rss, out = python(TANTIVY_QUERY, str(work / f"tantivy{size}"), json.dumps(batch))
+    t_times = json.loads(out)
+    _, f_rss, out = python(FTS_QUERY, str(work / f"fts{size}.sqlite"), json.dumps(batch))
+    f_times = json.loads(out)
+    figures["batch"] = {"ours": ours, "tantivy": (percentile(t_times, 0.5), percentile(t_times, 0.95), t_rss),
+                        "FTS5": (percentile(f_times, 0.5), percentile(f_times, 0.95), f_rss)}
+
+    if reindex:
+        seconds, rss, out = run(corpus + ["reindex"], env=env, measure_tree=True)
+        figures["reindex"] = (seconds, rss, t_seconds)
+    return figures
+
+
+def _fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def _gone(path: Path) -> Path:
+    path.unlink(missing_ok=True)
+    return path
+
+
+# -- the table -------------------------------------------------------------------------------
+
+
+def table(results: dict[int, dict]) -> str:
+    sizes = sorted(results)
+    rows = [("what", *(f"{s:,} articles" for s in sizes))]
+
+    def row(label, cell):
+        rows.append((label, *(cell(results[s]) for s in sizes)))
+
+    row("`corpus add` JSONL, articles/s (target >= 400)", lambda f: f"{f['add'][0]:.0f}")
+    for name in ("tantivy", "FTS5", "bm25s"):
+        row(f"  {name} build, articles/s (ours/theirs)",
+            lambda f, n=name: f"{f['add_anchors'][n][0]:.0f} ({f['add'][0] / f['add_anchors'][n][0]:.2f}x)")
+    row("peak RSS of `corpus add`, MiB (target <= 250)", lambda f: f"{f['add'][1]:.0f}")
+    for name in ("tantivy", "FTS5", "bm25s"):
+        row(f"  {name} build peak RSS, MiB", lambda f, n=name: f"{f['add_anchors'][n][1]:.0f}")
+    row("`corpus add one.txt`, s (target <= 0.5)", lambda f: f"{f['add_one']:.2f}")
+    row("`corpus remove ID`, s (target <= 0.5)", lambda f: f"{f['remove']:.2f}")
+    for words in QUERIES:
+        row(f"cold search, {words} word(s), s: ours / rg (ratio) / tantivy",
+            lambda f, w=words: "{:.2f} / {:.2f} ({:.2f}x) / {:.2f}".format(
+                f["cold"][w][0], f["cold"][w][1], f["cold"][w][0] / f["cold"][w][1], f["cold"][w][2]))
+    for name in ("ours", "tantivy", "FTS5"):
+        row(f"warm batch p50 / p95 ms, RSS MiB: {name}",
+            lambda f, n=name: "{:.1f} / {:.1f}, {:.0f}".format(f["batch"][n][0] * 1000, f["batch"][n][1] * 1000,
+                                                               f["batch"][n][2]))
+    row("`corpus reindex`, s (target <= 30 at 10k) / tantivy build s",
+        lambda f: "{:.1f} / {:.1f} ({:.0f}x), {:.0f} MiB".format(
+            f["reindex"][0], f["reindex"][2], f["reindex"][0] / f["reindex"][2], f["reindex"][1])
+        if "reindex" in f else "-")
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="3600,10000,50000")
+    parser.add_argument("--runs", type=int, default=5, help="runs per cold measurement (median)")
+    parser.add_argument("--queries", type=int, default=0, help="cap on dev queries in the warm batch (0: all)")
+    parser.add_argument("--work", type=Path, help="keep the corpora here (default: a temp folder, removed)")
+    parser.add_argument("--reindex-all", action="store_true", help="time reindex at every size, not only <= 10k")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    queries = dev_queries()
+    if args.queries:
+        queries = queries[: args.queries]
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench_scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"# bench_scale: sizes {sizes}, {args.runs} runs per cold figure, {len(queries)} dev queries, "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
+    results = {}
+    try:
+        for size in sizes:
+            started = time.perf_counter()
+            results[size] = measure(size, work, args.runs, args.reindex_all or size <= 10000, queries)
+            print(f"# {size:,} articles measured in {time.perf_counter() - started:.0f} s "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
