@@ -221,7 +221,8 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
     runnable = [p for p in parsed if p is not None]
     if batch_format == "trec":
         options = replace(options, spans=False)  # a run has no text to highlight
-    results = iter([] if corpus.is_empty() else search_many(corpus.index_dir, runnable, options))
+    # An empty corpus (say, one whose first add was interrupted) answers every query with nothing.
+    results = iter([[] for _ in runnable] if corpus.is_empty() else search_many(corpus.index_dir, runnable, options))
     for (query_id, text), query in zip(items, parsed):
         hits = next(results) if query is not None else []
         if batch_format == "trec":

@@ -45,13 +45,15 @@ class Scenario:
     #: The command that finishes the job after a crash, given the ids present now.
     retry: Callable[[dict[str, cp.Version]], list[str] | None] = None
     files: dict[str, str] = field(default_factory=dict)
+    #: Source files rewritten after the setup, before the command (an edited note).
+    between: dict[str, str] = field(default_factory=dict)
 
     def allowed(self) -> dict[str, set]:
         ids = set(self.before) | set(self.after)
         return {i: {self.before.get(i), self.after.get(i)} for i in ids}
 
-    def write_sources(self, where: Path) -> None:
-        for name, text in self.files.items():
+    def write_sources(self, where: Path, files: dict[str, str] | None = None) -> None:
+        for name, text in (self.files if files is None else files).items():
             path = where / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
@@ -76,15 +78,18 @@ def _scenarios() -> dict[str, Callable[[], Scenario]]:
                             {"alpha": alpha, "beta": beta}, {"alpha": alpha, "beta": beta, "gamma": gamma},
                             again(["add", "{src}/gamma.txt"]), base)
         if name == "update":
+            # The user edits a note and adds it again: same source, same id, new bytes.
             alpha2 = cp.version(rng, "alpha", "alpha.txt", idword=alpha.idword)
-            return Scenario(name, [alpha, alpha2, beta], two, ["add", "{src}/v2/alpha.txt"],
+            return Scenario(name, [alpha, alpha2, beta], two, ["add", "{src}/alpha.txt"],
                             {"alpha": alpha, "beta": beta}, {"alpha": alpha2, "beta": beta},
-                            again(["add", "{src}/v2/alpha.txt"]), {**base, "src/v2/alpha.txt": alpha2.text})
+                            again(["add", "{src}/alpha.txt"]), base, between={"src/alpha.txt": alpha2.text})
         if name == "kind-change":
             alpha2 = cp.version(rng, "alpha", "alpha.md", idword=alpha.idword)
-            return Scenario(name, [alpha, alpha2, beta], two, ["add", "{src}/v2/alpha.md"],
+            # Another file (another kind) stored under the same id: the .txt must give way.
+            return Scenario(name, [alpha, alpha2, beta], two, ["add", "{src}/v2/alpha.md", "--id", "alpha"],
                             {"alpha": alpha, "beta": beta}, {"alpha": alpha2, "beta": beta},
-                            again(["add", "{src}/v2/alpha.md"]), {**base, "src/v2/alpha.md": alpha2.text})
+                            again(["add", "{src}/v2/alpha.md", "--id", "alpha"]),
+                            {**base, "src/v2/alpha.md": alpha2.text})
         if name == "remove":
             targets = ["alpha", "gamma"]
             return Scenario(name, [alpha, beta, gamma], three, ["remove", *targets],
@@ -130,9 +135,11 @@ class Bench:
             shutil.rmtree(self.base / f"run{self.runs - 1}", ignore_errors=True)
         root, cache = work / "corpus", work / "cache"
         cache.mkdir(parents=True)
+        self.scenario.write_sources(self.base)
         for args in self.scenario.setup:
             result = cp.corpus_cmd(root, cache, *self.expand(args))
             assert result.returncode == 0, result.stderr
+        self.scenario.write_sources(self.base, self.scenario.between)
         return root, cache
 
     def expand(self, args: list[str]) -> list[str]:
