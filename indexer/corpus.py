@@ -292,7 +292,10 @@ class Corpus:
         if not catalog.usable() or catalog.get("index_version") != ix.INDEX_VERSION:
             return True
         try:
-            ix.open_index(self._index_dir(catalog))
+            # Opening reads only the table of contents; a reader opens every segment, so a
+            # damaged segment is found here and rebuilt rather than failing the writer later.
+            with ix.open_index(self._index_dir(catalog)).reader():
+                pass
         except (IndexMissing, IndexDamaged):
             return True
         return False

@@ -103,7 +103,7 @@ def test_a_damaged_index_file_is_one_line_and_reindex_repairs_it(kind, how, tmp_
 @pytest.mark.parametrize("how", ["garbage", "truncated", "empty", "deleted"])
 def test_a_damaged_catalog_is_one_line_or_rebuilt_and_loses_nothing(how, tmp_path):
     lib = Library(tmp_path)
-    files = [p for pattern in CATALOG_NAMES for p in lib.derived(pattern)]
+    files = sorted({p for pattern in CATALOG_NAMES for p in lib.derived(pattern)})
     if not files:
         pytest.skip("this store keeps no catalog file")
     for path in files:
@@ -121,7 +121,7 @@ def test_a_damaged_catalog_is_one_line_or_rebuilt_and_loses_nothing(how, tmp_pat
 DAMAGED_METADATA = [b"", b"[]", b"{}", b"null", b'"alpha"', b"{not json", b"\xff\xfe\x00", b'{"id": 5}',
                     b'{"id": null, "source": 3, "sha256": []}',
                     b'{"id": "", "title": {"a": 1}, "url": 7, "added": "yesterday"}',
-                    b'{"id": "m10", "added": 1e999, "sha256": "0"}', b'{"id": "../../escape"}']
+                    b'{"id": "m10", "added": 1e999, "sha256": "0"}', b'{"id": ["m11"], "title": null}']
 
 
 @pytest.mark.xfail(cp.OLD_STORE, reason="old store: list-shaped metadata is a traceback", strict=False)
