@@ -7,6 +7,7 @@ rebuild is swapped in by one catalog commit.
 """
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import shutil
@@ -42,9 +43,17 @@ def open_index(index_dir: Path):
         except EmptyIndexError:
             failure = IndexMissing(f"no index at {index_dir}; run `corpus reindex`")
         except Exception as exc:  # Whoosh raises anything from pickle to struct errors on damage
+            if _not_damage(exc):
+                raise
             failure = _damaged(index_dir, exc)
         gc.collect()
     raise failure
+
+
+def _not_damage(exc: Exception) -> bool:
+    """A full or read-only disk or a missing permission: the caller says so, not "damaged"."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS,
+                                                      errno.EACCES, errno.EPERM)
 
 
 def _damaged(index_dir: Path, exc: Exception) -> IndexDamaged:
@@ -72,6 +81,8 @@ class _Checked:
             try:
                 return opener(*args, **kwargs)
             except Exception as exc:  # as above: anything from struct to OS errors
+                if _not_damage(exc):
+                    raise
                 failure = _damaged(self._dir, exc)
             gc.collect()
         raise failure

@@ -237,6 +237,8 @@ def _ensure_fresh(corpus) -> None:
     if freshness.state == "behind":
         click.echo("corpus: another command is adding to this corpus; searching the index as it was "
                    "before it started", err=True)
+    elif freshness.state == "stuck":
+        click.echo(f"corpus: {freshness.reason}; reading the index as it was", err=True)
     report = freshness.report
     if report is not None and (report.indexed or report.removed or report.failed):
         for failure in report.failed:
