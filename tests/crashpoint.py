@@ -195,6 +195,9 @@ def check(root: Path, cache: Path, known: list[Version], allowed: dict[str, set]
     `allowed` maps each id to the versions (or None: absent) it may be in now.
     """
     problems: list[str] = []
+    # The next command first: a crash may leave work for it to finish (a pending rename,
+    # a replaced file not yet deleted); the folder is judged once it has run.
+    listing = corpus_cmd(root, cache, "list", "--json")
     found, strangers = folder_versions(root, known)
     problems += [f"file {name} holds no known version of any article (torn?)" for name in strangers]
     present: dict[str, Version] = {}
@@ -208,7 +211,6 @@ def check(root: Path, cache: Path, known: list[Version], allowed: dict[str, set]
             problems.append(f"id {article_id} is {now.word if now else 'absent'}, allowed: "
                             f"{sorted(v.word if v else 'absent' for v in options)}")
 
-    listing = corpus_cmd(root, cache, "list", "--json")
     problems += _tracebacks("list", listing)
     if listing.returncode != 0:
         if found or listing.stderr.count("\n") != 1:
