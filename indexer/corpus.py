@@ -22,10 +22,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import index as ix
-from . import pipeline
+
+# `pipeline` (multiprocessing, the cleaners) is imported inside the functions that index:
+# a search or a list never pays for it.
+if TYPE_CHECKING:
+    from . import pipeline
 from .catalog import FILE_NAME as CATALOG_FILE
 from .catalog import Catalog, Entry, catalog_error
 from .errors import ArticleNotFound, CannotWrite, CorpusBusy, IndexDamaged, IndexMissing, UsageError
@@ -86,20 +90,22 @@ class Stats:
 
 def prepare(document: Document) -> tuple[Article, list[Passage]]:
     """Clean and split one document: everything ingestion does short of storing it."""
+    from . import pipeline
+
     prepared = pipeline.prepare(document)
     return prepared.article, list(prepared.passages)
 
 
-def _entry(stored: Stored, fingerprint: str, result: pipeline.Prepared | pipeline.Failed) -> Entry:
+def _entry(stored: Stored, fingerprint: str, result: pipeline.Indexed | pipeline.Failed) -> Entry:
+    from . import pipeline
+
     base = Entry(id=stored.id, name=stored.name, source=stored.source, fingerprint=fingerprint,
                  sha256=stored.sha256, given_title=stored.given.title, given_url=stored.given.url,
                  added=stored.added)
     if isinstance(result, pipeline.Failed):
         return replace(base, error=result.reason)
-    article, passages = result.article, result.passages
-    return replace(base, title=article.title, url=article.url, author=article.author,
-                   published=article.published, site=article.site,
-                   sections=len({p.headings for p in passages}), passages=len(passages))
+    return replace(base, title=result.title, url=result.url, author=result.author, published=result.published,
+                   site=result.site, sections=result.sections, passages=result.passages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +113,6 @@ class _Change:
     """One article file the reconciler re-reads, with the id it settled on."""
 
     stored: Stored
-    data: bytes
     #: Ids the index may hold for this file (its catalog id before, the journal's).
     old_ids: frozenset[str]
     #: Whether the metadata must be (re)written: an id the file's name does not give.
@@ -122,7 +127,7 @@ class _Pending:
     stored: Stored | None = None
     data: bytes = b""
     previous: Entry | None = None
-    prepared: pipeline.Prepared | None = None
+    prepared: pipeline.Indexed | None = None
 
 
 @contextmanager
@@ -376,21 +381,17 @@ class Corpus:
         entries = []
         for name in names:
             stored = self.store.stored(name)
-            try:
-                data = self.store.read(stored)
-            except OSError:
-                continue
-            if stored.extension == ".json":
-                # A bulk record names its own id, whatever its metadata says.
+            if stored.extension == ".json" and not stored.described:
+                # A bulk record names its own id (its metadata, when readable, says the same).
                 try:
-                    document = document_from_bytes(data, stored.source, "record", "", stored.given)
+                    document = document_from_bytes(self.store.read(stored), stored.source, "record", "")
                     stored = replace(stored, id=document.id, described=True)
-                except Exception:  # a damaged record is indexed (and reported) as a failure below
+                except Exception:  # unreadable: indexed (and reported) as a failure below
                     pass
-            entries.append((stored, data))
-        entries.sort(key=lambda pair: (not pair[0].described, -pair[0].added, pair[0].name))
+            entries.append(stored)
+        entries.sort(key=lambda stored: (not stored.described, -stored.added, stored.name))
         changes, dropped = [], []
-        for stored, data in entries:
+        for stored in entries:
             old_ids = frozenset(i for i in (known.get(stored.name, (None,))[0], journal.get(stored.name)) if i)
             describe = False
             if stored.described and stored.id not in holders:
@@ -405,35 +406,42 @@ class Corpus:
                 describe = stored.described or article_id != next(candidates(source))
                 stored = replace(stored, id=article_id, source=source)
             holders[article_id] = stored.name
-            changes.append(_Change(stored, data, old_ids | {article_id}, describe))
+            changes.append(_Change(stored, old_ids | {article_id}, describe))
         return changes, dropped
 
     def _index_changes(self, changes: list[_Change], writer: ix.Writer,
                        progress=None) -> tuple[list[Entry], list[Outcome]]:
+        from . import pipeline
+
         entries, failed = [], []
 
         def jobs() -> Iterator[pipeline.Job]:
+            # Files are read as the pipeline asks for them, so memory stays flat.
             for change in changes:
                 try:
-                    document = self._document(change.stored, change.data)
+                    data = self.store.read(change.stored)
+                except OSError as exc:
+                    yield pipeline.Job((change, b"", pipeline.Failed(exc.strerror or str(exc))), None)
+                    continue
+                try:
+                    document = self._document(change.stored, data)
                 except Exception as exc:  # a file that cannot be decoded is that file's problem
                     reason = str(exc) if str(exc) else type(exc).__name__
-                    yield pipeline.Job((change, pipeline.Failed(reason)), None)
+                    yield pipeline.Job((change, data, pipeline.Failed(reason)), None)
                     continue
-                yield pipeline.Job((change, None), document)
+                yield pipeline.Job((change, data, None), replace(document, raw=b""))
 
-        for (change, early), result in pipeline.run(jobs()):
+        # Ids that may be in the index are deleted before any worker indexes anything new.
+        writer.delete({i for change in changes for i in change.old_ids})
+        for (change, data, early), result in pipeline.run(jobs(), writer, writer.index_dir):
             result = early or result
             stored = change.stored
             if change.describe:
-                self.store.write([Put(replace(stored, sha256=digest(change.data), added=stored.added or time.time()),
-                                      change.data)])
-            writer.delete(change.old_ids)
-            if isinstance(result, pipeline.Prepared):
-                writer.add(result.article, result.passages)
-            else:
+                self.store.write([Put(replace(stored, sha256=digest(data), added=stored.added or time.time()),
+                                      data)])
+            if isinstance(result, pipeline.Failed):
                 failed.append(Outcome(stored.source, "skipped", stored.id, result.reason))
-            sha = stored.sha256 or digest(change.data)
+            sha = stored.sha256 or digest(data)
             entries.append(_entry(replace(stored, sha256=sha), self.store.fingerprint(stored.name), result))
             if progress:
                 progress(stored)
@@ -443,6 +451,7 @@ class Corpus:
         """A new index and catalog from the article files alone, swapped in by one commit."""
         stamps = self.store.stamps()
         generation = int(catalog.get("generation") or 0) + 1
+        previous = catalog.get("index_dir") or ""
         target = self.state / f"index-{generation}"
         ix.remove_index(target)
         journal = catalog.journal() if catalog.usable() else {}
@@ -461,14 +470,14 @@ class Corpus:
             catalog.set("stamps", stamps)
             catalog.touch()
         self.store.drop_orphans(orphans)
-        self._drop_old_indexes(target.name)
+        self._drop_old_indexes(keep={target.name, previous})
         return SyncReport(indexed=len(entries) - len(failed), removed=len(dropped), failed=tuple(failed))
 
-    def _drop_old_indexes(self, current: str) -> None:
-        # A reader that read the old name just before the swap still finds its files on
-        # POSIX (open files outlive their names), and Whoosh retries a vanished segment.
+    def _drop_old_indexes(self, keep: set[str]) -> None:
+        # The index a rebuild replaced is kept until the next write: a reader that read its
+        # name from the catalog just before the swap can still open it.
         for path in self.state.glob("index*"):
-            if path.is_dir() and path.name != current:
+            if path.is_dir() and path.name not in keep:
                 ix.remove_index(path)
 
     # -- writing -------------------------------------------------------------------
@@ -502,6 +511,7 @@ class Corpus:
             self.store.mark()
             self._sync(rebuild=False)
             with self._catalog(create=True) as catalog:
+                self._drop_old_indexes(keep={self._index_dir(catalog).name})
                 _AddRun(self, catalog, Metadata(title=title, url=url), article_id is not None, emit).run(documents)
         return outcomes
 
@@ -511,6 +521,7 @@ class Corpus:
         with Lock(self.root), _storage_errors(self.root):
             self._sync(rebuild=False)
             with self._catalog(create=True) as catalog:
+                self._drop_old_indexes(keep={self._index_dir(catalog).name})
                 found = {i: catalog.by_id(i) for i in article_ids}
                 unknown = [i for i, entry in found.items() if entry is None]
                 if unknown:
@@ -549,12 +560,14 @@ class _AddRun:
         self.queued_bytes = 0
 
     def run(self, documents: Iterable[Document | Skipped]) -> None:
+        from . import pipeline
+
         index = ix.open_index(self.corpus._index_dir(self.catalog))
         fresh = self.catalog.count() == 0 and self.catalog.journal_empty()
         with ix.Writer(index, fresh=fresh) as writer:
-            for pending, result in pipeline.run(self._jobs(documents)):
+            for pending, result in pipeline.run(self._jobs(documents), writer, writer.index_dir):
                 if pending.stored is not None:
-                    if isinstance(result, pipeline.Prepared):
+                    if isinstance(result, pipeline.Indexed):
                         pending = replace(pending, prepared=result)
                     else:  # nothing is stored of an article that cannot be cleaned
                         pending = _Pending(replace(pending.outcome, status="skipped", reason=result.reason))
@@ -569,6 +582,8 @@ class _AddRun:
             self.catalog.set("stamps", self.store.stamps())
 
     def _jobs(self, documents: Iterable[Document | Skipped]) -> Iterator[pipeline.Job]:
+        from . import pipeline
+
         for document in documents:
             if isinstance(document, Skipped):
                 yield pipeline.Job(_Pending(Outcome(document.source, "skipped", reason=document.reason)), None)
@@ -647,10 +662,10 @@ class _AddRun:
                 self.catalog.log([(p.stored.name, p.stored.id) for p in storing]
                                  + [(e.name, e.id) for e in replaced])
             self.store.write([Put(p.stored, p.data) for p in storing], [e.name for e in replaced])
+            # Only committed segments lose the old versions; the new ones are in this run's own.
             writer.delete({p.previous.id for p in storing if p.previous is not None})
             entries = []
             for p in storing:
-                writer.add(p.prepared.article, p.prepared.passages)
                 entries.append(_entry(p.stored, self.store.fingerprint(p.stored.name), p.prepared))
             with self.catalog.transaction():
                 self.catalog.drop(e.name for e in replaced)

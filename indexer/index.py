@@ -20,7 +20,7 @@ from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
 INDEX_VERSION = 2
-WRITER_MEMORY_MB = 96
+WRITER_MEMORY_MB = 32
 
 
 def exists(index_dir: Path) -> bool:
@@ -136,10 +136,13 @@ class Writer:
     def __init__(self, index, fresh: bool = False, merge: bool = True):
         self._index = index
         self._writer = index.writer(limitmb=WRITER_MEMORY_MB)
+        self.index_dir = Path(index.storage.folder)
         # In a new index there is nothing to delete.
         self._fresh = fresh
         self._merge = merge
         self._searcher = None
+        #: Finished segments written by worker processes, committed with this writer's own.
+        self._adopted: list = []
 
     def __enter__(self) -> "Writer":
         return self
@@ -148,10 +151,25 @@ class Writer:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        if exc_type is None:
+        if exc_type is not None:
+            self._writer.cancel()  # adopted segments' files are unreferenced; the next commit deletes them
+        elif not self._adopted:
             self._writer.commit(merge=self._merge)
         else:
-            self._writer.cancel()
+            # SegmentWriter.commit, with the workers' segments added to the table of contents
+            # (as Whoosh's own multi-process writer does with its sub-writers' segments).
+            writer = self._writer
+            segments = writer._merge_segments(None, None, self._merge) + self._adopted
+            if writer._added:
+                segments.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
+            writer._commit_toc(segments)
+            writer._finish()
+
+    def adopt(self, segments: list) -> None:
+        """Commit these finished segments (written by workers into this index) with this writer."""
+        self._adopted.extend(segments)
 
     def delete(self, article_ids: Iterable[str]) -> None:
         """Delete every passage of these articles (those committed before this writer)."""

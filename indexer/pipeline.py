@@ -1,33 +1,36 @@
-"""Prepare (clean and split) documents in a process pool, in order, in bounded chunks.
+"""Clean, split and index documents on every core, in order, in bounded chunks.
 
-Cleaning an HTML page costs far more than storing it, so ingestion cleans in worker
-processes (one per core) while the main process stores and indexes. At most `window`
-chunks are in flight, so memory stays flat however long the input; results come back in
-input order. A small job (fewer documents than one chunk) never starts a pool.
+Indexing a passage in Whoosh costs more than cleaning it, so both happen in worker
+processes: each worker cleans the documents it is sent and adds their passages to a
+Whoosh segment of its own, returning only a small summary per article. When the run
+ends, the workers finish their segments and the parent's writer commits them together
+with its own changes (deletions of replaced articles) in one table of contents, so a
+reader sees all of a run's passages at once or none. At most `window` chunks are in
+flight, so memory stays flat however long the input, and results come back in input
+order. A small job (fewer documents than one chunk) never starts a worker.
 """
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from itertools import islice
+from pathlib import Path
 from typing import Generic, TypeVar
 
-from .clean import clean
 from .errors import CorpusError
 from .models import Article, Document, Passage
-from .split import passages as split_passages
 
 T = TypeVar("T")
 CHUNK = 32
+#: Whoosh's posting pool per worker; the parent's writer has its own (index.WRITER_MEMORY_MB).
+WORKER_MEMORY_MB = 32
 _PR_SET_PDEATHSIG = 1
 
 
@@ -40,14 +43,38 @@ class Prepared:
 
 
 @dataclass(frozen=True, slots=True)
+class Indexed:
+    """What the catalog keeps of an article whose passages went into the index."""
+
+    title: str
+    url: str | None
+    author: str | None
+    published: str | None
+    site: str | None
+    sections: int
+    passages: int
+
+
+@dataclass(frozen=True, slots=True)
 class Failed:
     """Why a document could not be prepared."""
 
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Job(Generic[T]):
+    """An item travelling through the pipeline, and the document to index for it (if any)."""
+
+    item: T
+    document: Document | None
+
+
 def prepare(document: Document) -> Prepared:
     """Clean and split one document: everything ingestion does short of storing it."""
+    from .clean import clean
+    from .split import passages as split_passages
+
     article = clean(document)
     return Prepared(article, tuple(split_passages(article)))
 
@@ -64,8 +91,15 @@ def prepare_safely(document: Document) -> Prepared | Failed:
         return Failed(f"cannot be read ({type(exc).__name__})")
 
 
-def _prepare_chunk(documents: list[Document]) -> list[Prepared | Failed]:
-    return [prepare_safely(document) for document in documents]
+def index_one(document: Document, add) -> Indexed | Failed:
+    """Prepare a document and hand its passages to `add(article, passages)`."""
+    prepared = prepare_safely(document)
+    if isinstance(prepared, Failed):
+        return prepared
+    article, passages = prepared.article, prepared.passages
+    add(article, passages)
+    return Indexed(title=article.title, url=article.url, author=article.author, published=article.published,
+                   site=article.site, sections=len({p.headings for p in passages}), passages=len(passages))
 
 
 def workers() -> int:
@@ -75,71 +109,141 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Job(Generic[T]):
-    """An item travelling through the pipeline, and the document to prepare for it (if any)."""
+def run(jobs: Iterable[Job[T]], writer, index_dir: Path, processes: int | None = None,
+        chunk: int = CHUNK) -> Iterator[tuple[T, Indexed | Failed | None]]:
+    """Index each job's document and yield its item with the outcome, in order.
 
-    item: T
-    document: Document | None
-
-
-def run(jobs: Iterable[Job[T]], processes: int | None = None, chunk: int = CHUNK,
-        window: int | None = None) -> Iterator[tuple[T, Prepared | Failed | None]]:
-    """Each job's item with its prepared document (None where there was none), in order."""
+    `writer` is the parent's index.Writer: small jobs add to it directly; worker
+    segments are handed to it to commit.
+    """
     processes = processes or workers()
-    window = window or 2 * processes
     source = iter(jobs)
     first = list(islice(source, chunk))
     if processes < 2 or len(first) < chunk:
         for job in first:
-            yield job.item, _local(job)
+            yield job.item, _local(job, writer)
         for job in source:
-            yield job.item, _local(job)
+            yield job.item, _local(job, writer)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_start,
-                             initargs=(os.getpid(),)) as pool:
+    crew = _Crew(index_dir, processes)
+    try:
         in_flight: deque = deque()
-
-        def submit(batch: list[Job[T]]) -> None:
+        turn = 0
+        batch = first
+        while batch:
+            while len(in_flight) >= 2 * processes:
+                yield from _collect(crew, *in_flight.popleft())
             # The raw bytes stay here; a worker needs only the decoded text.
             documents = [replace(job.document, raw=b"") for job in batch if job.document is not None]
-            in_flight.append((batch, pool.submit(_prepare_chunk, documents) if documents else None))
-
-        submit(first)
-        while True:
-            while len(in_flight) >= window:
-                yield from _collect(*in_flight.popleft())
+            if documents:
+                crew.send(turn, documents)
+            in_flight.append((batch, turn if documents else None))
+            turn = (turn + 1) % processes
             batch = list(islice(source, chunk))
-            if not batch:
-                break
-            submit(batch)
         while in_flight:
-            yield from _collect(*in_flight.popleft())
+            yield from _collect(crew, *in_flight.popleft())
+        writer.adopt(crew.finish())
+    finally:
+        crew.stop()
 
 
-def _worker_start(parent: int) -> None:
+def _local(job: Job[T], writer) -> Indexed | Failed | None:
+    return index_one(job.document, writer.add) if job.document is not None else None
+
+
+def _collect(crew: "_Crew", batch, worker: int | None) -> Iterator[tuple]:
+    results = iter(crew.receive(worker) if worker is not None else ())
+    for job in batch:
+        yield job.item, (next(results) if job.document is not None else None)
+
+
+class _Crew:
+    """Worker processes, each with its own inbox, outbox and index segment."""
+
+    def __init__(self, index_dir: Path, processes: int):
+        methods = multiprocessing.get_all_start_methods()
+        # fork: a worker starts with every module already imported (spawn re-imports bs4, lxml, Whoosh).
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.inboxes = [context.Queue() for _ in range(processes)]
+        self.outboxes = [context.Queue() for _ in range(processes)]
+        self.processes = [context.Process(target=_work, daemon=True,
+                                          args=(str(index_dir), inbox, outbox, os.getpid()))
+                          for inbox, outbox in zip(self.inboxes, self.outboxes)]
+        for process in self.processes:
+            process.start()
+
+    def send(self, worker: int, documents: list[Document]) -> None:
+        self.inboxes[worker].put(documents)
+
+    def receive(self, worker: int):
+        while True:
+            try:
+                message = self.outboxes[worker].get(timeout=1.0)
+            except queue.Empty:
+                if not self.processes[worker].is_alive():
+                    raise CorpusError("an indexing process died (out of memory?); nothing after the last "
+                                      "reported article was stored") from None
+                continue
+            if isinstance(message, BaseException):
+                raise CorpusError(f"an indexing process failed: {message}")
+            return message
+
+    def finish(self) -> list:
+        """Each worker's finished segment (those that indexed anything)."""
+        for inbox in self.inboxes:
+            inbox.put(None)
+        segments = [self.receive(worker) for worker in range(len(self.processes))]
+        return [segment for segment in segments if segment is not None]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join()
+        for box in self.inboxes + self.outboxes:
+            box.close()
+            box.join_thread()
+
+
+def _work(index_dir: str, inbox, outbox, parent: int) -> None:
+    """A worker: documents in, summaries out, passages into this worker's own segment."""
+    _die_with(parent)
+    from whoosh.writing import SegmentWriter
+
+    from .index import open_index, passage_fields
+
+    try:
+        writer = SegmentWriter(open_index(Path(index_dir)), _lk=False, limitmb=WORKER_MEMORY_MB)
+
+        def add(article, passages) -> None:
+            for passage in passages:
+                writer.add_document(**passage_fields(article, passage))
+
+        while (documents := inbox.get()) is not None:
+            outbox.put([index_one(document, add) for document in documents])
+        if writer._added:
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+            segment = None
+        # No writer._finish(): it would delete the temporary folder every writer of this
+        # index shares (the parent's writer removes it when it commits or cancels).
+        outbox.put(segment)
+    except Exception as exc:  # reported to the parent, which stops the run with one line
+        outbox.put(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    outbox.close()
+    outbox.join_thread()
+
+
+def _die_with(parent: int) -> None:
     """Die with the parent: a forked worker holds copies of the parent's descriptors,
     the corpus lock among them, and an orphan would keep every later writer waiting."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if sys.platform.startswith("linux"):
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):
             pass
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(0)
-
-
-def _local(job: Job[T]) -> Prepared | Failed | None:
-    return prepare_safely(job.document) if job.document is not None else None
-
-
-def _collect(batch, future) -> Iterator[tuple[T, Prepared | Failed | None]]:
-    try:
-        results = iter(future.result() if future is not None else ())
-    except BrokenProcessPool:
-        raise CorpusError("a cleaning process died (out of memory?); nothing after the last reported "
-                          "article was stored") from None
-    for job in batch:
-        yield job.item, (next(results) if job.document is not None else None)

@@ -20,9 +20,8 @@ file (ignored, then cleaned up), never an article under a name-derived id.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -37,6 +36,9 @@ from .load import EXTENSIONS
 from .models import Metadata
 
 _TMP = ".tmp"
+#: A batch this large is written by `_WRITERS` threads.
+_THREADED = 16
+_WRITERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,23 +100,26 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _libc_syncfs():
+@functools.cache
+def _syncfs():
+    """Linux's syncfs(2), looked up on first use (only writers need it), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return libc.syncfs
+        return ctypes.CDLL(None, use_errno=True).syncfs  # the C library the interpreter runs on
     except (OSError, AttributeError):
         return None
 
 
-_SYNCFS = _libc_syncfs() if sys.platform.startswith("linux") else None
-
-
 def _sync(folder: Path, files: Iterable[Path]) -> None:
     """Make everything written under `folder` durable: one syncfs where Linux has it."""
-    if _SYNCFS is not None:
+    syncfs = _syncfs()
+    if syncfs is not None:
         fd = os.open(folder, os.O_RDONLY)
         try:
-            if _SYNCFS(fd) == 0:
+            if syncfs(fd) == 0:
                 return
         finally:
             os.close(fd)
@@ -245,17 +250,27 @@ class Store:
         if not puts and not deletes:
             return
         self.meta.mkdir(parents=True, exist_ok=True)
-        pending = []
-        for put in puts:
+        pending = [(self.root / f".{put.stored.name}{_TMP}", self.meta / f"{put.stored.name}.json{_TMP}",
+                    put.stored.name) for put in puts]
+
+        def write_one(put: Put) -> None:
             stored = put.stored
             record = {"id": stored.id, "source": stored.source, "sha256": stored.sha256, "added": stored.added,
                       "title": stored.given.title, "url": stored.given.url}
-            meta_tmp = self.meta / f"{stored.name}.json{_TMP}"
-            data_tmp = self.root / f".{stored.name}{_TMP}"
             # Metadata first: whenever new bytes are in place, their metadata is pending.
-            _write(meta_tmp, json.dumps(record, ensure_ascii=False).encode("utf-8"))
-            _write(data_tmp, put.data)
-            pending.append((data_tmp, meta_tmp, stored.name))
+            _write(self.meta / f"{stored.name}.json{_TMP}", json.dumps(record, ensure_ascii=False).encode("utf-8"))
+            _write(self.root / f".{stored.name}{_TMP}", put.data)
+
+        if len(puts) < _THREADED:
+            for put in puts:
+                write_one(put)
+        else:
+            # Creating a file waits on the file system far more than it uses the CPU; a few
+            # threads overlap those waits.
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(_WRITERS) as threads:
+                list(threads.map(write_one, puts))
         if pending:
             _sync(self.root, [p for d, m, _ in pending for p in (d, m)])
         for data_tmp, meta_tmp, name in pending:

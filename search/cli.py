@@ -235,10 +235,10 @@ def _ensure_fresh(corpus) -> None:
     """Bring the index up to date before reading it (never waiting for a writer), saying so on stderr."""
     freshness = corpus.freshen()
     if freshness.state == "behind":
-        click.echo("corpus: another command is adding to this corpus; searching the index as it was "
-                   "before it started", err=True)
+        click.echo("corpus: another command is writing to this corpus; searching the index as it was "
+                   "last committed", err=True)
     elif freshness.state == "stuck":
-        click.echo(f"corpus: {freshness.reason}; reading the index as it was", err=True)
+        click.echo(f"corpus: {freshness.reason}; reading the index as it was last committed", err=True)
     report = freshness.report
     if report is not None and (report.indexed or report.removed or report.failed):
         for failure in report.failed:

@@ -301,3 +301,52 @@ def test_damaged_catalog_is_rebuilt(tmp_path):
     assert corpus.is_stale()
     assert corpus.freshen().state == "updated"
     assert ids_for(corpus, "axolotls") == ["a"] and [e.id for e in corpus.entries()] == ["a"]
+
+
+def test_killed_bulk_add_keeps_every_reported_article_searchable(tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    from tests.conftest import REPO
+
+    data = bulk(tmp_path / "b.jsonl", 1500)
+    root = tmp_path / "c"
+    child = subprocess.Popen([sys.executable, "-m", "search", "--corpus", str(root), "add", str(data)],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    reported = []
+    for line in child.stdout:  # an "added" line means its batch is durable
+        if line.startswith("added"):
+            reported.append(line.split()[1])
+        if len(reported) >= 600:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+    child.stdout.close()
+    corpus = Corpus(root)
+    corpus.sync()
+    entries = {e.id for e in corpus.entries()}
+    assert set(reported) <= entries
+    found = {hit.article_id for hit in search(corpus.index_dir, parse("zebra"),
+                                              Options(limit=5000, per_doc=1, feedback=False, proximity=False))}
+    assert found == entries  # the index agrees with the catalog: nothing missing, nothing extra
+
+
+def test_search_while_a_writer_holds_the_lock_does_not_wait(tmp_path):
+    import subprocess
+
+    from indexer.store import Lock
+    from tests.conftest import REPO
+
+    root = tmp_path / "c"
+    corpus = Corpus(root)
+    corpus.add([str(write(tmp_path / "a.txt", "Pangolins roll into balls.\n"))])
+    write(root / "hand.txt", "Pangolins eat ants.\n")  # the index is now behind the folder
+    with Lock(root):
+        done = subprocess.run([sys.executable, "-m", "search", "--corpus", str(root), "search", "pangolins",
+                               "--json"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "another command is writing" in done.stderr and "waiting" not in done.stderr
+    assert [r["article_id"] for r in json.loads(done.stdout)["results"]] == ["a"]
+    assert corpus.freshen().state == "updated" and ids_for(corpus, "pangolins") == ["a", "hand"]

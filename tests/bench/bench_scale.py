@@ -71,26 +71,34 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run(args: list[str], env: dict | None = None, measure_tree: bool = False) -> tuple[float, float, str]:
-    """Run a command; (seconds, peak RSS in MiB, stdout). Fails loudly if the command does."""
-    start = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, **(env or {})})
-    peak = [0]
-    if measure_tree:
-        def poll() -> None:
-            while child.poll() is None:
-                peak[0] = max(peak[0], _tree_rss_kib(child.pid))
-                time.sleep(0.05)  # sampling interval of the memory probe, not synchronisation
-        watcher = threading.Thread(target=poll, daemon=True)
-        watcher.start()
-    out, err = child.communicate()
-    seconds = time.perf_counter() - start
-    if measure_tree:
-        watcher.join()
-    if child.returncode not in (0, 1):
-        sys.exit(f"{' '.join(args)} failed ({child.returncode}): {err[-800:]}")
-    return seconds, peak[0] / 1024, out
+def run(args: list[str], env: dict | None = None, measure_tree: bool = False) -> tuple[float, float, str, float]:
+    """Run a command; (wall seconds, peak RSS in MiB, stdout, CPU seconds of it and its workers).
+
+    With `measure_tree` the peak is of the whole process tree (sampled); else the process's own.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(args, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        peak = [0]
+        done = threading.Event()
+        if measure_tree:
+            def poll() -> None:
+                while not done.wait(0.05):  # the memory probe's sampling interval
+                    peak[0] = max(peak[0], _tree_rss_kib(child.pid))
+            watcher = threading.Thread(target=poll, daemon=True)
+            watcher.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        done.set()
+        if measure_tree:
+            watcher.join()
+        out.seek(0)
+        err.seek(0)
+        if child.returncode not in (0, 1):
+            sys.exit(f"{' '.join(args)} failed ({child.returncode}): {err.read().decode()[-800:]}")
+        rss = max(peak[0] / 1024, usage.ru_maxrss / 1024)
+        return seconds, rss, out.read().decode(), usage.ru_utime + usage.ru_stime
 
 
 def python(code: str, *args: str, env: dict | None = None) -> tuple[float, float, str]:
@@ -230,13 +238,15 @@ def percentile(values: list[float], share: float) -> float:
 def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str]) -> dict:
     data = scale_data.write(size, work / f"nf{size}.jsonl")
     root = work / f"c{size}"
+    for stale in (root, work / f"cache{size}"):  # a corpus left by an earlier, interrupted run
+        shutil.rmtree(stale, ignore_errors=True)
     env = {"CORPUS_CACHE_DIR": str(work / f"cache{size}")}
     corpus = corpus_cmd() + ["--corpus", str(root)]
     figures: dict = {}
 
-    seconds, rss, out = run(corpus + ["add", "-q", str(data)], env=env, measure_tree=True)
+    seconds, rss, out, cpu = run(corpus + ["add", "-q", str(data)], env=env, measure_tree=True)
     assert f"{size} added" in out, out
-    figures["add"] = (size / seconds, rss)
+    figures["add"] = (size / seconds, rss, size / cpu)
     t_seconds, t_rss, _ = python(TANTIVY_BUILD, str(data), str(_fresh(work / f"tantivy{size}")))
     f_seconds, f_rss, _ = python(FTS_BUILD, str(data), str(_gone(work / f"fts{size}.sqlite")))
     b_seconds, b_rss, _ = python(BM25S_BUILD, str(data))
@@ -247,16 +257,16 @@ def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str])
     for number in range(runs):
         note = work / f"one-{size}-{number}.txt"
         note.write_text(f"Capybara note {number}: capybaras relax in hot springs in winter.\n")
-        seconds, _, out = run(corpus + ["add", "-q", str(note)], env=env)
+        seconds, _, out, _ = run(corpus + ["add", "-q", str(note)], env=env)
         assert "1 added" in out, out
         one_times.append(seconds)
-        seconds, _, out = run(corpus + ["remove", f"one-{size}-{number}"], env=env)
+        seconds, _, out, _ = run(corpus + ["remove", f"one-{size}-{number}"], env=env)
         assert "1 removed" in out, out
         remove_times.append(seconds)
     figures["add_one"] = statistics.median(one_times)
     figures["remove"] = statistics.median(remove_times)
 
-    files = [str(p) for p in root.iterdir() if p.is_file() and not p.name.startswith(".")]
+    # rg reads the article files: it skips hidden entries (.meta, .lock) as corpus-search does.
     rg = shutil.which("rg", path=str(Path(sys.executable).parent)) or shutil.which("rg")
     cold = {}
     for words, text in QUERIES.items():
@@ -286,8 +296,8 @@ def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str])
                         "FTS5": (percentile(f_times, 0.5), percentile(f_times, 0.95), f_rss)}
 
     if reindex:
-        seconds, rss, out = run(corpus + ["reindex"], env=env, measure_tree=True)
-        figures["reindex"] = (seconds, rss, t_seconds)
+        seconds, rss, out, cpu = run(corpus + ["reindex"], env=env, measure_tree=True)
+        figures["reindex"] = (seconds, rss, t_seconds, cpu)
     return figures
 
 
@@ -313,10 +323,11 @@ def table(results: dict[int, dict]) -> str:
         rows.append((label, *(cell(results[s]) for s in sizes)))
 
     row("`corpus add` JSONL, articles/s (target >= 400)", lambda f: f"{f['add'][0]:.0f}")
+    row("  the same per CPU-second (user+sys, workers included)", lambda f: f"{f['add'][2]:.0f}")
     for name in ("tantivy", "FTS5", "bm25s"):
         row(f"  {name} build, articles/s (ours/theirs)",
             lambda f, n=name: f"{f['add_anchors'][n][0]:.0f} ({f['add'][0] / f['add_anchors'][n][0]:.2f}x)")
-    row("peak RSS of `corpus add`, MiB (target <= 250)", lambda f: f"{f['add'][1]:.0f}")
+    row("peak RSS of `corpus add` (with its workers), MiB (target <= 250)", lambda f: f"{f['add'][1]:.0f}")
     for name in ("tantivy", "FTS5", "bm25s"):
         row(f"  {name} build peak RSS, MiB", lambda f, n=name: f"{f['add_anchors'][n][1]:.0f}")
     row("`corpus add one.txt`, s (target <= 0.5)", lambda f: f"{f['add_one']:.2f}")
@@ -330,8 +341,8 @@ def table(results: dict[int, dict]) -> str:
             lambda f, n=name: "{:.1f} / {:.1f}, {:.0f}".format(f["batch"][n][0] * 1000, f["batch"][n][1] * 1000,
                                                                f["batch"][n][2]))
     row("`corpus reindex`, s (target <= 30 at 10k) / tantivy build s",
-        lambda f: "{:.1f} / {:.1f} ({:.0f}x), {:.0f} MiB".format(
-            f["reindex"][0], f["reindex"][2], f["reindex"][0] / f["reindex"][2], f["reindex"][1])
+        lambda f: "{:.1f} / {:.1f} ({:.0f}x), {:.0f} CPU-s, {:.0f} MiB".format(
+            f["reindex"][0], f["reindex"][2], f["reindex"][0] / f["reindex"][2], f["reindex"][3], f["reindex"][1])
         if "reindex" in f else "-")
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
