@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .errors import IndexDamaged
+from .errors import CannotWrite, CorpusError, IndexDamaged
 
 #: Bump when the tables change: a catalog of another version is rebuilt from the folder.
 CATALOG_VERSION = 1
@@ -111,7 +111,7 @@ class Catalog:
                 self._db.executescript(_TABLES)
         except sqlite3.DatabaseError as exc:
             self.close()
-            raise IndexDamaged(f"the catalog at {path} cannot be read ({exc}); run `corpus reindex`") from None
+            raise catalog_error(path, exc) from None
 
     def __enter__(self) -> "Catalog":
         return self
@@ -212,6 +212,18 @@ class Catalog:
 
     def touch(self) -> None:
         self.set("changed_at", time.time())
+
+
+#: What SQLite says of a file that is not a sound database; anything else (a full or
+#: read-only disk, a missing folder) says nothing about the catalog itself.
+_DAMAGE = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT"}
+
+
+def catalog_error(path: Path, exc: sqlite3.Error) -> CorpusError:
+    """IndexDamaged if the catalog file is damaged (it is then rebuilt), else CannotWrite."""
+    if getattr(exc, "sqlite_errorname", "SQLITE_CORRUPT") in _DAMAGE:
+        return IndexDamaged(f"the catalog at {path} cannot be read ({exc}); run `corpus reindex`")
+    return CannotWrite(f"cannot use the catalog at {path}: {exc}")
 
 
 class _Transaction:

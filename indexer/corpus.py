@@ -16,8 +16,10 @@ and says so.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -29,8 +31,8 @@ from . import index as ix
 if TYPE_CHECKING:
     from . import pipeline
 from .catalog import FILE_NAME as CATALOG_FILE
-from .catalog import Catalog, Entry
-from .errors import ArticleNotFound, CorpusBusy, IndexDamaged, IndexMissing, UsageError
+from .catalog import Catalog, Entry, catalog_error
+from .errors import ArticleNotFound, CannotWrite, CorpusBusy, IndexDamaged, IndexMissing, UsageError
 from .ids import candidates, file_stem
 from .layout import state_dir
 from .load import EXTENSIONS, Skipped, document_from_bytes, expand, is_url, kind_of_name, load, sniff
@@ -67,10 +69,12 @@ class SyncReport:
 @dataclass(frozen=True, slots=True)
 class Freshness:
     """Whether a reader's index is up to date: "fresh", "updated" (by this call, see
-    `report`) or "behind" (another command is writing; the last committed index is read)."""
+    `report`), "behind" (another command is writing; the last committed index is read)
+    or "stuck" (it could not be updated, see `reason`; the last committed index is read)."""
 
-    state: Literal["fresh", "updated", "behind"]
+    state: Literal["fresh", "updated", "behind", "stuck"]
     report: SyncReport | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,24 @@ class _Pending:
     data: bytes = b""
     previous: Entry | None = None
     prepared: pipeline.Indexed | None = None
+
+
+@contextmanager
+def _storage_errors(root: Path) -> Iterator[None]:
+    """A full disk, a read-only folder or a missing permission while writing: one line.
+
+    What was stored before stays stored (every write is a rename of a complete file or
+    a committed transaction); the journal brings the index in step on the next command.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader of our output went away: the CLI's business
+    except sqlite3.Error as exc:
+        raise catalog_error(root, exc) from None
+    except OSError as exc:
+        where = exc.filename or root.absolute()
+        raise CannotWrite(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
 class Corpus:
@@ -215,9 +237,14 @@ class Corpus:
         if self._lag_now() == "none":
             return Freshness("fresh")
         try:
-            with Lock(self.root, wait=False):
+            with Lock(self.root, wait=False), _storage_errors(self.root):
                 report = self._sync(rebuild=False)
                 return Freshness("updated", report) if report is not None else Freshness("fresh")
+        except CannotWrite as exc:
+            # A reader on a full or read-only disk still reads what was committed.
+            if not ix.exists(self.index_dir):
+                raise
+            return Freshness("stuck", reason=str(exc))
         except CorpusBusy:
             if not ix.exists(self.index_dir):
                 raise IndexMissing(f"the index of {self.root.absolute()} is being built by another command; "
@@ -281,7 +308,7 @@ class Corpus:
 
     def sync(self, rebuild: bool = False, progress=None) -> SyncReport | None:
         """Bring the index in step with the folder (or rebuild it); None if it already was."""
-        with Lock(self.root):
+        with Lock(self.root), _storage_errors(self.root):
             return self._sync(rebuild, progress)
 
     def _sync(self, rebuild: bool, progress=None) -> SyncReport | None:
@@ -297,7 +324,10 @@ class Corpus:
         if not catalog.usable() or catalog.get("index_version") != ix.INDEX_VERSION:
             return True
         try:
-            ix.open_index(self._index_dir(catalog))
+            # Opening reads only the table of contents; a reader opens every segment, so a
+            # damaged segment is found here and rebuilt rather than failing the writer later.
+            with ix.open_index(self._index_dir(catalog)).reader():
+                pass
         except (IndexMissing, IndexDamaged):
             return True
         return False
@@ -479,7 +509,7 @@ class Corpus:
                      for document in (fetched[source] if source in fetched
                                       else load([source], title=title, url=url, doc_id=article_id,
                                                 follow_links=follow_links)))
-        with Lock(self.root):
+        with Lock(self.root), _storage_errors(self.root):
             self.store.mark()
             self._sync(rebuild=False)
             with self._catalog(create=True) as catalog:
@@ -490,7 +520,7 @@ class Corpus:
     def remove(self, article_ids: Iterable[str]) -> list[str]:
         """Remove articles by id; all must exist, or nothing is removed."""
         article_ids = list(dict.fromkeys(article_ids))
-        with Lock(self.root):
+        with Lock(self.root), _storage_errors(self.root):
             self._sync(rebuild=False)
             with self._catalog(create=True) as catalog:
                 self._drop_old_indexes(keep={self._index_dir(catalog).name})

@@ -51,3 +51,7 @@ class IndexDamaged(CorpusError):
 
 class CorpusBusy(CorpusError):
     """Another process holds the corpus's write lock."""
+
+
+class CannotWrite(CorpusError):
+    """The corpus folder or its state dir cannot be written: the disk is full, read-only, or not ours."""

@@ -7,6 +7,7 @@ rebuild is swapped in by one catalog commit.
 """
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import shutil
@@ -42,14 +43,62 @@ def open_index(index_dir: Path):
             # Read, not memory-mapped: a long batch would otherwise map and touch most of a
             # large index, counted in its resident memory (450 against 120 MiB over 324
             # queries at 50k articles), for about 10% less CPU time.
-            return FileStorage(str(index_dir), supports_mmap=False).open_index()
+            return _Checked(FileStorage(str(index_dir), supports_mmap=False).open_index(), index_dir)
         except EmptyIndexError:
             failure = IndexMissing(f"no index at {index_dir}; run `corpus reindex`")
         except Exception as exc:  # Whoosh raises anything from pickle to struct errors on damage
-            failure = IndexDamaged(f"the index at {index_dir} cannot be read ({type(exc).__name__}); "
-                                   "run `corpus reindex` to rebuild it")
+            if _not_damage(exc):
+                raise
+            failure = _damaged(index_dir, exc)
         gc.collect()
     raise failure
+
+
+def _not_damage(exc: Exception) -> bool:
+    """A full or read-only disk or a missing permission: the caller says so, not "damaged"."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS,
+                                                      errno.EACCES, errno.EPERM)
+
+
+def _damaged(index_dir: Path, exc: Exception) -> IndexDamaged:
+    return IndexDamaged(f"the index at {index_dir} cannot be read ({type(exc).__name__}); "
+                        "run `corpus reindex` to rebuild it")
+
+
+class _Checked:
+    """A Whoosh index whose segments' damage is IndexDamaged, not a traceback.
+
+    Opening the index reads only its table of contents; a damaged segment file shows
+    when a searcher or a writer opens the segments, so those are checked too.
+    """
+
+    def __init__(self, index, index_dir: Path):
+        self._index = index
+        self._dir = index_dir
+
+    def __getattr__(self, name):
+        return getattr(self._index, name)
+
+    def _guarded(self, opener, *args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                return opener(*args, **kwargs)
+            except Exception as exc:  # as above: anything from struct to OS errors
+                if _not_damage(exc):
+                    raise
+                failure = _damaged(self._dir, exc)
+            gc.collect()
+        raise failure
+
+    def searcher(self, **kwargs):
+        return self._guarded(self._index.searcher, **kwargs)
+
+    def reader(self, **kwargs):
+        return self._guarded(self._index.reader, **kwargs)
+
+    def writer(self, **kwargs):
+        return self._guarded(self._index.writer, **kwargs)
 
 
 def create_index(index_dir: Path):
@@ -89,6 +138,7 @@ class Writer:
     """
 
     def __init__(self, index, fresh: bool = False, merge: bool = True):
+        self._index = index
         self._writer = index.writer(limitmb=WRITER_MEMORY_MB)
         self.index_dir = Path(index.storage.folder)
         # In a new index there is nothing to delete.
@@ -131,7 +181,8 @@ class Writer:
             return
         if self._searcher is None:
             # One searcher for the writer's life: Whoosh's delete_by_term opens one per call.
-            self._searcher = self._writer.searcher()
+            self._searcher = (self._index._guarded(self._writer.searcher) if isinstance(self._index, _Checked)
+                              else self._writer.searcher())
         reader = self._searcher.reader()
         for article_id in article_ids:
             if ("article_id", article_id) in reader:

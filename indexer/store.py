@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CorpusBusy, CorpusError
+from .errors import CannotWrite, CorpusBusy, CorpusError
 from .layout import LOCK_FILE, MARKER, META_DIR
 from .load import EXTENSIONS
 from .models import Metadata
@@ -342,7 +342,7 @@ class Lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "a")
         except OSError as exc:
-            raise CorpusError(f"cannot write to the corpus at {self.path.parent}: {exc.strerror}") from None
+            raise CannotWrite(f"cannot write to the corpus at {self.path.parent}: {exc.strerror}") from None
         try:
             fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -358,12 +358,13 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     # A query that cannot run is refused before any indexing work is done.
     parsed = parse(query) if query is not None else None
     corpus = _corpus(ctx, fresh=True)
-    _require_articles(corpus)
     options = Options(limit=limit, per_doc=per_doc, explain=explain,
                       synonym_files=(corpus.root / SYNONYMS_FILE,)).switched(os.environ)
     if queries_file is not None:
+        # A batch answers every query, with nothing where the corpus has no articles yet.
         _batch(corpus, queries_file, batch_format or "jsonl", options)
         return
+    _require_articles(corpus)
     found = answer(corpus.index_dir, parsed, options)
     hits, suggestion = found.hits, found.corrected or found.suggestion
     if found.corrected:
@@ -418,7 +419,8 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
         # A run has no text to highlight, and ranks articles: one line each, so --limit
         # counts articles and --per-doc (passages of one article) does not apply.
         options = replace(options, spans=False, per_doc=1)
-    results = iter(search_many(corpus.index_dir, runnable, options))
+    # An empty corpus (say, one whose first add was interrupted) answers every query with nothing.
+    results = iter([[] for _ in runnable] if corpus.is_empty() else search_many(corpus.index_dir, runnable, options))
     for (query_id, text), query in zip(items, parsed):
         hits = next(results) if query is not None else []
         if batch_format == "trec":
@@ -435,6 +437,8 @@ def _ensure_fresh(corpus) -> None:
     if freshness.state == "behind":
         err("corpus: another command is writing to this corpus; searching the index as it was "
             "last committed")
+    elif freshness.state == "stuck":
+        err(f"corpus: {freshness.reason}; reading the index as it was last committed")
     report = freshness.report
     if report is not None and (report.indexed or report.removed or report.failed):
         for failure in report.failed:

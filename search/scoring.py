@@ -229,7 +229,8 @@ class Scorer:
         parts = []
         for field in present:
             docs, counts = self._field_postings(field, term)
-            parts.append((docs, counts * self._norm(field)[docs]))
+            if len(docs):  # a term whose every passage was deleted still has a (dead) entry
+                parts.append((docs, counts * self._norm(field)[docs]))
         if not parts:
             docs, frequencies = np.zeros(0, dtype=np.int64), np.zeros(0)
         elif len(parts) == 1:
