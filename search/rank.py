@@ -60,6 +60,9 @@ class Options:
     #: Words in more than this share of passages never expand a query: they tell little
     #: apart and their long postings cost the most.
     feedback_max_df: float = 0.1
+    #: Feedback needs the top passages to be a sample of the corpus, not most of it: below
+    #: this many passages (a handful of articles) it is skipped.
+    feedback_min_passages: int = 200
     #: RM1 weighs a feedback passage by its query likelihood, exp((score - best) / this).
     feedback_temperature: float = 1.0
     #: Queries of up to this many words get the full feedback weight, longer ones
@@ -254,8 +257,12 @@ class Ranker:
         limit = options.feedback_max_df * self.scorer.doc_count
         typed = {wt.term for wt in weighted}
 
+        fields = self.scorer.fields()
+
+        # A word in too many passages of any field tells nothing apart: in a small corpus
+        # the one article's title words would otherwise outweigh the query's own.
         def keep(term: str) -> bool:
-            return term not in typed and self.scorer.field_doc_frequency("body", term) <= limit
+            return term not in typed and all(self.scorer.field_doc_frequency(f, term) <= limit for f in fields)
 
         chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top],
                                  options.feedback_terms, keep, options.feedback_temperature)
@@ -322,7 +329,7 @@ class Ranker:
         scores = self._scores(weighted)
 
         feedback: list[WeightedTerm] = []
-        if options.feedback and scores:
+        if options.feedback and scores and self.scorer.doc_count >= options.feedback_min_passages:
             top = scores.best(options.feedback_passages, scores.allowed(required, left_out))
             # Ties at the cut go to the higher passage number, as heapq.nlargest chose them.
             feedback = self._feedback(sorted(top, reverse=True)[:options.feedback_passages], weighted)
