@@ -350,19 +350,23 @@ class Ranker:
             ranked = _in_order(head) + ranked[depth:]
         return self._hits(chain(ranked, rest), parsed, weighted + feedback, bonus, phrases)
 
-    def answer(self, parsed: ParsedQuery) -> Answer:
-        """The query's hits and did-you-mean; a one-word query whose word is nowhere in the
-        index is searched as its close correction (quercitin -> quercetin), which is said."""
+    def answer(self, parsed: ParsedQuery, hint: bool = True) -> Answer:
+        """The query's hits and (with `hint`) its did-you-mean; a one-word query whose word
+        is nowhere in the index is searched as its close correction (quercitin ->
+        quercetin), which is said. The correction is looked up once, and only when needed:
+        it scans the index's vocabulary."""
         from .suggest import fallback, suggestion
 
         hits = self.rank(parsed)
-        hint = suggestion(self.searcher, parsed)
-        corrected = None if hits or not self.options.did_you_mean else fallback(self.searcher, parsed)
+        may_fall_back = not hits and self.options.did_you_mean
+        corrected_text = suggestion(self.searcher, parsed) if hint or may_fall_back else None
+        corrected = fallback(parsed, corrected_text) if may_fall_back else None
+        shown = corrected_text if hint else None
         if corrected is None:
-            return Answer(hits, hint)
+            return Answer(hits, shown)
         from .query import parse
 
-        return Answer(self.rank(parse(corrected)), hint, corrected)
+        return Answer(self.rank(parse(corrected)), shown, corrected)
 
     def _hits(self, ranked, parsed, weighted, bonus, phrases) -> list[Hit]:
         options, per_article, chosen = self.options, Counter(), []
@@ -447,4 +451,4 @@ def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Option
     with index.searcher() as searcher:
         ranker = Ranker(searcher, options)
         for parsed in queries:
-            yield ranker.answer(parsed).hits
+            yield ranker.answer(parsed, hint=False).hits

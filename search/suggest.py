@@ -25,12 +25,20 @@ def _known(reader, term: str) -> bool:
 
 
 def _nearest(reader, term: str) -> str | None:
-    for distance in (1, 2):
-        for name in VOCABULARY:
-            found = reader.corrector(name).suggest(term, limit=1, maxdist=distance, prefix=1)
-            if found:
-                return found[0]
-    return None
+    """The closest index term within two edits: nearest first, then the body's vocabulary
+    before the title's, then the most frequent. One scan of each field's terms sharing the
+    first letter (Whoosh's corrector would scan once per distance)."""
+    from whoosh.support.levenshtein import damerau_levenshtein
+
+    ranked = []
+    for order, name in enumerate(VOCABULARY):
+        if name not in reader.schema:
+            continue
+        for candidate in reader.terms_within(name, term, 2, prefix=1):
+            if candidate != term:
+                ranked.append((damerau_levenshtein(term, candidate), order,
+                               -reader.frequency(name, candidate), candidate))
+    return min(ranked)[3] if ranked else None
 
 
 def _surface(searcher, term: str, typed: str) -> str:
@@ -71,16 +79,16 @@ def suggestion(searcher, parsed: ParsedQuery) -> str | None:
     return text if changed else None
 
 
-def fallback(searcher, parsed: ParsedQuery) -> str | None:
-    """The corrected query to search instead, when the query is one plain word that no
-    passage holds and the suggestion is close to it as written (quercitin -> quercetin);
-    else None. A short word or a looser guess is too often another word (Prozac ->
-    produced, clams -> claimed), so that stays a suggestion, as do longer queries, which
-    keep their other words' matches."""
+def fallback(parsed: ParsedQuery, corrected: str | None) -> str | None:
+    """The corrected query (`suggestion`'s answer) to search instead, when the query is one
+    plain word that no passage holds and the correction is close to it as written
+    (quercitin -> quercetin); else None. A short word or a looser guess is too often
+    another word (Prozac -> produced, clams -> claimed), so that stays a suggestion, as do
+    longer queries, which keep their other words' matches."""
     from difflib import SequenceMatcher
 
     clauses = parsed.positive
-    if len(clauses) != 1 or len(parsed.clauses) != 1:
+    if corrected is None or len(clauses) != 1 or len(parsed.clauses) != 1:
         return None
     clause = clauses[0]
     if clause.field or clause.phrase or clause.fuzzy or clause.joined or len(clause.terms) != 1:
@@ -88,8 +96,7 @@ def fallback(searcher, parsed: ParsedQuery) -> str | None:
     typed = clause.text.strip().lower()
     if len(typed) < FALLBACK_MIN_LENGTH:
         return None
-    corrected = suggestion(searcher, parsed)
-    if corrected is None or SequenceMatcher(None, typed, corrected.strip().lower()).ratio() < FALLBACK_MIN_LIKENESS:
+    if SequenceMatcher(None, typed, corrected.strip().lower()).ratio() < FALLBACK_MIN_LIKENESS:
         return None
     return corrected
 
