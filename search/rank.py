@@ -256,7 +256,6 @@ class Ranker:
         top = ranked[:options.feedback_passages]
         limit = options.feedback_max_df * self.scorer.doc_count
         typed = {wt.term for wt in weighted}
-
         fields = self.scorer.fields()
 
         # A word in too many passages of any field tells nothing apart: in a small corpus
@@ -272,7 +271,7 @@ class Ranker:
         strength = options.feedback_weight * min(1.0, options.feedback_full_words / words)
         strength *= min(1.0, options.feedback_enough_matches / max(self._full_matches(weighted), 1))
         share = strength / (1.0 - strength) if strength < 1 else 1.0
-        return [WeightedTerm(term, share * typed_weight * weight, self.scorer.fields(), "feedback")
+        return [WeightedTerm(term, share * typed_weight * weight, fields, "feedback")
                 for term, weight in chosen.items()]
 
     def _full_matches(self, weighted: list[WeightedTerm]) -> int:
