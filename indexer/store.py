@@ -89,7 +89,8 @@ def _write(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync_path(path: Path) -> None:
+    """fsync a file or folder by path; one that is gone (or cannot be opened) is skipped."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -98,6 +99,7 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
 
 
 @functools.cache
@@ -124,16 +126,9 @@ def _sync(folder: Path, files: Iterable[Path]) -> None:
         finally:
             os.close(fd)
     for path in files:  # elsewhere (or if syncfs failed), each file and then its folder
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
-            continue
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    _fsync_dir(folder)
-    _fsync_dir(folder / META_DIR)
+        _fsync_path(path)
+    _fsync_path(folder)
+    _fsync_path(folder / META_DIR)
 
 
 class Store:
@@ -288,8 +283,8 @@ class Store:
         for name in names:
             self._unlink(name)
         if names:
-            _fsync_dir(self.root)
-            _fsync_dir(self.meta)
+            _fsync_path(self.root)
+            _fsync_path(self.meta)
 
     def _unlink(self, name: str) -> None:
         # Bytes first: a crash in between leaves an orphan metadata file, not an
