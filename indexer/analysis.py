@@ -16,8 +16,12 @@ from functools import lru_cache
 from importlib import resources
 from itertools import chain
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.support.charset import accent_map
+from .whoosh_import import import_whoosh
+
+import_whoosh()  # before whoosh.analysis, which imports whoosh.compat
+
+from whoosh.analysis import Token, Tokenizer  # noqa: E402
+from whoosh.support.charset import accent_map  # noqa: E402
 
 #: A word, or a compound of words joined by hyphens or apostrophes (omega-3, doctor’s).
 _WORD = re.compile(r"\w+(?:[-‐‑'’ʼ]\w+)*")

@@ -30,6 +30,9 @@ def exists(index_dir: Path) -> bool:
 
 def open_index(index_dir: Path):
     """Open the Whoosh index for reading; IndexMissing or IndexDamaged if it cannot be."""
+    from .whoosh_import import import_whoosh
+
+    import_whoosh()
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import EmptyIndexError
 
@@ -102,6 +105,9 @@ class _Checked:
 
 
 def create_index(index_dir: Path):
+    from .whoosh_import import import_whoosh
+
+    import_whoosh()
     from whoosh.index import create_in
 
     from .schema import schema

@@ -10,6 +10,9 @@ FIELD_B = {"title": 0.75, "section": 0.75, "body": 0.75}
 def schema():
     # Whoosh and the analyzer are imported here, not above: the field weights are read by
     # modules (ranking options, presentation) that commands without an index also load.
+    from .whoosh_import import import_whoosh
+
+    import_whoosh()
     from whoosh.fields import ID, NUMERIC, STORED, Schema
 
     from .analysis import analyzer

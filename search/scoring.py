@@ -31,7 +31,12 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 import numpy as np
-from whoosh.matching.wrappers import FilterMatcher
+
+from indexer.whoosh_import import import_whoosh
+
+import_whoosh()
+
+from whoosh.matching.wrappers import FilterMatcher  # noqa: E402
 
 #: Postings (summed over the remembered terms) kept for reuse; the least recently used
 #: terms go first beyond this, so a long batch on a large corpus stays within a few tens

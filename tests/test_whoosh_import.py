@@ -1,0 +1,46 @@
+"""Whoosh imported without urllib.request and asyncio, and still whole."""
+import subprocess
+import sys
+
+from indexer.index import create_index, open_index
+
+SEARCH = """
+import sys
+from search.cli import main
+try:
+    main(["--corpus", sys.argv[1], "search", "magnesium"], standalone_mode=False)
+finally:
+    print(sorted(m for m in ("urllib.request", "asyncio", "cached_property") if m in sys.modules), file=sys.stderr)
+"""
+
+
+def test_a_search_imports_neither_urllib_request_nor_asyncio(tmp_path):
+    from indexer.corpus import Corpus
+
+    source = tmp_path / "a.txt"
+    source.write_text("Magnesium\n\nMagnesium helps muscles relax at night.\n", encoding="utf-8")
+    Corpus(tmp_path / "corpus").add([str(source)])
+    done = subprocess.run([sys.executable, "-c", SEARCH, str(tmp_path / "corpus")],
+                          capture_output=True, text=True, check=True)
+    assert "Magnesium" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_stand_ins_are_gone_and_whoosh_still_works(tmp_path):
+    import whoosh.compat
+    import whoosh.reading
+
+    assert "urllib.request" not in sys.modules or sys.modules["urllib.request"].__file__
+    assert "cached_property" not in sys.modules or sys.modules["cached_property"].__file__
+    assert callable(whoosh.compat.urlretrieve)
+    index = create_index(tmp_path)
+    with index.writer() as writer:
+        for word in ("one", "two", "three"):
+            writer.add_document(article_id=word, position=0, title=word, body=word, section="",
+                                headings=[], source="", url=None, author=None, published=None)
+    with index.writer() as writer:
+        writer.delete_by_term("article_id", "two")
+    with open_index(tmp_path).searcher() as searcher:
+        leaf = next(iter(searcher.reader().leaf_readers()))[0]
+        assert leaf.deleted_docs_set == frozenset({1})  # the cached property Whoosh reads deletions by
+        assert leaf.deleted_docs_set is leaf.deleted_docs_set
