@@ -230,14 +230,16 @@ class Ranker:
 
     def _filter(self, parsed: ParsedQuery) -> tuple[set[int] | None, set[int]]:
         """(passages every required clause matches or None for any, passages to leave out)."""
-        from whoosh import query as q
-
         required = None
         for clause in parsed.required:
             docs = set(self.searcher.docs_for_query(_whoosh_clause(clause, self.scorer.fields())))
             required = docs if required is None else required & docs
         excluded = [_whoosh_clause(c, self.scorer.fields()) for c in parsed.clauses if c.excluded]
-        left_out = set(self.searcher.docs_for_query(q.Or(excluded))) if excluded else set()
+        if not excluded:
+            return required, set()
+        from whoosh import query as q
+
+        left_out = set(self.searcher.docs_for_query(q.Or(excluded)))
         return required, left_out
 
     def _term_counts(self, doc: int) -> Counter:
@@ -438,7 +440,9 @@ def answer(index_dir: Path, parsed: ParsedQuery, options: Options) -> Answer:
     to, all from one open searcher: the index is opened once."""
     from indexer.index import open_index
 
-    with open_index(index_dir).searcher() as searcher:
+    from .scoring import ReaderView
+
+    with ReaderView(open_index(index_dir).reader()) as searcher:
         return Ranker(searcher, options).answer(parsed)
 
 
@@ -446,8 +450,9 @@ def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Option
     """Run queries in turn on one searcher (opened for this call, never refreshed)."""
     from indexer.index import open_index
 
-    index = open_index(index_dir)
-    with index.searcher() as searcher:
+    from .scoring import ReaderView
+
+    with ReaderView(open_index(index_dir).reader()) as searcher:
         ranker = Ranker(searcher, options)
         for parsed in queries:
             yield ranker.answer(parsed, hint=False).hits

@@ -168,5 +168,7 @@ def suggest(index_dir: Path, parsed: ParsedQuery) -> str | None:
     """`suggestion` on a searcher of its own."""
     from indexer.index import open_index
 
-    with open_index(index_dir).searcher() as searcher:
+    from .scoring import ReaderView
+
+    with ReaderView(open_index(index_dir).reader()) as searcher:
         return suggestion(searcher, parsed)
