@@ -175,7 +175,7 @@ class Ranker:
     """Ranks queries on one open searcher; holds what queries of a batch can share."""
 
     def __init__(self, searcher, options: Options):
-        from .scoring import Bm25Params, Scorer
+        from .scoring import Bm25Params, Scorer, column_values
         from .synonyms import load
 
         names = [name for name in FIELDS if name in searcher.schema.names()]
@@ -186,7 +186,7 @@ class Ranker:
         self.options = options
         self.scorer = Scorer(searcher, params)
         self.synonyms = load(options.synonym_files) if options.synonyms else None
-        self._articles = searcher.reader().column_reader("article_id")
+        self._articles = column_values(searcher.reader(), "article_id")
         self._counts: dict[int, Counter] = {}
 
     # -- the query as weighted terms ---------------------------------------------

@@ -185,3 +185,24 @@ def test_spans_equal_the_analysers():
     for wanted in ({"omega3"}, {"doctor", "magnesium"}, {"omega", "3"}, {"absent"}):
         expected = list(dict.fromkeys((t.start, t.end) for t in analyze(text) if t.text in wanted))
         assert list(dict.fromkeys(spans(text, wanted))) == expected
+
+
+@pytest.mark.parametrize("cutoff", [1, 2 ** 15])
+def test_column_values_equal_whooshs_column_reader(tmp_path, cutoff):
+    """Both layouts of a variable-length column: offsets stored (past the cutoff) or not."""
+    from whoosh import fields
+    from whoosh.columns import VarBytesColumn
+    from whoosh.index import create_in
+
+    schema = fields.Schema(article_id=fields.ID(stored=True, sortable=VarBytesColumn(write_offsets_cutoff=cutoff)))
+    index = create_in(str(tmp_path), schema)
+    for segment in (["a", "bé", "", "ccc"], ["d" * 300, "e", "f"]):
+        with index.writer() as writer:
+            writer.merge = False
+            for value in segment:
+                writer.add_document(article_id=value)
+    with index.reader() as reader:
+        fast, whooshs = scoring.column_values(reader, "article_id"), reader.column_reader("article_id")
+        assert isinstance(fast, scoring._Column)
+        assert [fast[doc] for doc in range(reader.doc_count_all())] == \
+               [whooshs[doc] for doc in range(reader.doc_count_all())] == ["a", "bé", "", "ccc", "d" * 300, "e", "f"]
