@@ -256,7 +256,7 @@ class Corpus:
         if catalog is None:
             return True
         with catalog:
-            return catalog.count() == 0
+            return not catalog.has_articles()
 
     def entries(self) -> list[Entry]:
         """The indexed articles, sorted by id."""
