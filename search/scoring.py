@@ -24,11 +24,12 @@ import math
 import pickle
 import struct
 import zlib
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 import numpy as np
 
@@ -239,21 +240,21 @@ class Scorer:
 
     def _field_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """The term's postings in the field: (passage numbers, counts), live passages only."""
-        docs: list[int] = []
-        counts: list[float] = []
+        docs, counts = [], []
         for leaf, offset in self._leaves:
-            deleted = None
-            for ids, weights in _leaf_blocks(leaf, field, term):
-                if deleted is None:
-                    deleted = leaf.deleted_docs_set if leaf.has_deletions() else ()
-                if isinstance(weights, float):
-                    weights = [weights] * len(ids)
-                if deleted:
-                    kept = [i for i, doc in enumerate(ids) if doc not in deleted]
-                    ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
-                docs.extend([doc + offset for doc in ids] if offset else ids)
-                counts.extend(weights)
-        return np.array(docs, dtype=np.int64), np.array(counts, dtype=np.float64)
+            found = _leaf_postings(leaf, field, term)
+            if found is None:
+                continue
+            ids, weights = found
+            if leaf.has_deletions():
+                deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+                live = ~np.isin(ids, deleted)
+                ids, weights = ids[live], weights[live]
+            docs.append(ids + offset)
+            counts.append(weights)
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return (docs[0], counts[0]) if len(docs) == 1 else (np.concatenate(docs), np.concatenate(counts))
 
     def term_postings(self, term: str, fields: tuple[str, ...] | None = None) -> TermPostings:
         """The term's BM25F score (idf times saturated pseudo-frequency) in each passage."""
@@ -571,15 +572,21 @@ def _length_bytes(leaf, field: str) -> bytes:
         return bytes(length_to_byte(leaf.doc_field_length(doc, field) or 0) for doc in range(count))
 
 
-def _leaf_blocks(leaf, field: str, term: str) -> Iterator[tuple[Sequence[int], Sequence[float] | float]]:
-    """A segment's postings of the term (deleted documents included) a block at a time:
-    (ids, weights, or one weight for all)."""
+def _leaf_postings(leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """A segment's postings of the term, deleted documents included: (ids, weights) as
+    arrays, or None if the segment lacks the term.
+
+    Each block's ids and weights come out of its pickle as tuples, which go into typed
+    arrays at C speed (numpy.array on Python lists cost a fifth of the reading). A block's
+    ids are gaps from the block's start, so its first gap becomes the gap from the
+    previous block's last id and one cumulative sum makes the ids of the whole list.
+    """
     listing = _read_listing(leaf, field, term)
     if listing is None:
-        return
+        return None
     if listing is _OTHER:  # another codec: the public API, a posting at a time
         if (field, term) not in leaf:
-            return
+            return None
         matcher = leaf.postings(field, term)
         if isinstance(matcher, FilterMatcher):
             matcher = matcher.child  # deletions are left to the caller
@@ -588,16 +595,22 @@ def _leaf_blocks(leaf, field: str, term: str) -> Iterator[tuple[Sequence[int], S
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-        yield ids, weights
-        return
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
     if listing.inlined is not None:
         ids, weights, _ = listing.inlined
-        yield list(ids), list(weights)
-        return
-    raw = listing.raw
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    raw, gaps, weights, previous = listing.raw, array("q"), array("d"), 0
     for block in listing.blocks:
-        ids, weights = _ids_and_weights(raw[block.start:block.stop], block.compressed, block.count)
-        yield list(accumulate(ids)), 1.0 if weights is None else weights
+        block_gaps, block_weights = _ids_and_weights(raw[block.start:block.stop], block.compressed, block.count)
+        start = len(gaps)
+        gaps.extend(block_gaps)
+        gaps[start] -= previous
+        previous = block.last
+        if block_weights is None or isinstance(block_weights, float):  # one weight for all
+            weights.extend(repeat(1.0 if block_weights is None else block_weights, len(block_gaps)))
+        else:
+            weights.extend(block_weights)
+    return np.cumsum(np.frombuffer(gaps, dtype=np.int64)), np.frombuffer(weights, dtype=np.float64)
 
 
 #: Where a block's values (the postings' encoded positions) start in its pickle: the first
