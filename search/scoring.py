@@ -603,13 +603,13 @@ def _leaf_postings(leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray]
     for block in listing.blocks:
         block_gaps, block_weights = _ids_and_weights(raw[block.start:block.stop], block.compressed, block.count)
         start = len(gaps)
-        gaps.extend(block_gaps)
+        gaps += array("q", block_gaps)  # (extend() converts a tuple at half this speed)
         gaps[start] -= previous
         previous = block.last
         if block_weights is None or isinstance(block_weights, float):  # one weight for all
             weights.extend(repeat(1.0 if block_weights is None else block_weights, len(block_gaps)))
         else:
-            weights.extend(block_weights)
+            weights += array("d", block_weights)
     return np.cumsum(np.frombuffer(gaps, dtype=np.int64)), np.frombuffer(weights, dtype=np.float64)
 
 
