@@ -346,17 +346,14 @@ class Scorer:
                 at = bisect_left(lasts, wanted[i])
                 if at == len(lasts):
                     break
-                key = (number, field, term, at)
-                if key not in self._blocks and not self._holds_any(postfile, directory[at], wanted, i):
-                    while i < len(wanted) and wanted[i] <= lasts[at]:
-                        i += 1
-                    continue
-                ids, values = self._block(key, postfile, directory[at])
-                while i < len(wanted) and wanted[i] <= lasts[at]:
-                    k = bisect_left(ids, wanted[i])
-                    if k < len(ids) and ids[k] == wanted[i]:
-                        found[wanted[i] + offset] = list(decode(values[k]))
-                    i += 1
+                stop = bisect_right(wanted, lasts[at], i)  # wanted[i:stop] can be in this block
+                ids, values = self._block((number, field, term, at), postfile, directory[at], wanted[i:stop])
+                if values is not None:
+                    for doc in wanted[i:stop]:
+                        k = bisect_left(ids, doc)
+                        if k < len(ids) and ids[k] == doc:
+                            found[doc + offset] = list(decode(values[k]))
+                i = stop
         return found
 
     def _directory(self, key, leaf, field: str, term: str):
@@ -377,27 +374,27 @@ class Scorer:
             self._directories[key] = found
         return found
 
-    @staticmethod
-    def _holds_any(postfile, block: "_Block", wanted: list[int], i: int) -> bool:
-        """Whether the block holds any of wanted[i:] up to its last id, from its ids alone
-        (a quarter of the cost of decoding it whole with the positions)."""
-        raw = postfile.get(block.start, block.stop - block.start)
-        ids, _ = _ids_and_weights(raw, block.compressed, block.count)
-        held = set(accumulate(ids))
-        while i < len(wanted) and wanted[i] <= block.last:
-            if wanted[i] in held:
-                return True
-            i += 1
-        return False
-
-    def _block(self, key, postfile, block: "_Block") -> tuple[list[int], tuple]:
-        """(ids, encoded values) of one posting block, decoded whole (positions need the
-        values), least recently used blocks forgotten first."""
+    def _block(self, key, postfile, block: "_Block", wanted: list[int]) -> tuple[list[int], tuple | None]:
+        """(ids, encoded values) of one posting block; the values (positions, most of the
+        cost of decoding a block) only once the block holds one of the `wanted` ids, else
+        None. The block is inflated once and its ids read from the front of its pickle.
+        Blocks are remembered, the least recently used forgotten first."""
         found = self._blocks.pop(key, None)
-        if found is None:
+        if found is None or (found[1] is None and _holds(found[0], wanted)):
             raw = postfile.get(block.start, block.stop - block.start)
-            data = pickle.loads(zlib.decompress(raw) if block.compressed else raw)
-            found = (list(accumulate(data[0])), data[2])
+            data = zlib.decompress(raw) if block.compressed else raw
+            whole = None
+            if found is not None:
+                ids = found[0]
+            else:
+                front = _front(data, block.count)
+                if front is None:  # a small block, or no marker: unpickled whole
+                    front = whole = pickle.loads(data)
+                ids = list(accumulate(front[0]))
+            if _holds(ids, wanted):
+                found = (ids, (whole or pickle.loads(data))[2])
+            else:
+                found = (ids, None)
             if len(self._blocks) >= POSITION_BLOCKS:
                 del self._blocks[next(iter(self._blocks))]
         self._blocks[key] = found
@@ -621,6 +618,15 @@ _VALUES = b"c_codecs\nencode\n"
 _CHUNK = 1536
 
 
+def _holds(ids: list[int], wanted: list[int]) -> bool:
+    """Whether the sorted `ids` hold any of `wanted`."""
+    for doc in wanted:
+        k = bisect_left(ids, doc)
+        if k < len(ids) and ids[k] == doc:
+            return True
+    return False
+
+
 def _ids_and_weights(raw: bytes, compressed: bool, count: int) -> tuple[tuple, object]:
     """(delta-coded ids, weights) of one Whoosh 3 posting block.
 
@@ -641,10 +647,20 @@ def _ids_and_weights(raw: bytes, compressed: bool, count: int) -> tuple[tuple, o
                 front += inflater.decompress(inflater.unconsumed_tail, _CHUNK)
         else:
             front = raw
-        at = front.find(_VALUES)
-        if at > 0 and front[at - 1] == 0x28:  # "(": MARK
-            ids, weights = pickle.loads(front[:at - 1] + b"\x86.")  # TUPLE2, STOP
-            if len(ids) == count:
-                return ids, weights
+        found = _front(front, count)
+        if found is not None:
+            return found
     data = pickle.loads(zlib.decompress(raw) if compressed else raw)
     return data[0], data[1]
+
+
+def _front(data: bytes, count: int) -> tuple[tuple, object] | None:
+    """(delta-coded ids, weights) from the front of a block's inflated pickle (all of it or
+    up to where the values begin), or None where the values' marker is not found (see
+    `_ids_and_weights`)."""
+    at = data.find(_VALUES)
+    if count > 3 and at > 0 and data[at - 1] == 0x28:  # "(": MARK
+        ids, weights = pickle.loads(data[:at - 1] + b"\x86.")  # TUPLE2, STOP
+        if len(ids) == count:
+            return ids, weights
+    return None
