@@ -105,6 +105,22 @@ def test_positions_equal_the_matchers(index_dir):
     assert found == expected and found
 
 
+def test_positions_after_blocks_were_read_for_passages_without_the_term(index_dir):
+    """A block first looked into for passages it does not hold (its positions left
+    undecoded) still gives the right positions when asked for those it does hold."""
+    with open_index(index_dir).searcher() as searcher:
+        reader, scorer = searcher.reader(), Scorer(searcher, PARAMS)
+        live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+        holding = {}
+        postings = reader.postings("body", "basil")
+        while postings.is_active():
+            holding[postings.id()] = list(postings.value_as("positions"))
+            postings.next()
+        assert scorer.positions("body", "basil", [d for d in live if d not in holding]) == {}
+        assert any(entry[1] is None for entry in scorer._blocks.values())
+        assert scorer.positions("body", "basil", live) == holding and holding
+
+
 def test_feedback_term_counts_equal_the_analysed_text(index_dir):
     with open_index(index_dir).searcher() as searcher:
         scorer = Scorer(searcher, PARAMS)
