@@ -6,8 +6,9 @@ BM25F scores each field apart and sums the results, so a word found in both titl
 body counts twice over; and it cannot say why a passage scored as it did.
 
 Speed comes from reading in bulk what Whoosh hands out one item at a time: a posting
-list is read a block (128 postings) at a time, and only the front of each block (ids and
-counts, not positions) is inflated and unpickled; each field's length normalisation is
+list is read from the file in one call and its blocks (128 postings each) walked in
+memory, and only the front of each block (ids and counts, not positions) is inflated and
+unpickled, straight into typed arrays; each field's length normalisation is
 one numpy array over all passages (from the one-byte length column, in one read); a
 term's scores are two numpy arrays, remembered for the life of the searcher up to a
 bounded number of postings, so the second pass of feedback and the queries of a batch
