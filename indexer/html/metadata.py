@@ -19,11 +19,12 @@ from functools import lru_cache
 from datetime import date
 from typing import Iterator, Mapping, Sequence
 
-from bs4 import BeautifulSoup, Tag
+from lxml.etree import _Element
 
 from ..models import Metadata
 from . import rules
 from .dates import PageDate, parse_date, url_date
+from .tree import inert_descendants, strings, text
 
 # Sources for each field, best first. Values are (attribute, name) of <meta> tags.
 TITLE_META = (("property", "og:title"), ("name", "twitter:title"), ("name", "title"))
@@ -116,46 +117,44 @@ class Markup:
 _MARKUP_TAGS = frozenset({"meta", "link", "script", "title", "h1", "time", "html"})
 
 
-def _short_text(tag: Tag, limit: int = 300) -> str:
+def _short_text(tag: _Element, inert: set, limit: int = 300) -> str:
     """The element's text, read only up to `limit` characters (bylines are short)."""
-    parts, size = [], 0
-    for string in tag.strings:
-        parts.append(string)
-        size += len(string)
-        if size > limit:
-            break
-    return _collapse(" ".join(parts))
+    if tag in inert:
+        return ""
+    return _collapse(" ".join(strings(tag, limit)))
 
 
-def _innermost(found: list[tuple[Tag, str]]) -> tuple[str, ...]:
+def _innermost(found: list[tuple[_Element, str]]) -> tuple[str, ...]:
     """Texts of `found`, each element after any of its descendants that were also found."""
     chosen: list[str] = []
     for position, (tag, text) in enumerate(found):
-        # Identity, not `in`: bs4 compares tags by their whole content.
         inner = [t for other, t in found[position + 1:]
-                 if any(parent is tag for parent in other.parents)]
+                 if any(parent is tag for parent in other.iterancestors())]
         chosen.extend(inner)
         chosen.append(text)
     return tuple(dict.fromkeys(chosen))
 
 
-def collect_markup(soup: BeautifulSoup) -> Markup:
+def collect_markup(root: _Element | None) -> Markup:
     """Gather the metadata-bearing tags of a page in one walk (head and body alike).
 
-    One walk instead of a find_all per source: bs4's searches each rescan the
-    whole tree, and pages put <meta> and JSON-LD in the body too.
+    One walk instead of a search per source, since pages put <meta> and JSON-LD in
+    the body too. `root` is the parsed page (tree.parse), None for a page without
+    elements.
     """
     meta: dict[tuple[str, str], str] = {}
     json_ld: list[dict] = []
     nested: list[dict] = []
     canonical = title = h1 = time = lang = None
-    authors: list[tuple[Tag, str]] = []
-    bylines: list[tuple[Tag, str]] = []
+    authors: list[tuple[_Element, str]] = []
+    bylines: list[tuple[_Element, str]] = []
     datelines: list[str] = []
-    for node in soup.descendants:
-        if type(node) is not Tag:
-            continue
-        name, attrs = node.name, node.attrs
+    inert = inert_descendants(root) if root is not None else set()
+    for node in root.iter() if root is not None else ():
+        name = node.tag
+        if type(name) is not str:
+            continue  # comments, processing instructions
+        attrs = node.attrib
         if name not in _MARKUP_TAGS:
             if not attrs:
                 continue
@@ -168,7 +167,7 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
             elif not kind and type(attrs.get("itemprop")) is str:
                 kind = _class_kind(attrs["itemprop"])
             if kind and name not in rules.DROP_TAGS:
-                _visible_evidence(node, attrs, kind, authors, bylines, datelines)
+                _visible_evidence(node, attrs, kind, authors, bylines, datelines, inert)
             continue
         if name == "meta":
             content = attrs.get("content")
@@ -184,18 +183,18 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
                 canonical = href.strip()
         elif name == "script":
             if str(attrs.get("type", "")).strip().lower() == "application/ld+json":
-                for item, top in _json_ld_objects(node.get_text()):
+                for item, top in _json_ld_objects(node.text or ""):
                     (json_ld if top else nested).append(item)
         elif name == "title":
-            title = title or _collapse(node.get_text(" ")) or None
+            title = title or (node not in inert and _collapse(text(node, " "))) or None
         elif name == "h1":
-            h1 = h1 or _collapse(node.get_text(" ")) or None
+            h1 = h1 or (node not in inert and _collapse(text(node, " "))) or None
         elif name == "time":
             stamp = attrs.get("datetime")
             if time is None and isinstance(stamp, str) and stamp.strip():
                 time = stamp.strip()
             elif len(datelines) < MAX_VISIBLE:
-                datelines.append(_short_text(node))
+                datelines.append(_short_text(node, inert))
         elif name == "html" and lang is None:
             value = attrs.get("lang") or attrs.get("xml:lang")
             lang = value.strip() if isinstance(value, str) and value.strip() else None
@@ -203,20 +202,20 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
                   _innermost(authors), _innermost(bylines), tuple(datelines), tuple(nested))
 
 
-def _visible_evidence(node: Tag, attrs: dict, kind: int, authors: list, bylines: list,
-                      datelines: list) -> None:
+def _visible_evidence(node: _Element, attrs, kind: int, authors: list, bylines: list,
+                      datelines: list, inert: set) -> None:
     """Note an element that shows the author or the date to readers."""
     if kind == _AUTHOR:
         if len(authors) < MAX_VISIBLE:
-            authors.append((node, _short_text(node)))
+            authors.append((node, _short_text(node, inert)))
     elif kind == _BYLINE:
         if len(bylines) < MAX_VISIBLE:
-            bylines.append((node, _short_text(node)))
+            bylines.append((node, _short_text(node, inert)))
     elif len(datelines) < MAX_VISIBLE:
         for key in ("datetime", "content"):
             if isinstance(attrs.get(key), str):
                 datelines.append(attrs[key])
-        datelines.append(_short_text(node))
+        datelines.append(_short_text(node, inert))
 
 
 _AUTHOR, _BYLINE, _DATELINE = 1, 2, 3

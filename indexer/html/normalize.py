@@ -1,6 +1,7 @@
 """Turn a parsed page into a flat list of text blocks, each with the DOM context it came from.
 
-This is the only stage that walks the tree. It skips what is never article text
+This is the only stage that reads the tree's text (metadata only looks at markup and a
+few short elements). It skips what is never article text
 (scripts, styles, hidden elements, form controls), cuts the rest into blocks of the
 few kinds in `indexer.models.Block`, and records every block-level element as a
 `Node` covering a range of segments, so that the extractor can score containers
@@ -13,10 +14,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bs4 import BeautifulSoup, CData, NavigableString, Tag
+from lxml.etree import _Element
 
 from ..models import Block
 from . import rules
+from .tree import INERT_TAGS, strings
 
 # Hint bits a block-level element can carry (several may be set).
 BOILERPLATE = 1
@@ -64,8 +66,7 @@ class Page:
     nodes: tuple[Node, ...]
 
 
-def _hidden(tag: Tag) -> bool:
-    attrs = tag.attrs
+def _hidden(attrs) -> bool:
     if not attrs:
         return False
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
@@ -92,13 +93,13 @@ def _hidden_classes(classes: str) -> bool:
 _WORD_SPLIT = re.compile(r"[-_]+")
 
 
-def _inline_caption(tag: Tag) -> bool:
+def _inline_caption(attrs) -> bool:
     """An inline element named as an image's caption or credit.
 
     Block-level captions are judged as furniture by the extractor; a caption set in
     a <span> inside the paragraph that holds the image would join that paragraph.
     """
-    classes = tag.attrs.get("class") if tag.attrs else None
+    classes = attrs.get("class")
     return isinstance(classes, str) and _caption_classes(classes)
 
 
@@ -108,7 +109,7 @@ def _caption_classes(classes: str) -> bool:
                for token in classes.lower().split())
 
 
-def _hints(name: str, attrs: dict) -> int:
+def _hints(name: str, attrs) -> int:
     hints = 0
     if name in rules.BOILERPLATE_TAGS:
         hints |= BOILERPLATE
@@ -160,35 +161,41 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _table_is_layout(table: Tag) -> bool:
+def _table_is_layout(table: _Element) -> bool:
     """Whether a table lays out a page rather than holding data.
 
     Data tables are rendered as one block; layout tables are walked like divs.
     Nested tables, headings, lists, paragraphs or a run of prose (data cells are short)
     inside mean layout. One pass that stops at the first sign, so tables nested thousands
-    deep are not rescanned at each level.
+    deep are not rescanned at each level: a scan stops at the first nested table, so
+    each node is scanned by at most one table, linear overall.
     """
     paragraphs = 0
-    # An explicit stack over `.contents`, not `table.descendants`: bs4 finds the end of
-    # `descendants` by walking to the subtree's last leaf, which costs the nesting depth
-    # at every table and made 6,000 nested tables take minutes. A scan stops at the
-    # first nested table, so each node is scanned by at most one table: linear overall.
-    pending = list(reversed(table.contents))
+    # (node, inert): the text of script, style, template and ruby annotations is no prose.
+    pending: list = [(table, False)]
     while pending:
-        node = pending.pop()
-        kind = type(node)
-        if kind is Tag:
-            name = node.name
+        node, inert = pending.pop()
+        if type(node) is str:
+            if not inert and len(node) > 200 and len(node.strip()) > 200:
+                return True
+            continue
+        name = node.tag
+        if type(name) is not str:
+            continue  # comments, processing instructions (their tails are queued)
+        if node is not table:
             if name in _LAYOUT_SIGNS:
                 return True
             if name == "p":
                 paragraphs += 1
                 if paragraphs > 1:
                     return True
-            if node.contents:
-                pending.extend(reversed(node.contents))
-        elif kind is NavigableString and len(node) > 200 and len(node.strip()) > 200:
-            return True
+        inner = inert or name in INERT_TAGS
+        for child in reversed(node):
+            if child.tail:
+                pending.append((child.tail, inert))
+            pending.append((child, inner))
+        if node.text:
+            pending.append((node.text, inner))
     return False
 
 
@@ -196,20 +203,20 @@ _LAYOUT_SIGNS = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "o
                            "section"})
 
 
-def _render_table(table: Tag) -> tuple[str, int]:
+def _render_table(table: _Element) -> tuple[str, int]:
     """Rows one per line, cells joined with " | "; also the count of link characters."""
     rows = []
     link_chars = 0
-    for tr in table.find_all("tr"):
+    for tr in table.iterdescendants("tr"):
         cells = []
-        for cell in tr.find_all(("td", "th")):
-            text = _collapse(cell.get_text(" "))
+        for cell in tr.iterdescendants("td", "th"):
+            text = _collapse(" ".join(strings(cell)))
             if text:
                 cells.append(text)
         if cells:
             rows.append(" | ".join(cells))
-    for a in table.find_all("a"):
-        link_chars += len(_collapse(a.get_text(" ")))
+    for a in table.iterdescendants("a"):
+        link_chars += len(_collapse(" ".join(strings(a))))
     return "\n".join(rows), link_chars
 
 
@@ -305,7 +312,7 @@ class _Builder:
         tag = self.block_tags[-1] if self.block_tags else "body"
         self.segments.append(Segment(block, chars, link_chars, tag))
 
-    def open_block(self, name: str, attrs: dict) -> int:
+    def open_block(self, name: str, attrs) -> int:
         self.flush()
         index = len(self.nodes)
         self.nodes.append([name, _hints(name, attrs), len(self.block_tags),
@@ -342,25 +349,44 @@ class _Builder:
         elif name in rules.PRE_TAGS:
             self.pre -= 1
 
-    def table(self, table: Tag) -> None:
-        index = self.open_block("table", table.attrs)
+    def table(self, table: _Element) -> None:
+        index = self.open_block("table", table.attrib)
         text, link_chars = _render_table(table)
         if text:
             self._add(Block("table", text), len(text), link_chars)
         self.close_block(index, "table")
 
 
-def normalize(soup: BeautifulSoup) -> Page:
-    """Walk the page's body once and return its text blocks and block-level elements."""
-    root = soup.body or soup.find("html") or soup
+class _InertClose:
+    """Stack marker: a ruby annotation (rt, rp), whose text is not read, ends."""
+
+    __slots__ = ()
+
+
+_INERT_CLOSE = _InertClose()
+
+
+def normalize(root: _Element | None) -> Page:
+    """Walk the page's body once and return its text blocks and block-level elements.
+
+    `root` is the parsed page (tree.parse); None, for a page without elements, is a
+    page without text. An element's text, then each child followed by its tail, is
+    lxml's reading order.
+    """
     builder = _Builder()
+    if root is None:
+        builder.nodes.append(["body", 0, 0, 0, 0, 0, -1])
+        return Page((), (Node(*builder.nodes[0]),))
+    body = next(root.iter("body"), None)  # not `or`: an lxml element without children is false
+    root = root if body is None else body
     stack: list = [root]
-    text_types = (NavigableString, CData)
+    inert = 0  # inside rt/rp: strings there are annotations, not text
     while stack:
         item = stack.pop()
         kind = type(item)
-        if kind in text_types:
-            builder.text(item)
+        if kind is str:
+            if not inert:
+                builder.text(item)
             continue
         if kind is _Close:
             builder.close_block(item.index, item.name)
@@ -368,12 +394,18 @@ def normalize(soup: BeautifulSoup) -> Page:
         if kind is _InlineClose:
             builder.in_link -= 1
             continue
-        if kind is not Tag:
-            continue  # comments, doctypes, processing instructions, script text
-        name = item.name
-        if name in rules.DROP_TAGS or _hidden(item):
+        if kind is _InertClose:
+            inert -= 1
             continue
-        if name in rules.INLINE_CAPTION_TAGS and _inline_caption(item):
+        name = item.tag
+        if type(name) is not str:
+            continue  # comments, processing instructions (their tails are already queued)
+        if name in rules.DROP_TAGS:
+            continue
+        attrs = item.attrib
+        if attrs and _hidden(attrs):
+            continue
+        if name in rules.INLINE_CAPTION_TAGS and attrs and _inline_caption(attrs):
             continue
         if name == "br":
             builder.line_break()
@@ -385,14 +417,24 @@ def normalize(soup: BeautifulSoup) -> Page:
         # where they wrap words (a citation marker, a tooltip source).
         if name in rules.BLOCK_TAGS or item is root or (
                 "-" in name and builder.current_block() not in rules.PHRASE_CONTAINERS):
-            index = builder.open_block(name, item.attrs)
+            index = builder.open_block(name, attrs)
             stack.append(_Close(index, name))
         elif name == "a":
             builder.in_link += 1
             stack.append(_InlineClose(name))
-        contents = item.contents
-        if contents:
-            stack.extend(reversed(contents))
+        elif name in _ANNOTATIONS:
+            inert += 1
+            stack.append(_INERT_CLOSE)
+        for child in reversed(item):
+            tail = child.tail
+            if tail:
+                stack.append(tail)
+            stack.append(child)
+        if item.text:
+            stack.append(item.text)
     builder.flush()
     nodes = tuple(Node(*fields) for fields in builder.nodes)
     return Page(tuple(builder.segments), nodes)
+
+
+_ANNOTATIONS = INERT_TAGS - rules.DROP_TAGS
