@@ -152,6 +152,9 @@ def run(jobs: Iterable[Job[T]], writer, index_dir: Path, processes: int | None =
                 turn += 1
             else:
                 in_flight.append((batch, None))
+        # Said now, not once the last results are in: a worker that runs out of chunks
+        # writes out its segment while the other is still on its last one.
+        crew.close()
         while in_flight:
             yield from _collect(crew, *in_flight.popleft())
         writer.adopt(crew.finish())
@@ -230,10 +233,13 @@ class _Crew:
         else:
             self.segments[key] = value
 
-    def finish(self) -> list:
-        """Each worker's finished segment (those that indexed anything)."""
+    def close(self) -> None:
+        """No more chunks: each worker finishes its segment once the inbox is empty."""
         for _ in self.processes:
             self.inbox.put(None)
+
+    def finish(self) -> list:
+        """Each worker's finished segment (those that indexed anything), after `close`."""
         while len(self.segments) < len(self.processes):
             self._next()
         return [segment for segment in self.segments.values() if segment is not None]

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml.etree import _Element
+from lxml.etree import _Element, iterwalk
 
 from ..models import Block
 from . import rules
@@ -220,23 +220,11 @@ def _render_table(table: _Element) -> tuple[str, int]:
     return "\n".join(rows), link_chars
 
 
-class _Close:
-    """Stack marker: the element opened as node `index` ends here."""
-
-    __slots__ = ("index", "name")
-
-    def __init__(self, index: int, name: str):
-        self.index = index
-        self.name = name
-
-
-class _InlineClose:
-    """Stack marker: an inline element that changes block context (a, br-less) ends."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
+# What a block element changes about the blocks inside it, in one lookup per element.
+_HEADING, _ITEM, _LIST, _QUOTE, _PRE = "heading", "item", "list", "quote", "pre"
+_CONTEXTS = {**dict.fromkeys(rules.HEADING_LEVELS, _HEADING), **dict.fromkeys(rules.ITEM_TAGS, _ITEM),
+             **dict.fromkeys(rules.LIST_TAGS, _LIST), **dict.fromkeys(rules.QUOTE_TAGS, _QUOTE),
+             **dict.fromkeys(rules.PRE_TAGS, _PRE)}
 
 
 class _Builder:
@@ -313,41 +301,51 @@ class _Builder:
         self.segments.append(Segment(block, chars, link_chars, tag))
 
     def open_block(self, name: str, attrs) -> int:
-        self.flush()
+        if self.parts:
+            self.flush()
+        else:
+            self.breaks = 0  # all flush() does with no text pending
         index = len(self.nodes)
         self.nodes.append([name, _hints(name, attrs), len(self.block_tags),
                            len(self.segments), 0, index, self.open[-1] if self.open else -1])
         self.open.append(index)
         self.block_tags.append(name)
-        if name in rules.HEADING_LEVELS:
-            self.headings.append(rules.HEADING_LEVELS[name])
-        elif name in rules.ITEM_TAGS:
-            self.items += 1
-        elif name in rules.LIST_TAGS:
-            self.lists += 1
-        elif name in rules.QUOTE_TAGS:
-            self.quote += 1
-        elif name in rules.PRE_TAGS:
-            self.pre += 1
+        context = _CONTEXTS.get(name)
+        if context is not None:
+            if context is _HEADING:
+                self.headings.append(rules.HEADING_LEVELS[name])
+            elif context is _ITEM:
+                self.items += 1
+            elif context is _LIST:
+                self.lists += 1
+            elif context is _QUOTE:
+                self.quote += 1
+            else:
+                self.pre += 1
         return index
 
     def close_block(self, index: int, name: str) -> None:
-        self.flush()
+        if self.parts:
+            self.flush()
+        else:
+            self.breaks = 0
         node = self.nodes[index]
         node[4] = len(self.segments)
         node[5] = len(self.nodes) - 1
         self.block_tags.pop()
         self.open.pop()
-        if name in rules.HEADING_LEVELS:
-            self.headings.pop()
-        elif name in rules.ITEM_TAGS:
-            self.items -= 1
-        elif name in rules.LIST_TAGS:
-            self.lists -= 1
-        elif name in rules.QUOTE_TAGS:
-            self.quote -= 1
-        elif name in rules.PRE_TAGS:
-            self.pre -= 1
+        context = _CONTEXTS.get(name)
+        if context is not None:
+            if context is _HEADING:
+                self.headings.pop()
+            elif context is _ITEM:
+                self.items -= 1
+            elif context is _LIST:
+                self.lists -= 1
+            elif context is _QUOTE:
+                self.quote -= 1
+            else:
+                self.pre -= 1
 
     def table(self, table: _Element) -> None:
         index = self.open_block("table", table.attrib)
@@ -357,21 +355,16 @@ class _Builder:
         self.close_block(index, "table")
 
 
-class _InertClose:
-    """Stack marker: a ruby annotation (rt, rp), whose text is not read, ends."""
-
-    __slots__ = ()
-
-
-_INERT_CLOSE = _InertClose()
+# What the end of an element undoes (the element's entry on the walk's stack of open ones).
+_NOTHING, _LINK, _ANNOTATION = -1, -2, -3
 
 
 def normalize(root: _Element | None) -> Page:
     """Walk the page's body once and return its text blocks and block-level elements.
 
     `root` is the parsed page (tree.parse); None, for a page without elements, is a
-    page without text. An element's text, then each child followed by its tail, is
-    lxml's reading order.
+    page without text. lxml's iterwalk drives the walk (in C, at any depth): an
+    element's text comes at its start, its tail after its end.
     """
     builder = _Builder()
     if root is None:
@@ -379,59 +372,59 @@ def normalize(root: _Element | None) -> Page:
         return Page((), (Node(*builder.nodes[0]),))
     body = next(root.iter("body"), None)  # not `or`: an lxml element without children is false
     root = root if body is None else body
-    stack: list = [root]
+    walk = iterwalk(root, events=("start", "end", "comment", "pi"))
+    ends: list[int] = []  # per open element: a node index to close, or one of the codes above
     inert = 0  # inside rt/rp: strings there are annotations, not text
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is str:
-            if not inert:
-                builder.text(item)
+    for event, item in walk:
+        if event == "start":
+            name = item.tag
+            attrs = item.attrib
+            if name in rules.DROP_TAGS or (attrs and _hidden(attrs)) or (
+                    name in rules.INLINE_CAPTION_TAGS and attrs and _inline_caption(attrs)):
+                walk.skip_subtree()
+                ends.append(_NOTHING)
+                continue
+            if name == "br":
+                builder.line_break()
+                walk.skip_subtree()
+                ends.append(_NOTHING)
+                continue
+            if name == "table" and not _table_is_layout(item):
+                builder.table(item)
+                walk.skip_subtree()
+                ends.append(_NOTHING)
+                continue
+            # Custom elements are layout blocks, except inside a paragraph or heading,
+            # where they wrap words (a citation marker, a tooltip source).
+            if name in rules.BLOCK_TAGS or item is root or (
+                    "-" in name and builder.current_block() not in rules.PHRASE_CONTAINERS):
+                ends.append(builder.open_block(name, attrs))
+            elif name == "a":
+                builder.in_link += 1
+                ends.append(_LINK)
+            elif name in _ANNOTATIONS:
+                inert += 1
+                ends.append(_ANNOTATION)
+            else:
+                ends.append(_NOTHING)
+            text = item.text
+            if text and not inert:
+                builder.text(text)
             continue
-        if kind is _Close:
-            builder.close_block(item.index, item.name)
-            continue
-        if kind is _InlineClose:
-            builder.in_link -= 1
-            continue
-        if kind is _InertClose:
-            inert -= 1
-            continue
-        name = item.tag
-        if type(name) is not str:
-            continue  # comments, processing instructions (their tails are already queued)
-        if name in rules.DROP_TAGS:
-            continue
-        attrs = item.attrib
-        if attrs and _hidden(attrs):
-            continue
-        if name in rules.INLINE_CAPTION_TAGS and attrs and _inline_caption(attrs):
-            continue
-        if name == "br":
-            builder.line_break()
-            continue
-        if name == "table" and not _table_is_layout(item):
-            builder.table(item)
-            continue
-        # Custom elements are layout blocks, except inside a paragraph or heading,
-        # where they wrap words (a citation marker, a tooltip source).
-        if name in rules.BLOCK_TAGS or item is root or (
-                "-" in name and builder.current_block() not in rules.PHRASE_CONTAINERS):
-            index = builder.open_block(name, attrs)
-            stack.append(_Close(index, name))
-        elif name == "a":
-            builder.in_link += 1
-            stack.append(_InlineClose(name))
-        elif name in _ANNOTATIONS:
-            inert += 1
-            stack.append(_INERT_CLOSE)
-        for child in reversed(item):
-            tail = child.tail
-            if tail:
-                stack.append(tail)
-            stack.append(child)
-        if item.text:
-            stack.append(item.text)
+        if event == "end":
+            code = ends.pop()
+            if code >= 0:
+                builder.close_block(code, item.tag)
+            elif code == _LINK:
+                builder.in_link -= 1
+            elif code == _ANNOTATION:
+                inert -= 1
+            if item is root:
+                break
+        # After an element's end, or a comment or processing instruction: its tail.
+        tail = item.tail
+        if tail and not inert:
+            builder.text(tail)
     builder.flush()
     nodes = tuple(Node(*fields) for fields in builder.nodes)
     return Page(tuple(builder.segments), nodes)
