@@ -152,23 +152,23 @@ def collect_markup(root: _Element | None) -> Markup:
     inert = inert_descendants(root) if root is not None else set()
     for node in root.iter() if root is not None else ():
         name = node.tag
-        if type(name) is not str:
-            continue  # comments, processing instructions
-        attrs = node.attrib
         if name not in _MARKUP_TAGS:
-            if not attrs:
-                continue
             # The hot path of the walk: class strings repeat and are classified once.
             # Ids are left out: they are mostly unique, and bylines carry a class.
-            classes = attrs.get("class")
-            kind = _class_kind(classes) if type(classes) is str else 0
-            if attrs.get("itemprop") == "author" or attrs.get("rel") == "author":
+            # Attributes are read one by one (node.get): most elements need two looks.
+            if type(name) is not str:
+                continue  # comments, processing instructions
+            classes = node.get("class")
+            kind = _class_kind(classes) if classes is not None else 0
+            itemprop = node.get("itemprop")
+            if itemprop == "author" or node.get("rel") == "author":
                 kind = _AUTHOR
-            elif not kind and type(attrs.get("itemprop")) is str:
-                kind = _class_kind(attrs["itemprop"])
+            elif not kind and itemprop is not None:
+                kind = _class_kind(itemprop)
             if kind and name not in rules.DROP_TAGS:
-                _visible_evidence(node, attrs, kind, authors, bylines, datelines, inert)
+                _visible_evidence(node, node.attrib, kind, authors, bylines, datelines, inert)
             continue
+        attrs = node.attrib
         if name == "meta":
             content = attrs.get("content")
             if isinstance(content, str) and content.strip():

@@ -148,13 +148,35 @@ def _word_hints(words: str) -> int:
 
 
 def _id_hints(words: str) -> int:
-    # Ids are mostly unique, so uncached; one search of both word lists settles most.
+    # Ids are mostly unique, so uncached.
+    if words.isascii():
+        return _ascii_hints(words)
     match = rules.HINT_WORDS.search(words)
     if match is None:
         return 0
     if match.lastgroup == "content" or rules.CONTENT_WORDS.search(words, match.end()):
         return STRONG_CONTENT
     return BOILERPLATE
+
+
+def _ascii_hints(words: str) -> int:
+    """`_id_hints` for ASCII words, without running the word lists' regex at every position.
+
+    Every article-body name holds one of `_CONTENT_KEYS`, so the content regex runs only
+    on the few strings that hold one; a furniture word is a whole token. (No furniture
+    word overlaps an article-body name, so finding either anywhere is what the leftmost
+    match of the combined regex decides. On ASCII, lower() is the regex's IGNORECASE.)
+    """
+    lowered = words.lower()
+    if any(key in lowered for key in _CONTENT_KEYS) and rules.CONTENT_WORDS.search(words):
+        return STRONG_CONTENT
+    if rules.BOILERPLATE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(lowered)):
+        return 0
+    return BOILERPLATE
+
+
+_CONTENT_KEYS = ("body", "content", "text", "entry", "post")
+_TOKEN_SPLIT = re.compile(r"[\s_-]+")
 
 
 def _collapse(text: str) -> str:
