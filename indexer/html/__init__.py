@@ -10,7 +10,9 @@ The stages, in order, each a pure function:
 """
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 
 from ..models import Block, Cleaned
 from .extract import extract_blocks
@@ -44,14 +46,32 @@ def untitle(blocks: list[Block], title: str | None) -> list[Block]:
 
 def clean_html(html: str, url: str | None = None) -> Cleaned:
     """Clean a page: metadata from its markup, body as blocks without the title."""
-    # The tree is lxml's, in C memory: no Python object cycles for the collector to chase.
-    root = parse(html)
-    markup = collect_markup(root)
-    page = normalize(root)
-    del root
-    # Visible bylines and datelines are short blocks near the top; the first few
-    # hundred blocks hold them on any page.
-    lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
-    metadata = extract_metadata(markup, url, lines)
-    blocks = extract_blocks(page, markup.article_body)
-    return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))
+    with _collector_paused():
+        root = parse(html)
+        markup = collect_markup(root)
+        page = normalize(root)
+        del root
+        # Visible bylines and datelines are short blocks near the top; the first few
+        # hundred blocks hold them on any page.
+        lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
+        metadata = extract_metadata(markup, url, lines)
+        blocks = extract_blocks(page, markup.article_body)
+        return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while a page is cleaned.
+
+    Cleaning allocates tens of thousands of small objects (segments, blocks, node
+    records) that stay alive until it ends, and each allocation burst made the collector
+    rescan them for nothing (5% of the cleaning time). None of them forms a cycle (the
+    tree is lxml's, in C memory). The collector resumes, if it was on, when the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

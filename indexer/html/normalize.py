@@ -392,7 +392,10 @@ def normalize(root: _Element | None) -> Page:
     if root is None:
         builder.nodes.append(["body", 0, 0, 0, 0, 0, -1])
         return Page((), (Node(*builder.nodes[0]),))
-    body = next(root.iter("body"), None)  # not `or`: an lxml element without children is false
+    # libxml2 makes <body> a child of <html>; the search is for trees built otherwise.
+    body = root.find("body")
+    if body is None:  # not `or`: an lxml element without children is false
+        body = next(root.iter("body"), None)
     root = root if body is None else body
     walk = iterwalk(root, events=("start", "end", "comment", "pi"))
     ends: list[int] = []  # per open element: a node index to close, or one of the codes above
