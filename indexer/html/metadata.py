@@ -19,12 +19,11 @@ from functools import lru_cache
 from datetime import date
 from typing import Iterator, Mapping, Sequence
 
-from lxml.etree import _Element
+from bs4 import BeautifulSoup, Tag
 
 from ..models import Metadata
 from . import rules
 from .dates import PageDate, parse_date, url_date
-from .tree import inert_descendants, strings, text
 
 # Sources for each field, best first. Values are (attribute, name) of <meta> tags.
 TITLE_META = (("property", "og:title"), ("name", "twitter:title"), ("name", "title"))
@@ -117,58 +116,60 @@ class Markup:
 _MARKUP_TAGS = frozenset({"meta", "link", "script", "title", "h1", "time", "html"})
 
 
-def _short_text(tag: _Element, inert: set, limit: int = 300) -> str:
+def _short_text(tag: Tag, limit: int = 300) -> str:
     """The element's text, read only up to `limit` characters (bylines are short)."""
-    if tag in inert:
-        return ""
-    return _collapse(" ".join(strings(tag, limit)))
+    parts, size = [], 0
+    for string in tag.strings:
+        parts.append(string)
+        size += len(string)
+        if size > limit:
+            break
+    return _collapse(" ".join(parts))
 
 
-def _innermost(found: list[tuple[_Element, str]]) -> tuple[str, ...]:
+def _innermost(found: list[tuple[Tag, str]]) -> tuple[str, ...]:
     """Texts of `found`, each element after any of its descendants that were also found."""
     chosen: list[str] = []
     for position, (tag, text) in enumerate(found):
+        # Identity, not `in`: bs4 compares tags by their whole content.
         inner = [t for other, t in found[position + 1:]
-                 if any(parent is tag for parent in other.iterancestors())]
+                 if any(parent is tag for parent in other.parents)]
         chosen.extend(inner)
         chosen.append(text)
     return tuple(dict.fromkeys(chosen))
 
 
-def collect_markup(root: _Element | None) -> Markup:
+def collect_markup(soup: BeautifulSoup) -> Markup:
     """Gather the metadata-bearing tags of a page in one walk (head and body alike).
 
-    One walk instead of a search per source, since pages put <meta> and JSON-LD in
-    the body too. `root` is the parsed page (tree.parse), None for a page without
-    elements.
+    One walk instead of a find_all per source: bs4's searches each rescan the
+    whole tree, and pages put <meta> and JSON-LD in the body too.
     """
     meta: dict[tuple[str, str], str] = {}
     json_ld: list[dict] = []
     nested: list[dict] = []
     canonical = title = h1 = time = lang = None
-    authors: list[tuple[_Element, str]] = []
-    bylines: list[tuple[_Element, str]] = []
+    authors: list[tuple[Tag, str]] = []
+    bylines: list[tuple[Tag, str]] = []
     datelines: list[str] = []
-    inert = inert_descendants(root) if root is not None else set()
-    for node in root.iter() if root is not None else ():
-        name = node.tag
+    for node in soup.descendants:
+        if type(node) is not Tag:
+            continue
+        name, attrs = node.name, node.attrs
         if name not in _MARKUP_TAGS:
+            if not attrs:
+                continue
             # The hot path of the walk: class strings repeat and are classified once.
             # Ids are left out: they are mostly unique, and bylines carry a class.
-            # Attributes are read one by one (node.get): most elements need two looks.
-            if type(name) is not str:
-                continue  # comments, processing instructions
-            classes = node.get("class")
-            kind = _class_kind(classes) if classes is not None else 0
-            itemprop = node.get("itemprop")
-            if itemprop == "author" or node.get("rel") == "author":
+            classes = attrs.get("class")
+            kind = _class_kind(classes) if type(classes) is str else 0
+            if attrs.get("itemprop") == "author" or attrs.get("rel") == "author":
                 kind = _AUTHOR
-            elif not kind and itemprop is not None:
-                kind = _class_kind(itemprop)
+            elif not kind and type(attrs.get("itemprop")) is str:
+                kind = _class_kind(attrs["itemprop"])
             if kind and name not in rules.DROP_TAGS:
-                _visible_evidence(node, node.attrib, kind, authors, bylines, datelines, inert)
+                _visible_evidence(node, attrs, kind, authors, bylines, datelines)
             continue
-        attrs = node.attrib
         if name == "meta":
             content = attrs.get("content")
             if isinstance(content, str) and content.strip():
@@ -183,18 +184,18 @@ def collect_markup(root: _Element | None) -> Markup:
                 canonical = href.strip()
         elif name == "script":
             if str(attrs.get("type", "")).strip().lower() == "application/ld+json":
-                for item, top in _json_ld_objects(node.text or ""):
+                for item, top in _json_ld_objects(node.get_text()):
                     (json_ld if top else nested).append(item)
         elif name == "title":
-            title = title or (node not in inert and _collapse(text(node, " "))) or None
+            title = title or _collapse(node.get_text(" ")) or None
         elif name == "h1":
-            h1 = h1 or (node not in inert and _collapse(text(node, " "))) or None
+            h1 = h1 or _collapse(node.get_text(" ")) or None
         elif name == "time":
             stamp = attrs.get("datetime")
             if time is None and isinstance(stamp, str) and stamp.strip():
                 time = stamp.strip()
             elif len(datelines) < MAX_VISIBLE:
-                datelines.append(_short_text(node, inert))
+                datelines.append(_short_text(node))
         elif name == "html" and lang is None:
             value = attrs.get("lang") or attrs.get("xml:lang")
             lang = value.strip() if isinstance(value, str) and value.strip() else None
@@ -202,20 +203,20 @@ def collect_markup(root: _Element | None) -> Markup:
                   _innermost(authors), _innermost(bylines), tuple(datelines), tuple(nested))
 
 
-def _visible_evidence(node: _Element, attrs, kind: int, authors: list, bylines: list,
-                      datelines: list, inert: set) -> None:
+def _visible_evidence(node: Tag, attrs: dict, kind: int, authors: list, bylines: list,
+                      datelines: list) -> None:
     """Note an element that shows the author or the date to readers."""
     if kind == _AUTHOR:
         if len(authors) < MAX_VISIBLE:
-            authors.append((node, _short_text(node, inert)))
+            authors.append((node, _short_text(node)))
     elif kind == _BYLINE:
         if len(bylines) < MAX_VISIBLE:
-            bylines.append((node, _short_text(node, inert)))
+            bylines.append((node, _short_text(node)))
     elif len(datelines) < MAX_VISIBLE:
         for key in ("datetime", "content"):
             if isinstance(attrs.get(key), str):
                 datelines.append(attrs[key])
-        datelines.append(_short_text(node, inert))
+        datelines.append(_short_text(node))
 
 
 _AUTHOR, _BYLINE, _DATELINE = 1, 2, 3

@@ -1,7 +1,6 @@
 """Turn a parsed page into a flat list of text blocks, each with the DOM context it came from.
 
-This is the only stage that reads the tree's text (metadata only looks at markup and a
-few short elements). It skips what is never article text
+This is the only stage that walks the tree. It skips what is never article text
 (scripts, styles, hidden elements, form controls), cuts the rest into blocks of the
 few kinds in `indexer.models.Block`, and records every block-level element as a
 `Node` covering a range of segments, so that the extractor can score containers
@@ -14,11 +13,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml.etree import _Element, iterwalk
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
 from ..models import Block
 from . import rules
-from .tree import INERT_TAGS, strings
 
 # Hint bits a block-level element can carry (several may be set).
 BOILERPLATE = 1
@@ -66,7 +64,8 @@ class Page:
     nodes: tuple[Node, ...]
 
 
-def _hidden(attrs) -> bool:
+def _hidden(tag: Tag) -> bool:
+    attrs = tag.attrs
     if not attrs:
         return False
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
@@ -93,13 +92,13 @@ def _hidden_classes(classes: str) -> bool:
 _WORD_SPLIT = re.compile(r"[-_]+")
 
 
-def _inline_caption(attrs) -> bool:
+def _inline_caption(tag: Tag) -> bool:
     """An inline element named as an image's caption or credit.
 
     Block-level captions are judged as furniture by the extractor; a caption set in
     a <span> inside the paragraph that holds the image would join that paragraph.
     """
-    classes = attrs.get("class")
+    classes = tag.attrs.get("class") if tag.attrs else None
     return isinstance(classes, str) and _caption_classes(classes)
 
 
@@ -109,7 +108,7 @@ def _caption_classes(classes: str) -> bool:
                for token in classes.lower().split())
 
 
-def _hints(name: str, attrs) -> int:
+def _hints(name: str, attrs: dict) -> int:
     hints = 0
     if name in rules.BOILERPLATE_TAGS:
         hints |= BOILERPLATE
@@ -148,9 +147,7 @@ def _word_hints(words: str) -> int:
 
 
 def _id_hints(words: str) -> int:
-    # Ids are mostly unique, so uncached.
-    if words.isascii():
-        return _ascii_hints(words)
+    # Ids are mostly unique, so uncached; one search of both word lists settles most.
     match = rules.HINT_WORDS.search(words)
     if match is None:
         return 0
@@ -159,65 +156,39 @@ def _id_hints(words: str) -> int:
     return BOILERPLATE
 
 
-def _ascii_hints(words: str) -> int:
-    """`_id_hints` for ASCII words, without running the word lists' regex at every position.
-
-    Every article-body name holds one of `_CONTENT_KEYS`, so the content regex runs only
-    on the few strings that hold one; a furniture word is a whole token. (No furniture
-    word overlaps an article-body name, so finding either anywhere is what the leftmost
-    match of the combined regex decides. On ASCII, lower() is the regex's IGNORECASE.)
-    """
-    lowered = words.lower()
-    if any(key in lowered for key in _CONTENT_KEYS) and rules.CONTENT_WORDS.search(words):
-        return STRONG_CONTENT
-    if rules.BOILERPLATE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(lowered)):
-        return 0
-    return BOILERPLATE
-
-
-_CONTENT_KEYS = ("body", "content", "text", "entry", "post")
-_TOKEN_SPLIT = re.compile(r"[\s_-]+")
-
-
 def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _table_is_layout(table: _Element) -> bool:
+def _table_is_layout(table: Tag) -> bool:
     """Whether a table lays out a page rather than holding data.
 
     Data tables are rendered as one block; layout tables are walked like divs.
     Nested tables, headings, lists, paragraphs or a run of prose (data cells are short)
     inside mean layout. One pass that stops at the first sign, so tables nested thousands
-    deep are not rescanned at each level: a scan stops at the first nested table, so
-    each node is scanned by at most one table, linear overall.
+    deep are not rescanned at each level.
     """
     paragraphs = 0
-    # (node, inert): the text of script, style, template and ruby annotations is no prose.
-    pending: list = [(table, False)]
+    # An explicit stack over `.contents`, not `table.descendants`: bs4 finds the end of
+    # `descendants` by walking to the subtree's last leaf, which costs the nesting depth
+    # at every table and made 6,000 nested tables take minutes. A scan stops at the
+    # first nested table, so each node is scanned by at most one table: linear overall.
+    pending = list(reversed(table.contents))
     while pending:
-        node, inert = pending.pop()
-        if type(node) is str:
-            if not inert and len(node) > 200 and len(node.strip()) > 200:
-                return True
-            continue
-        name = node.tag
-        if type(name) is not str:
-            continue  # comments, processing instructions (their tails are queued)
-        if node is not table:
+        node = pending.pop()
+        kind = type(node)
+        if kind is Tag:
+            name = node.name
             if name in _LAYOUT_SIGNS:
                 return True
             if name == "p":
                 paragraphs += 1
                 if paragraphs > 1:
                     return True
-        inner = inert or name in INERT_TAGS
-        for child in reversed(node):
-            if child.tail:
-                pending.append((child.tail, inert))
-            pending.append((child, inner))
-        if node.text:
-            pending.append((node.text, inner))
+            if node.contents:
+                pending.extend(reversed(node.contents))
+        elif kind is NavigableString and len(node) > 200 and len(node.strip()) > 200:
+            return True
     return False
 
 
@@ -225,28 +196,40 @@ _LAYOUT_SIGNS = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "o
                            "section"})
 
 
-def _render_table(table: _Element) -> tuple[str, int]:
+def _render_table(table: Tag) -> tuple[str, int]:
     """Rows one per line, cells joined with " | "; also the count of link characters."""
     rows = []
     link_chars = 0
-    for tr in table.iterdescendants("tr"):
+    for tr in table.find_all("tr"):
         cells = []
-        for cell in tr.iterdescendants("td", "th"):
-            text = _collapse(" ".join(strings(cell)))
+        for cell in tr.find_all(("td", "th")):
+            text = _collapse(cell.get_text(" "))
             if text:
                 cells.append(text)
         if cells:
             rows.append(" | ".join(cells))
-    for a in table.iterdescendants("a"):
-        link_chars += len(_collapse(" ".join(strings(a))))
+    for a in table.find_all("a"):
+        link_chars += len(_collapse(a.get_text(" ")))
     return "\n".join(rows), link_chars
 
 
-# What a block element changes about the blocks inside it, in one lookup per element.
-_HEADING, _ITEM, _LIST, _QUOTE, _PRE = "heading", "item", "list", "quote", "pre"
-_CONTEXTS = {**dict.fromkeys(rules.HEADING_LEVELS, _HEADING), **dict.fromkeys(rules.ITEM_TAGS, _ITEM),
-             **dict.fromkeys(rules.LIST_TAGS, _LIST), **dict.fromkeys(rules.QUOTE_TAGS, _QUOTE),
-             **dict.fromkeys(rules.PRE_TAGS, _PRE)}
+class _Close:
+    """Stack marker: the element opened as node `index` ends here."""
+
+    __slots__ = ("index", "name")
+
+    def __init__(self, index: int, name: str):
+        self.index = index
+        self.name = name
+
+
+class _InlineClose:
+    """Stack marker: an inline element that changes block context (a, br-less) ends."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
 
 
 class _Builder:
@@ -322,137 +305,94 @@ class _Builder:
         tag = self.block_tags[-1] if self.block_tags else "body"
         self.segments.append(Segment(block, chars, link_chars, tag))
 
-    def open_block(self, name: str, attrs) -> int:
-        if self.parts:
-            self.flush()
-        else:
-            self.breaks = 0  # all flush() does with no text pending
+    def open_block(self, name: str, attrs: dict) -> int:
+        self.flush()
         index = len(self.nodes)
         self.nodes.append([name, _hints(name, attrs), len(self.block_tags),
                            len(self.segments), 0, index, self.open[-1] if self.open else -1])
         self.open.append(index)
         self.block_tags.append(name)
-        context = _CONTEXTS.get(name)
-        if context is not None:
-            if context is _HEADING:
-                self.headings.append(rules.HEADING_LEVELS[name])
-            elif context is _ITEM:
-                self.items += 1
-            elif context is _LIST:
-                self.lists += 1
-            elif context is _QUOTE:
-                self.quote += 1
-            else:
-                self.pre += 1
+        if name in rules.HEADING_LEVELS:
+            self.headings.append(rules.HEADING_LEVELS[name])
+        elif name in rules.ITEM_TAGS:
+            self.items += 1
+        elif name in rules.LIST_TAGS:
+            self.lists += 1
+        elif name in rules.QUOTE_TAGS:
+            self.quote += 1
+        elif name in rules.PRE_TAGS:
+            self.pre += 1
         return index
 
     def close_block(self, index: int, name: str) -> None:
-        if self.parts:
-            self.flush()
-        else:
-            self.breaks = 0
+        self.flush()
         node = self.nodes[index]
         node[4] = len(self.segments)
         node[5] = len(self.nodes) - 1
         self.block_tags.pop()
         self.open.pop()
-        context = _CONTEXTS.get(name)
-        if context is not None:
-            if context is _HEADING:
-                self.headings.pop()
-            elif context is _ITEM:
-                self.items -= 1
-            elif context is _LIST:
-                self.lists -= 1
-            elif context is _QUOTE:
-                self.quote -= 1
-            else:
-                self.pre -= 1
+        if name in rules.HEADING_LEVELS:
+            self.headings.pop()
+        elif name in rules.ITEM_TAGS:
+            self.items -= 1
+        elif name in rules.LIST_TAGS:
+            self.lists -= 1
+        elif name in rules.QUOTE_TAGS:
+            self.quote -= 1
+        elif name in rules.PRE_TAGS:
+            self.pre -= 1
 
-    def table(self, table: _Element) -> None:
-        index = self.open_block("table", table.attrib)
+    def table(self, table: Tag) -> None:
+        index = self.open_block("table", table.attrs)
         text, link_chars = _render_table(table)
         if text:
             self._add(Block("table", text), len(text), link_chars)
         self.close_block(index, "table")
 
 
-# What the end of an element undoes (the element's entry on the walk's stack of open ones).
-_NOTHING, _LINK, _ANNOTATION = -1, -2, -3
-
-
-def normalize(root: _Element | None) -> Page:
-    """Walk the page's body once and return its text blocks and block-level elements.
-
-    `root` is the parsed page (tree.parse); None, for a page without elements, is a
-    page without text. lxml's iterwalk drives the walk (in C, at any depth): an
-    element's text comes at its start, its tail after its end.
-    """
+def normalize(soup: BeautifulSoup) -> Page:
+    """Walk the page's body once and return its text blocks and block-level elements."""
+    root = soup.body or soup.find("html") or soup
     builder = _Builder()
-    if root is None:
-        builder.nodes.append(["body", 0, 0, 0, 0, 0, -1])
-        return Page((), (Node(*builder.nodes[0]),))
-    # libxml2 makes <body> a child of <html>; the search is for trees built otherwise.
-    body = root.find("body")
-    if body is None:  # not `or`: an lxml element without children is false
-        body = next(root.iter("body"), None)
-    root = root if body is None else body
-    walk = iterwalk(root, events=("start", "end", "comment", "pi"))
-    ends: list[int] = []  # per open element: a node index to close, or one of the codes above
-    inert = 0  # inside rt/rp: strings there are annotations, not text
-    for event, item in walk:
-        if event == "start":
-            name = item.tag
-            attrs = item.attrib
-            if name in rules.DROP_TAGS or (attrs and _hidden(attrs)) or (
-                    name in rules.INLINE_CAPTION_TAGS and attrs and _inline_caption(attrs)):
-                walk.skip_subtree()
-                ends.append(_NOTHING)
-                continue
-            if name == "br":
-                builder.line_break()
-                walk.skip_subtree()
-                ends.append(_NOTHING)
-                continue
-            if name == "table" and not _table_is_layout(item):
-                builder.table(item)
-                walk.skip_subtree()
-                ends.append(_NOTHING)
-                continue
-            # Custom elements are layout blocks, except inside a paragraph or heading,
-            # where they wrap words (a citation marker, a tooltip source).
-            if name in rules.BLOCK_TAGS or item is root or (
-                    "-" in name and builder.current_block() not in rules.PHRASE_CONTAINERS):
-                ends.append(builder.open_block(name, attrs))
-            elif name == "a":
-                builder.in_link += 1
-                ends.append(_LINK)
-            elif name in _ANNOTATIONS:
-                inert += 1
-                ends.append(_ANNOTATION)
-            else:
-                ends.append(_NOTHING)
-            text = item.text
-            if text and not inert:
-                builder.text(text)
+    stack: list = [root]
+    text_types = (NavigableString, CData)
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in text_types:
+            builder.text(item)
             continue
-        if event == "end":
-            code = ends.pop()
-            if code >= 0:
-                builder.close_block(code, item.tag)
-            elif code == _LINK:
-                builder.in_link -= 1
-            elif code == _ANNOTATION:
-                inert -= 1
-            if item is root:
-                break
-        # After an element's end, or a comment or processing instruction: its tail.
-        tail = item.tail
-        if tail and not inert:
-            builder.text(tail)
+        if kind is _Close:
+            builder.close_block(item.index, item.name)
+            continue
+        if kind is _InlineClose:
+            builder.in_link -= 1
+            continue
+        if kind is not Tag:
+            continue  # comments, doctypes, processing instructions, script text
+        name = item.name
+        if name in rules.DROP_TAGS or _hidden(item):
+            continue
+        if name in rules.INLINE_CAPTION_TAGS and _inline_caption(item):
+            continue
+        if name == "br":
+            builder.line_break()
+            continue
+        if name == "table" and not _table_is_layout(item):
+            builder.table(item)
+            continue
+        # Custom elements are layout blocks, except inside a paragraph or heading,
+        # where they wrap words (a citation marker, a tooltip source).
+        if name in rules.BLOCK_TAGS or item is root or (
+                "-" in name and builder.current_block() not in rules.PHRASE_CONTAINERS):
+            index = builder.open_block(name, item.attrs)
+            stack.append(_Close(index, name))
+        elif name == "a":
+            builder.in_link += 1
+            stack.append(_InlineClose(name))
+        contents = item.contents
+        if contents:
+            stack.extend(reversed(contents))
     builder.flush()
     nodes = tuple(Node(*fields) for fields in builder.nodes)
     return Page(tuple(builder.segments), nodes)
-
-
-_ANNOTATIONS = INERT_TAGS - rules.DROP_TAGS
