@@ -23,7 +23,10 @@ not timed). Our own cleaner (`clean_html`) is timed the same way, as a second an
 
 The runs are interleaved (every variant once per round, --runs rounds) and each figure
 is the median over rounds, so both sides see the same machine load. The ratio column is
-pages/s over trafilatura's pages/s in the same run. --baseline DIR adds the same two
+pages/s over trafilatura's pages/s in the same run. On a machine shared with other work,
+wall times follow the load (printed at the end); CPU ms/page does not, and `corpus add`
+can run two workers, so it keeps pace with trafilatura's one core while its CPU per
+page stays under twice trafilatura's. --baseline DIR adds the same two
 `corpus add` runs from another checkout of the repository (`git archive REV | tar -x -C
 DIR`), run as `python -m search` with DIR first on PYTHONPATH, for a before/after in
 one run.
@@ -149,13 +152,14 @@ def main() -> None:
 
     rates = {name: variants[name][0] / statistics.median(w for w, _ in runs) for name, runs in times.items()}
     anchor = next((rate for name, rate in rates.items() if name.startswith("trafilatura")), None)
-    print(f"{'what':<44} | median s | CPU s | pages/s | vs trafilatura")
+    print(f"{'what':<44} | median s | CPU s | CPU ms/page | pages/s | vs trafilatura")
     rows = {}
     for name, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
         ratio = f"{rates[name] / anchor:.2f}x" if anchor else "-"
-        print(f"{name:<44} | {wall:8.2f} | {cpu:5.2f} | {rates[name]:7.1f} | {ratio}")
+        per_page = 1000 * cpu / variants[name][0]
+        print(f"{name:<44} | {wall:8.2f} | {cpu:5.2f} | {per_page:11.1f} | {rates[name]:7.1f} | {ratio}")
         rows[name] = {"pages": variants[name][0], "median_s": wall, "cpu_s": cpu, "pages_per_s": rates[name]}
     print(f"(medians of {args.runs} interleaved rounds; load average at the end "
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
