@@ -29,15 +29,24 @@ _NOT_PAGE_ENCODINGS = frozenset({"undefined", "unicode-escape", "raw-unicode-esc
 
 # Control characters could carry terminal escape sequences from an article to the screen;
 # bidi overrides can disguise text. Tab and newline are the only ones with a meaning in text.
-# (One regex pass: str.translate with a dict walks every character in Python.)
-_DROP = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff"
-                   "\u202a-\u202e\u2066-\u2069]")
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_DROP_CHARS = ("\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff"
+               "\u202a-\u202e\u2066-\u2069")
+# Line breaks other than \n and \r (\r and \r\n go by str.replace, much faster than a regex).
+_BREAK_CHARS = "\u2028\u2029\x0b\x0c\x85"
+_DROP = re.compile(f"[{_DROP_CHARS}]")
+_BREAKS = re.compile(f"[{_BREAK_CHARS}]")
+# Both in one class, to scan ordinary text (which holds neither) once. Character classes
+# only: an alternation such as \r\n? takes the regex engine off its fast path (three
+# times the time on a 180 kB page).
+_ODD = re.compile(f"[{_DROP_CHARS}{_BREAK_CHARS}]")
 
 
 def sanitize(text: str) -> str:
     """Return text in NFC with line breaks as \\n and no control or bidi-override characters."""
-    text = _DROP.sub("", _NEWLINES.sub("\n", text))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ODD.search(text) is not None:
+        text = _DROP.sub("", _BREAKS.sub("\n", text))
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

@@ -5,9 +5,15 @@ processes: each worker cleans the documents it is sent and adds their passages t
 Whoosh segment of its own, returning only a small summary per article. When the run
 ends, the workers finish their segments and the parent's writer commits them together
 with its own changes (deletions of replaced articles) in one table of contents, so a
-reader sees all of a run's passages at once or none. At most `window` chunks are in
-flight, so memory stays flat however long the input, and results come back in input
-order. A small job (fewer documents than one chunk) never starts a worker.
+reader sees all of a run's passages at once or none.
+
+Chunks go into one queue that every worker takes from, so a worker that drew cheap
+documents takes the next chunk rather than waiting its turn: web pages differ tenfold
+in cost. A chunk closes at CHUNK documents or CHUNK_CHARS characters, so pages are
+dealt out a few at a time and both cores stay busy to the end of the run. At most two
+chunks per worker are in flight, so memory stays flat however long the input, and
+results come back in input order. A small job (fewer documents than one chunk) never
+starts a worker.
 """
 from __future__ import annotations
 
@@ -21,7 +27,7 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -30,6 +36,9 @@ from .models import Article, Document, Passage
 
 T = TypeVar("T")
 CHUNK = 32
+#: A chunk also closes once its documents hold this many characters (web pages run to
+#: 100-200 kB each, JSONL records to a few kB).
+CHUNK_CHARS = 1_000_000
 #: Whoosh's posting pool per worker; the parent's writer has its own (index.WRITER_MEMORY_MB).
 WORKER_MEMORY_MB = 32
 _PR_SET_PDEATHSIG = 1
@@ -113,7 +122,7 @@ def workers() -> int:
 
 
 def run(jobs: Iterable[Job[T]], writer, index_dir: Path, processes: int | None = None,
-        chunk: int = CHUNK) -> Iterator[tuple[T, Indexed | Failed | None]]:
+        chunk: int = CHUNK, chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[T, Indexed | Failed | None]]:
     """Index each job's document and yield its item with the outcome, in order.
 
     `writer` is the parent's index.Writer: small jobs add to it directly; worker
@@ -132,17 +141,20 @@ def run(jobs: Iterable[Job[T]], writer, index_dir: Path, processes: int | None =
     try:
         in_flight: deque = deque()
         turn = 0
-        batch = first
-        while batch:
+        for batch in _chunks(chain(first, source), chunk, chunk_chars):
             while len(in_flight) >= 2 * processes:
                 yield from _collect(crew, *in_flight.popleft())
             # The raw bytes stay here; a worker needs only the decoded text.
             documents = [replace(job.document, raw=b"") for job in batch if job.document is not None]
             if documents:
                 crew.send(turn, documents)
-            in_flight.append((batch, turn if documents else None))
-            turn = (turn + 1) % processes
-            batch = list(islice(source, chunk))
+                in_flight.append((batch, turn))
+                turn += 1
+            else:
+                in_flight.append((batch, None))
+        # Said now, not once the last results are in: a worker that runs out of chunks
+        # writes out its segment while the other is still on its last one.
+        crew.close()
         while in_flight:
             yield from _collect(crew, *in_flight.popleft())
         writer.adopt(crew.finish())
@@ -150,53 +162,87 @@ def run(jobs: Iterable[Job[T]], writer, index_dir: Path, processes: int | None =
         crew.stop()
 
 
+def _chunks(jobs: Iterator[Job[T]], chunk: int, chunk_chars: int) -> Iterator[list[Job[T]]]:
+    """Jobs in lists of at most `chunk`, closed early once their text reaches `chunk_chars`."""
+    batch: list[Job[T]] = []
+    chars = 0
+    for job in jobs:
+        batch.append(job)
+        if job.document is not None:
+            chars += len(job.document.text)
+        if len(batch) >= chunk or chars >= chunk_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
 def _local(job: Job[T], writer) -> Indexed | Failed | None:
     return index_one(job.document, writer.add) if job.document is not None else None
 
 
-def _collect(crew: "_Crew", batch, worker: int | None) -> Iterator[tuple]:
-    results = iter(crew.receive(worker) if worker is not None else ())
+def _collect(crew: "_Crew", batch, turn: int | None) -> Iterator[tuple]:
+    results = iter(crew.receive(turn) if turn is not None else ())
     for job in batch:
         yield job.item, (next(results) if job.document is not None else None)
 
 
 class _Crew:
-    """Worker processes, each with its own inbox, outbox and index segment."""
+    """Worker processes taking chunks from one inbox, each writing its own index segment."""
 
     def __init__(self, index_dir: Path, processes: int):
         methods = multiprocessing.get_all_start_methods()
         # fork: a worker starts with every module already imported (spawn re-imports bs4, lxml, Whoosh).
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self.inboxes = [context.Queue() for _ in range(processes)]
-        self.outboxes = [context.Queue() for _ in range(processes)]
+        self.inbox = context.Queue()
+        self.outbox = context.Queue()
+        #: Results that arrived before their turn was asked for, by turn.
+        self.early: dict[int, list] = {}
+        #: Finished segments by worker (None when a worker indexed nothing).
+        self.segments: dict[int, object] = {}
         self.processes = [context.Process(target=_work, daemon=True,
-                                          args=(str(index_dir), inbox, outbox, os.getpid()))
-                          for inbox, outbox in zip(self.inboxes, self.outboxes)]
+                                          args=(number, str(index_dir), self.inbox, self.outbox, os.getpid()))
+                          for number in range(processes)]
         for process in self.processes:
             process.start()
 
-    def send(self, worker: int, documents: list[Document]) -> None:
-        self.inboxes[worker].put(documents)
+    def send(self, turn: int, documents: list[Document]) -> None:
+        self.inbox.put((turn, documents))
 
-    def receive(self, worker: int):
+    def receive(self, turn: int) -> list:
+        """The results of chunk `turn`."""
+        while turn not in self.early:
+            self._next()
+        return self.early.pop(turn)
+
+    def _next(self) -> None:
         while True:
             try:
-                message = self.outboxes[worker].get(timeout=1.0)
+                message = self.outbox.get(timeout=1.0)
+                break
             except queue.Empty:
-                if not self.processes[worker].is_alive():
+                if any(not process.is_alive() and number not in self.segments
+                       for number, process in enumerate(self.processes)):
                     raise CorpusError("an indexing process died (out of memory?); nothing after the last "
                                       "reported article was stored") from None
-                continue
-            if isinstance(message, BaseException):
-                raise CorpusError(f"an indexing process failed: {message}")
-            return message
+        if isinstance(message, BaseException):
+            raise CorpusError(f"an indexing process failed: {message}")
+        kind, key, value = message
+        if kind == "results":
+            self.early[key] = value
+        else:
+            self.segments[key] = value
+
+    def close(self) -> None:
+        """No more chunks: each worker finishes its segment once the inbox is empty."""
+        for _ in self.processes:
+            self.inbox.put(None)
 
     def finish(self) -> list:
-        """Each worker's finished segment (those that indexed anything)."""
-        for inbox in self.inboxes:
-            inbox.put(None)
-        segments = [self.receive(worker) for worker in range(len(self.processes))]
-        return [segment for segment in segments if segment is not None]
+        """Each worker's finished segment (those that indexed anything), after `close`."""
+        while len(self.segments) < len(self.processes):
+            self._next()
+        return [segment for segment in self.segments.values() if segment is not None]
 
     def stop(self) -> None:
         for process in self.processes:
@@ -204,13 +250,13 @@ class _Crew:
                 process.terminate()
         for process in self.processes:
             process.join()
-        for box in self.inboxes + self.outboxes:
+        for box in (self.inbox, self.outbox):
             box.close()
             box.join_thread()
 
 
-def _work(index_dir: str, inbox, outbox, parent: int) -> None:
-    """A worker: documents in, summaries out, passages into this worker's own segment."""
+def _work(number: int, index_dir: str, inbox, outbox, parent: int) -> None:
+    """A worker: chunks of documents in, summaries out, passages into this worker's own segment."""
     _die_with(parent)
     from .index import open_index, passage_fields
 
@@ -221,8 +267,9 @@ def _work(index_dir: str, inbox, outbox, parent: int) -> None:
             for passage in passages:
                 writer.add_document(**passage_fields(article, passage))
 
-        while (documents := inbox.get()) is not None:
-            outbox.put([index_one(document, add) for document in documents])
+        while (message := inbox.get()) is not None:
+            turn, documents = message
+            outbox.put(("results", turn, [index_one(document, add) for document in documents]))
         if writer._added:
             segment = writer._finalize_segment()
         else:
@@ -230,7 +277,7 @@ def _work(index_dir: str, inbox, outbox, parent: int) -> None:
             segment = None
         # No writer._finish(): it would delete the temporary folder every writer of this
         # index shares (the parent's writer removes it when it commits or cancels).
-        outbox.put(segment)
+        outbox.put(("segment", number, segment))
     except Exception as exc:  # reported to the parent, which stops the run with one line
         outbox.put(RuntimeError(f"{type(exc).__name__}: {exc}"))
     outbox.close()

@@ -147,13 +147,35 @@ def _word_hints(words: str) -> int:
 
 
 def _id_hints(words: str) -> int:
-    # Ids are mostly unique, so uncached; one search of both word lists settles most.
+    # Ids are mostly unique, so uncached.
+    if words.isascii():
+        return _ascii_hints(words)
     match = rules.HINT_WORDS.search(words)
     if match is None:
         return 0
     if match.lastgroup == "content" or rules.CONTENT_WORDS.search(words, match.end()):
         return STRONG_CONTENT
     return BOILERPLATE
+
+
+def _ascii_hints(words: str) -> int:
+    """`_id_hints` for ASCII words, without running the word lists' regex at every position.
+
+    Every article-body name holds one of `_CONTENT_KEYS`, so the content regex runs only
+    on the few strings that hold one; a furniture word is a whole token. (No furniture
+    word overlaps an article-body name, so finding either anywhere is what the leftmost
+    match of the combined regex decides. On ASCII, lower() is the regex's IGNORECASE.)
+    """
+    lowered = words.lower()
+    if any(key in lowered for key in _CONTENT_KEYS) and rules.CONTENT_WORDS.search(words):
+        return STRONG_CONTENT
+    if rules.BOILERPLATE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(lowered)):
+        return 0
+    return BOILERPLATE
+
+
+_CONTENT_KEYS = ("body", "content", "text", "entry", "post")
+_TOKEN_SPLIT = re.compile(r"[\s_-]+")
 
 
 def _collapse(text: str) -> str:
@@ -232,6 +254,13 @@ class _InlineClose:
         self.name = name
 
 
+# What a block element changes about the blocks inside it, in one lookup per element.
+_HEADING, _ITEM, _LIST, _QUOTE, _PRE = "heading", "item", "list", "quote", "pre"
+_CONTEXTS = {**dict.fromkeys(rules.HEADING_LEVELS, _HEADING), **dict.fromkeys(rules.ITEM_TAGS, _ITEM),
+             **dict.fromkeys(rules.LIST_TAGS, _LIST), **dict.fromkeys(rules.QUOTE_TAGS, _QUOTE),
+             **dict.fromkeys(rules.PRE_TAGS, _PRE)}
+
+
 class _Builder:
     """Mutable state of one walk; `normalize` is the pure entry point."""
 
@@ -306,41 +335,51 @@ class _Builder:
         self.segments.append(Segment(block, chars, link_chars, tag))
 
     def open_block(self, name: str, attrs: dict) -> int:
-        self.flush()
+        if self.parts:
+            self.flush()
+        else:
+            self.breaks = 0  # all flush() does with no text pending
         index = len(self.nodes)
         self.nodes.append([name, _hints(name, attrs), len(self.block_tags),
                            len(self.segments), 0, index, self.open[-1] if self.open else -1])
         self.open.append(index)
         self.block_tags.append(name)
-        if name in rules.HEADING_LEVELS:
-            self.headings.append(rules.HEADING_LEVELS[name])
-        elif name in rules.ITEM_TAGS:
-            self.items += 1
-        elif name in rules.LIST_TAGS:
-            self.lists += 1
-        elif name in rules.QUOTE_TAGS:
-            self.quote += 1
-        elif name in rules.PRE_TAGS:
-            self.pre += 1
+        context = _CONTEXTS.get(name)
+        if context is not None:
+            if context is _HEADING:
+                self.headings.append(rules.HEADING_LEVELS[name])
+            elif context is _ITEM:
+                self.items += 1
+            elif context is _LIST:
+                self.lists += 1
+            elif context is _QUOTE:
+                self.quote += 1
+            else:
+                self.pre += 1
         return index
 
     def close_block(self, index: int, name: str) -> None:
-        self.flush()
+        if self.parts:
+            self.flush()
+        else:
+            self.breaks = 0
         node = self.nodes[index]
         node[4] = len(self.segments)
         node[5] = len(self.nodes) - 1
         self.block_tags.pop()
         self.open.pop()
-        if name in rules.HEADING_LEVELS:
-            self.headings.pop()
-        elif name in rules.ITEM_TAGS:
-            self.items -= 1
-        elif name in rules.LIST_TAGS:
-            self.lists -= 1
-        elif name in rules.QUOTE_TAGS:
-            self.quote -= 1
-        elif name in rules.PRE_TAGS:
-            self.pre -= 1
+        context = _CONTEXTS.get(name)
+        if context is not None:
+            if context is _HEADING:
+                self.headings.pop()
+            elif context is _ITEM:
+                self.items -= 1
+            elif context is _LIST:
+                self.lists -= 1
+            elif context is _QUOTE:
+                self.quote -= 1
+            else:
+                self.pre -= 1
 
     def table(self, table: Tag) -> None:
         index = self.open_block("table", table.attrs)

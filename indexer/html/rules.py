@@ -48,26 +48,27 @@ CAPTION_WORDS = frozenset({"caption", "credit", "credits", "copyright", "photogr
 CONTENT_TAGS = frozenset({"article", "main"})
 
 #: class/id/role tokens that mark furniture: navigation, sharing, promotion, comments,
-#: bylines and captions. Matched against hyphen/underscore-separated words, so "ad"
+#: bylines and captions. Matched against hyphen/underscore/space-separated words, so "ad"
 #: matches "ad-slot" but not "header".
+BOILERPLATE_TOKENS = frozenset("""
+    nav navbar navigation menu breadcrumb breadcrumbs sidebar rail widget widgets
+    footer foot masthead topbar toolbar
+    share sharing follow sharebar
+    related recommended recommendations recirc recirculation more trending popular ticker
+    most outbrain taboola teaser teasers promo promotion promos sponsor sponsored
+    ad ads adv advert advertisement advertising dfp banner
+    comment comments disqus discussion replies respond
+    newsletter subscribe subscription signup registration login
+    cookie cookies consent gdpr popup modal overlay
+    byline bylines author authors dateline timestamp date published meta
+    caption credit credits copyright photo gallery
+    tags tag topics keywords categories
+    print email skip screen sr visually offscreen
+    pagination pager prevnext
+    bio disclaimer correction corrections
+""".split())
 BOILERPLATE_WORDS = re.compile(
-    r"(?:^|[\s_-])("
-    r"nav|navbar|navigation|menu|breadcrumbs?|sidebar|rail|widget|widgets|"
-    r"footer|foot|masthead|topbar|toolbar|"
-    r"share|sharing|follow|sharebar|"
-    r"related|recommended|recommendations|recirc|recirculation|more|trending|popular|ticker|"
-    r"most|outbrain|taboola|teaser|teasers|promo|promotion|promos|sponsor|sponsored|"
-    r"ad|ads|adv|advert|advertisement|advertising|dfp|banner|"
-    r"comment|comments|disqus|discussion|replies|respond|"
-    r"newsletter|subscribe|subscription|signup|registration|login|"
-    r"cookie|cookies|consent|gdpr|popup|modal|overlay|"
-    r"byline|bylines|author|authors|dateline|timestamp|date|published|meta|"
-    r"caption|credit|credits|copyright|photo|gallery|"
-    r"tags|tag|topics|keywords|categories|"
-    r"print|email|skip|screen|sr|visually|offscreen|"
-    r"pagination|pager|prevnext|"
-    r"bio|disclaimer|correction|corrections"
-    r")(?=$|[\s_-])",
+    r"(?:^|[\s_-])(" + "|".join(sorted(BOILERPLATE_TOKENS, key=lambda w: (-len(w), w))) + r")(?=$|[\s_-])",
     re.IGNORECASE,
 )
 
