@@ -12,14 +12,14 @@ import gc
 import os
 import shutil
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import IndexDamaged, IndexMissing
 from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 WRITER_MEMORY_MB = 32
 
 
@@ -114,9 +114,9 @@ def remove_index(index_dir: Path) -> None:
     shutil.rmtree(index_dir, ignore_errors=True)
 
 
-def passage_fields(article: Article, passage: Passage) -> dict:
-    """The Whoosh document for one passage."""
-    return {
+def passage_fields(article: Article, passage: Passage, vector: bytes | None = None) -> dict:
+    """The Whoosh document for one passage (with its vector, indexer.embed, if given)."""
+    fields = {
         "article_id": article.id,
         "position": passage.position,
         "title": article.title,
@@ -128,6 +128,20 @@ def passage_fields(article: Article, passage: Passage) -> dict:
         "author": article.author,
         "published": article.published,
     }
+    if vector is not None:
+        from .embed import FIELD
+
+        fields[FIELD] = vector
+    return fields
+
+
+def article_documents(article: Article, passages: Iterable[Passage]) -> Iterator[dict]:
+    """The Whoosh documents of an article's passages, vectors included."""
+    from .embed import passage_vectors
+
+    passages = list(passages)
+    for passage, vector in zip(passages, passage_vectors(article.title, passages)):
+        yield passage_fields(article, passage, vector)
 
 
 class Writer:
@@ -192,8 +206,8 @@ class Writer:
     def add(self, article: Article, passages: Iterable[Passage]) -> int:
         """Add an article's passages; returns how many."""
         count = 0
-        for passage in passages:
-            self._writer.add_document(**passage_fields(article, passage))
+        for fields in article_documents(article, passages):
+            self._writer.add_document(**fields)
             count += 1
         return count
 

@@ -10,9 +10,11 @@ FIELD_B = {"title": 0.75, "section": 0.75, "body": 0.75}
 def schema():
     # Whoosh and the analyzer are imported here, not above: the field weights are read by
     # modules (ranking options, presentation) that commands without an index also load.
-    from whoosh.fields import ID, NUMERIC, STORED, Schema
+    from whoosh.columns import FixedBytesColumn
+    from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 
     from .analysis import analyzer
+    from .embed import DIM, FIELD
     from .field import PassageText
 
     text = analyzer()
@@ -27,4 +29,7 @@ def schema():
         url=STORED(),
         author=STORED(),
         published=STORED(),
+        # Each passage's float16 vector (indexer.embed), in a column: Whoosh keeps it per
+        # segment with the passage, so merges, deletions and commits carry it along.
+        **{FIELD: COLUMN(FixedBytesColumn(2 * DIM))},
     )

@@ -1,0 +1,156 @@
+"""Semantic: fuse how close in meaning each passage is to the query with its lexical score.
+
+Each passage carries a static-embedding vector (indexer.embed: wordllama's token vectors
+mean-pooled), so a query costs one embedding (a tokenizer call and a table lookup) and
+one matrix-vector product. The lexical ranking's leading passages are joined by the
+passages nearest to the query in meaning (found on the vectors' first 64 dimensions,
+then measured on all 256), and the union is ranked by
+
+    fused = lexical + weight * best lexical * (cosine - lowest) / (highest - lowest)
+
+with the cosine min-max scaled over the union, so the share of meaning is the same
+whatever the scale of the lexical scores. The weight grows with the query's length
+(`weight * (1 + min(words, 20) / 10)`): a claim of fifteen words says what it means in
+more ways than its words can match, a one-word query is mostly its word. Chosen on
+NFCorpus dev and train and half of SciFact train together (tests/bench/exp_semantic.py).
+
+The vectors are read once per searcher, a segment at a time, straight from Whoosh's
+column; deleted passages get none. An index whose passages lack vectors (built without
+the model, or by another model) is "outdated": ranking stays lexical and the caller says so.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.embed import DIM, FIELD, PREFIX, embedder
+
+
+@dataclass(frozen=True, slots=True)
+class Fusion:
+    """How the semantic score joins the lexical one."""
+
+    #: The semantic share for a one-word query; longer queries get up to three times it.
+    weight: float = 0.2
+    #: Words beyond this add no more weight.
+    full_words: int = 20
+    #: Passages nearest in meaning added to the lexical candidates...
+    candidates: int = 100
+    #: ...but no more than this share of the corpus's passages, and none in a corpus of
+    #: fewer than `min_passages`: in a handful of articles "the nearest hundred" is all of
+    #: them, and a word found in one article would bring back every other.
+    candidate_share: float = 0.025
+    min_passages: int = 200
+    #: How many passages the coarse vectors shortlist before the full ones decide.
+    shortlist: int = 300
+
+
+class Vectors:
+    """Every passage's vector for one open searcher (row = Whoosh's global docnum)."""
+
+    def __init__(self, full: np.ndarray, coarse: np.ndarray, live: np.ndarray):
+        #: float16 unit vectors, zeros where a passage has none (deleted, or never embedded).
+        self.full = full
+        #: The first PREFIX dimensions, renormalised, float32: the fast shortlist.
+        self.coarse = coarse
+        #: Passages that are live and have a vector.
+        self.live = live
+
+    @classmethod
+    def read(cls, reader) -> "Vectors | None":
+        """The searcher's vectors, or None when some live passage has none (outdated)."""
+        parts, alive = [], []
+        for leaf, _ in reader.leaf_readers():
+            count = leaf.doc_count_all()
+            # A segment none of whose passages got a vector has no column at all.
+            parts.append(_column_rows(leaf, count) if leaf.has_column(FIELD) else np.zeros((count, DIM), np.float16))
+            keep = np.ones(count, dtype=bool)
+            if leaf.has_deletions():
+                keep[:] = False
+                keep[list(leaf.all_doc_ids())] = True
+            alive.append(keep)
+        if not parts:
+            return cls(np.zeros((0, DIM), np.float16), np.zeros((0, PREFIX), np.float32), np.zeros(0, bool))
+        full = np.concatenate(parts)
+        live = np.concatenate(alive)
+        present = full.any(axis=1)
+        if (live & ~present).any():
+            return None
+        full[~live] = 0
+        coarse = full[:, :PREFIX].astype(np.float32)
+        norms = np.linalg.norm(coarse, axis=1, keepdims=True)
+        np.divide(coarse, norms, out=coarse, where=norms > 0)
+        return cls(full, coarse, live)
+
+
+def _column_rows(leaf, count: int) -> np.ndarray:
+    """A segment's vectors as a (count, DIM) float16 array, in one read where the codec
+    allows it (Whoosh 3's fixed-bytes column), else a row at a time."""
+    width = 2 * DIM
+    column = leaf.column_reader(FIELD, translate=False)
+    try:
+        stored = min(column._count, count)
+        raw = bytes(column._dbfile.get(column._basepos, stored * width)) if stored else b""
+    except AttributeError:  # another column reader: the public API
+        raw = b"".join(column[d] for d in range(count))
+        stored = count
+    rows = np.zeros((count, DIM), dtype=np.float16)
+    if stored:
+        rows[:stored] = np.frombuffer(raw, dtype=np.float16).reshape(stored, DIM)
+    return rows
+
+
+#: What the query grammar adds to words: excluded words and phrases, field prefixes,
+#: quotes and fuzzy marks (search.query); meaning is taken from the words alone.
+_EXCLUDED = re.compile(r'(?:^|(?<=\s))[-−](?:\w+:)?(?:"[^"]*(?:"|$)|\S+)')
+_MARKS = re.compile(r'\b(?:title|section|body):|"|~[12]?(?=\s|$)', re.I)
+
+
+def query_text(text: str) -> str:
+    """The query's own words, as its meaning is taken from (and counted for its weight)."""
+    return " ".join(_MARKS.sub(" ", _EXCLUDED.sub(" ", text)).split())
+
+
+def query_vector(text: str) -> np.ndarray | None:
+    """The query's unit vector, or None without a model or without tokens."""
+    model = embedder()
+    if model is None:
+        return None
+    vector = model.vector(text)
+    return vector if vector.any() else None
+
+
+def nearest(query: np.ndarray, vectors: Vectors, allowed: np.ndarray, count: int, shortlist: int) -> np.ndarray:
+    """The `count` passages among `allowed` nearest the query in meaning: a shortlist on
+    the coarse vectors (a quarter of the work), decided on the full ones."""
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    coarse = vectors.coarse @ query[:PREFIX]
+    coarse[~(allowed & vectors.live)] = -np.inf
+    shortlist = min(max(shortlist, count), int(np.count_nonzero(np.isfinite(coarse))))
+    if not shortlist:
+        return np.zeros(0, dtype=np.int64)
+    near = np.argpartition(-coarse, shortlist - 1)[:shortlist]
+    cosines = vectors.full[near].astype(np.float32) @ query
+    return near[np.argsort(-cosines, kind="stable")[:count]]
+
+
+def fuse(head: list[tuple[float, int]], query: np.ndarray, vectors: Vectors, words: int,
+         allowed: np.ndarray, fusion: Fusion) -> tuple[list[tuple[float, int]], dict[int, float]]:
+    """The lexical head (score, passage) joined by the passages nearest in meaning among
+    `allowed`, rescored (unordered). Also each fused passage's semantic part."""
+    best = head[0][0]
+    passages = int(np.count_nonzero(vectors.live))
+    count = min(fusion.candidates, int(passages * fusion.candidate_share)) if passages >= fusion.min_passages else 0
+    near = nearest(query, vectors, allowed, count, fusion.shortlist)
+    lexical = {doc: score for score, doc in head}
+    union = np.array(sorted(set(lexical) | set(near.tolist())), dtype=np.int64)
+    cosine = vectors.full[union].astype(np.float32) @ query
+    low, high = float(cosine.min()), float(cosine.max())
+    scaled = (cosine - low) / (high - low) if high > low else np.zeros(len(union))
+    weight = fusion.weight * (1 + min(words, fusion.full_words) / 10) * best
+    parts = {doc: weight * float(s) for doc, s in zip(union.tolist(), scaled)}
+    fused = [(lexical.get(doc, 0.0) + part, doc) for doc, part in parts.items()]
+    return fused, parts
