@@ -255,7 +255,7 @@ def test_add_and_remove_do_not_open_other_articles(tmp_path):
                                              ".meta/one.txt.json.tmp", ".one.txt.tmp")}
     assert in_corpus <= allowed, sorted(in_corpus - allowed)[:5]
     # First, not only: in a corpus this size passages close in meaning follow (search.semantic).
-    assert ids_for(corpus, "capybaras")[0] == "one"
+    assert hits(corpus, "capybaras")[0].article_id == "one"
     assert "doc-7" not in ids_for(corpus, "zebra")
 
 
