@@ -76,14 +76,17 @@ def embedder() -> Embedder | None:
 
 def _read_table(path: Path) -> np.ndarray:
     """The token table from a safetensors file: an 8-byte header length, a JSON header
-    naming each tensor's dtype, shape and byte range, then the raw bytes."""
-    raw = path.read_bytes()
-    (size,) = struct.unpack("<Q", raw[:8])
-    meta = json.loads(raw[8:8 + size])["embedding.weight"]
-    if meta["dtype"] != "F16" or meta["shape"][1] != DIM:
-        raise ValueError(f"unexpected token table {meta['dtype']} {meta['shape']}")
+    naming each tensor's dtype, shape and byte range, then the raw bytes. Mapped, not
+    read: the cleaning workers then share one copy in the page cache, and only the rows
+    of tokens in use are ever loaded."""
+    with path.open("rb") as f:
+        (size,) = struct.unpack("<Q", f.read(8))
+        meta = json.loads(f.read(size))["embedding.weight"]
+    rows, dim = meta["shape"]
     start, end = meta["data_offsets"]
-    return np.frombuffer(raw, dtype=np.float16, count=(end - start) // 2, offset=8 + size + start).reshape(meta["shape"])
+    if meta["dtype"] != "F16" or dim != DIM or end - start != rows * dim * 2:
+        raise ValueError(f"unexpected token table {meta['dtype']} {meta['shape']}")
+    return np.memmap(path, dtype=np.float16, mode="r", offset=8 + size + start, shape=(rows, dim))
 
 
 def passage_text(title: str, headings: tuple[str, ...], body: str) -> str:
