@@ -3,9 +3,13 @@
 The vectors are wordllama 0.4's (`l2_supercat`, 256 dimensions: token embeddings taken
 from Llama 2 and trained to be mean-pooled). Its wheel carries the token table (a 16 MB
 safetensors file) and the tokenizer's configuration, so nothing is downloaded, ever. We
-read the two files ourselves, the table with numpy and the tokenizer with `tokenizers`:
-wordllama's own loader looks for the tokenizer in a cache folder and tries the network
-when it is not there, and its import pulls in pydantic and requests.
+read the two files ourselves: wordllama's own loader looks for the tokenizer in a cache
+folder and tries the network when it is not there, and its import pulls in pydantic and
+requests. The table is memory-mapped with numpy. The tokenizer is Llama's byte-fallback
+BPE, done here from the configuration's vocabulary (`Bpe`) rather than by `tokenizers`:
+every cleaning worker holds one, and `tokenizers` costs each about 30 MB (its library
+and its tables) against 5 MB here, and is slower on running text, where most words are
+cached. tests/test_semantic.py checks the two agree.
 
 A text's vector is the mean of its tokens' vectors, L2-normalised, kept as float16
 (512 bytes a passage). Its first PREFIX dimensions are a coarser vector of their own
@@ -14,6 +18,7 @@ A text's vector is the mean of its tokens' vectors, L2-normalised, kept as float
 from __future__ import annotations
 
 import json
+import re
 import struct
 from functools import lru_cache
 from pathlib import Path
@@ -32,16 +37,83 @@ _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 
 
+#: Words whose tokens are remembered; the memo is emptied beyond this.
+WORDS_CACHED = 30_000
+_SPACE = "\u2581"  # SentencePiece's visible space, "▁"
+#: A run of visible spaces and the word after it (or a word with none before it).
+_CHUNK = re.compile(f"{_SPACE}+[^{_SPACE}]*|[^{_SPACE}]+")
+
+
+class Bpe:
+    """Llama 2's tokenizer as wordllama configures it (tokenizers' BPE with byte fallback):
+    a space becomes "▁" and one is put in front, then each word (with the "▁"s before it)
+    is merged pairwise, the pair whose merged piece comes first in the vocabulary first
+    (SentencePiece orders merges by that piece's score, which orders the vocabulary); a
+    character the vocabulary lacks becomes its UTF-8 bytes' tokens."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self._vocab = vocabulary
+        self._bytes = [vocabulary[f"<0x{b:02X}>"] for b in range(256)]
+        self._words: dict[str, tuple[int, ...]] = {}
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Bpe":
+        config = json.loads(path.read_text(encoding="utf-8"))
+        model = config["model"]
+        if model.get("type") != "BPE" or not model.get("byte_fallback"):
+            raise ValueError(f"unexpected tokenizer {model.get('type')}")
+        return cls(model["vocab"])
+
+    def ids(self, text: str) -> list[int]:
+        out: list[int] = []
+        if not text:
+            return out
+        words = self._words
+        for chunk in _CHUNK.findall(_SPACE + text.replace(" ", _SPACE)):
+            found = words.get(chunk)
+            if found is None:
+                if len(words) >= WORDS_CACHED:
+                    words.clear()
+                found = words[chunk] = self._merge(chunk)
+            out.extend(found)
+        return out
+
+    def _merge(self, chunk: str) -> tuple[int, ...]:
+        vocab = self._vocab
+        if chunk in vocab:
+            return (vocab[chunk],)
+        parts = list(chunk)
+        while len(parts) > 1:
+            best, at = None, -1
+            for i in range(len(parts) - 1):
+                rank = vocab.get(parts[i] + parts[i + 1])
+                if rank is not None and (best is None or rank < best):
+                    best, at = rank, i
+            if best is None:
+                break
+            parts[at:at + 2] = [parts[at] + parts[at + 1]]
+        out: list[int] = []
+        for part in parts:
+            found = vocab.get(part)
+            if found is None:
+                out.extend(self._bytes[b] for b in part.encode("utf-8"))
+            else:
+                out.append(found)
+        return tuple(out)
+
+
 class Embedder:
     """Texts to unit vectors: tokenize, look up, mean-pool, normalise."""
 
-    def __init__(self, table: np.ndarray, tokenizer):
+    def __init__(self, table: np.ndarray, tokenizer: Bpe):
         self._table = table
         self._tokenizer = tokenizer
 
     def vector(self, text: str) -> np.ndarray:
         """The text's unit vector (float32); all zeros for a text without tokens."""
-        ids = self._tokenizer.encode(text, add_special_tokens=False).ids[:MAX_TOKENS]
+        # Runs of white space say nothing of meaning; as single spaces they also keep to
+        # the cases where Bpe and Llama's merge order are known to agree.
+        ids = self._tokenizer.ids(" ".join(text.split()))[:MAX_TOKENS]
         if not ids:
             return np.zeros(DIM, dtype=np.float32)
         pooled = self._table[ids].mean(axis=0, dtype=np.float32)
@@ -60,16 +132,17 @@ class Embedder:
 def embedder() -> Embedder | None:
     """The one Embedder of this process, or None when wordllama's files are not installed
     (then the index gets no vectors and search is lexical only)."""
-    try:
-        import wordllama  # only to find its files: the package itself is not used
-        from tokenizers import Tokenizer
-    except ImportError:
+    from importlib.util import find_spec
+
+    # Only wordllama's files are used: its package is found, never imported.
+    spec = find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    package = Path(wordllama.__file__).parent
+    package = Path(next(iter(spec.submodule_search_locations)))
     try:
         table = _read_table(package / _WEIGHTS)
-        tokenizer = Tokenizer.from_file(str(package / _TOKENIZER))
-    except Exception:  # a damaged install (tokenizers raises plain Exception): lexical only
+        tokenizer = Bpe.from_file(package / _TOKENIZER)
+    except (OSError, ValueError, KeyError, TypeError):  # a damaged install: lexical only
         return None
     return Embedder(table, tokenizer)
 
