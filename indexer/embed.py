@@ -119,7 +119,7 @@ class Embedder:
         # The mean as a count-weighted sum over distinct tokens: half the work of
         # gathering a row per token, as a passage repeats its words.
         distinct, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
-        pooled = counts.astype(np.float32) @ self._table[distinct].astype(np.float32)
+        pooled = np.einsum("i,ij->j", counts.astype(np.float32), self._table[distinct].astype(np.float32))
         norm = float(np.linalg.norm(pooled))
         return pooled / norm if norm else pooled
 

@@ -399,12 +399,14 @@ class Ranker:
         query = semantic.query_vector(text)
         if query is None:
             return None
-        allowed = np.ones(len(self._vectors.live), dtype=bool)
-        if required is not None:
-            allowed[:] = False
-            allowed[list(required)] = True
-        if left_out:
-            allowed[list(left_out)] = False
+        allowed = None  # any live passage
+        if required is not None or left_out:
+            allowed = np.zeros(len(self._vectors.live), dtype=bool) if required is not None else \
+                np.ones(len(self._vectors.live), dtype=bool)
+            if required is not None:
+                allowed[list(required)] = True
+            if left_out:
+                allowed[list(left_out)] = False
         fusion = semantic.Fusion(weight=self.options.semantic_weight)
         return semantic.fuse(head, query, self._vectors, len(text.split()), allowed, fusion)
 
