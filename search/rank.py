@@ -92,8 +92,8 @@ class Options:
     #: Fuse closeness in meaning (static word vectors, search.semantic) with the lexical
     #: score; only for a query that matched something lexically.
     semantic: bool = True
-    #: The semantic part's weight for a one-word query (longer ones get up to 3x).
-    semantic_weight: float = 0.2
+    #: The semantic part's weight before the query's length adds to it (search.semantic).
+    semantic_weight: float = 0.15
 
     #: Work out where the query's terms are in each hit's text (for highlighting).
     spans: bool = True

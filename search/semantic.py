@@ -10,9 +10,10 @@ then measured on all 256), and the union is ranked by
 
 with the cosine min-max scaled over the union, so the share of meaning is the same
 whatever the scale of the lexical scores. The weight grows with the query's length
-(`weight * (1 + min(words, 20) / 10)`): a claim of fifteen words says what it means in
-more ways than its words can match, a one-word query is mostly its word. Chosen on
-NFCorpus dev and train and half of SciFact train together (tests/bench/exp_semantic.py).
+(`weight * (1 + min(words, 20) / 5)`: 0.18 for one word, 0.51 for twelve, at most
+0.75): a claim of fifteen words says what it means in more ways than its words can
+match, a one-word query is mostly its word. Chosen on NFCorpus dev and train and half
+of SciFact train together, the other half held out (tests/bench/exp_semantic.py).
 
 The vectors are read once per searcher, a segment at a time, straight from Whoosh's
 column; deleted passages get none. An index whose passages lack vectors (built without
@@ -32,9 +33,11 @@ from indexer.embed import DIM, FIELD, PREFIX, embedder
 class Fusion:
     """How the semantic score joins the lexical one."""
 
-    #: The semantic share for a one-word query; longer queries get up to three times it.
-    weight: float = 0.2
-    #: Words beyond this add no more weight.
+    #: The semantic weight before the query's length is counted...
+    weight: float = 0.15
+    #: ...which adds the weight again for every `per_words` words...
+    per_words: float = 5.0
+    #: ...up to this many words (five times the weight).
     full_words: int = 20
     #: Passages nearest in meaning added to the lexical candidates...
     candidates: int = 100
@@ -160,7 +163,7 @@ def fuse(head: list[tuple[float, int]], query: np.ndarray, vectors: Vectors, wor
     cosine = np.einsum("ij,j->i", vectors.full[union].astype(np.float32), query)
     low, high = float(cosine.min()), float(cosine.max())
     scaled = (cosine - low) / (high - low) if high > low else np.zeros(len(union))
-    weight = fusion.weight * (1 + min(words, fusion.full_words) / 10) * best
+    weight = fusion.weight * (1 + min(words, fusion.full_words) / fusion.per_words) * best
     parts = {doc: weight * float(s) for doc, s in zip(union.tolist(), scaled)}
     fused = [(lexical.get(doc, 0.0) + part, doc) for doc, part in parts.items()]
     return fused, parts
