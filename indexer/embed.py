@@ -13,7 +13,8 @@ cached. tests/test_semantic.py checks the two agree.
 
 A text's vector is the mean of its tokens' vectors, L2-normalised, kept as float16
 (512 bytes a passage). Its first PREFIX dimensions are a coarser vector of their own
-(the model was trained so, "Matryoshka" style): search uses them to find candidates fast.
+(the model was trained so, "Matryoshka" style), kept too, renormalised (128 bytes): search
+reads every passage's coarse vector to find candidates and only the candidates' full ones.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ import numpy as np
 #: of another model (or none, in an index built before) are never compared with a query.
 FIELD = "vector_wl04_256"
 DIM = 256
-#: Dimensions of the coarse vector used to find candidates.
+#: The coarse vectors' column, and their dimensions.
+COARSE_FIELD = "vector_wl04_64"
 PREFIX = 64
 #: Tokens embedded per text at most: a passage is 150-250 words; a pasted page is cut.
 MAX_TOKENS = 2048
@@ -170,11 +172,15 @@ def passage_text(title: str, headings: tuple[str, ...], body: str) -> str:
     return " ".join(part for part in (title, " ".join(headings), body) if part)
 
 
-def passage_vectors(title: str, passages) -> list[bytes | None]:
-    """Each passage's vector as the index column stores it, or None for every passage when
-    there is no model (the column's default, all zeros, then says "no vector")."""
+def passage_vectors(title: str, passages) -> list[dict[str, bytes]]:
+    """Each passage's vector columns ({FIELD: full, COARSE_FIELD: coarse}), or nothing for
+    any passage when there is no model (the columns' default, zeros, says "no vector")."""
     model = embedder()
     if model is None:
-        return [None] * len(passages)
+        return [{} for _ in passages]
     rows = model.vectors([passage_text(title, p.headings, p.text) for p in passages])
-    return [row.tobytes() for row in rows]
+    coarse = rows[:, :PREFIX].astype(np.float32)
+    norms = np.linalg.norm(coarse, axis=1, keepdims=True)
+    np.divide(coarse, norms, out=coarse, where=norms > 0)
+    coarse = coarse.astype(np.float16)
+    return [{FIELD: full.tobytes(), COARSE_FIELD: short.tobytes()} for full, short in zip(rows, coarse)]

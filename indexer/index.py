@@ -19,7 +19,7 @@ from .errors import IndexDamaged, IndexMissing
 from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 WRITER_MEMORY_MB = 32
 
 
@@ -114,8 +114,8 @@ def remove_index(index_dir: Path) -> None:
     shutil.rmtree(index_dir, ignore_errors=True)
 
 
-def passage_fields(article: Article, passage: Passage, vector: bytes | None = None) -> dict:
-    """The Whoosh document for one passage (with its vector, indexer.embed, if given)."""
+def passage_fields(article: Article, passage: Passage, vectors: dict[str, bytes] | None = None) -> dict:
+    """The Whoosh document for one passage (with its vector columns, indexer.embed, if given)."""
     fields = {
         "article_id": article.id,
         "position": passage.position,
@@ -128,10 +128,8 @@ def passage_fields(article: Article, passage: Passage, vector: bytes | None = No
         "author": article.author,
         "published": article.published,
     }
-    if vector is not None:
-        from .embed import FIELD
-
-        fields[FIELD] = vector
+    if vectors:
+        fields.update(vectors)
     return fields
 
 
@@ -140,8 +138,8 @@ def article_documents(article: Article, passages: Iterable[Passage]) -> Iterator
     from .embed import passage_vectors
 
     passages = list(passages)
-    for passage, vector in zip(passages, passage_vectors(article.title, passages)):
-        yield passage_fields(article, passage, vector)
+    for passage, vectors in zip(passages, passage_vectors(article.title, passages)):
+        yield passage_fields(article, passage, vectors)
 
 
 class Writer:

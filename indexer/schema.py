@@ -14,7 +14,7 @@ def schema():
     from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 
     from .analysis import analyzer
-    from .embed import DIM, FIELD
+    from .embed import COARSE_FIELD, DIM, FIELD, PREFIX
     from .field import PassageText
 
     text = analyzer()
@@ -29,7 +29,7 @@ def schema():
         url=STORED(),
         author=STORED(),
         published=STORED(),
-        # Each passage's float16 vector (indexer.embed), in a column: Whoosh keeps it per
-        # segment with the passage, so merges, deletions and commits carry it along.
-        **{FIELD: COLUMN(FixedBytesColumn(2 * DIM))},
+        # Each passage's float16 vectors (indexer.embed), in columns: Whoosh keeps them per
+        # segment with the passage, so merges, deletions and commits carry them along.
+        **{FIELD: COLUMN(FixedBytesColumn(2 * DIM)), COARSE_FIELD: COLUMN(FixedBytesColumn(2 * PREFIX))},
     )

@@ -15,18 +15,20 @@ whatever the scale of the lexical scores. The weight grows with the query's leng
 match, a one-word query is mostly its word. Chosen on NFCorpus dev and train and half
 of SciFact train together, the other half held out (tests/bench/exp_semantic.py).
 
-The vectors are read once per searcher, a segment at a time, straight from Whoosh's
-column; deleted passages get none. An index whose passages lack vectors (built without
+The coarse vectors are read once per searcher, a segment at a time, straight from
+Whoosh's column (7.5 MB at 59k passages), the full ones a passage at a time as a query
+needs them; deleted passages are never read. An index whose passages lack vectors (built without
 the model, or by another model) is "outdated": ranking stays lexical and the caller says so.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.embed import DIM, FIELD, PREFIX, embedder
+from indexer.embed import COARSE_FIELD, DIM, FIELD, PREFIX, embedder
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,59 +53,68 @@ class Fusion:
 
 
 class Vectors:
-    """Every passage's vector for one open searcher (row = Whoosh's global docnum)."""
+    """The passages' vectors for one open searcher: every live passage's coarse vector in
+    memory (the shortlist is one pass over them), full vectors read from the index only
+    for the passages a query needs. Rows are Whoosh's global passage numbers."""
 
-    def __init__(self, full: np.ndarray, live: np.ndarray):
-        #: float16 unit vectors, zeros where a passage has none (deleted, or never embedded).
-        self.full = full
+    def __init__(self, coarse: np.ndarray, live: np.ndarray, leaves: list):
         #: Passages that are live and have a vector.
         self.live = live
-        #: The live passages' numbers, and their first PREFIX dimensions renormalised
-        #: (float32, one row each): the fast shortlist, with no deleted row to mask out.
+        #: The live passages' numbers, and their coarse vectors (float32, one row each):
+        #: with no deleted row in them, a query needs no mask.
         self.rows = np.flatnonzero(live)
-        coarse = full[self.rows, :PREFIX].astype(np.float32)
-        norms = np.linalg.norm(coarse, axis=1, keepdims=True)
-        np.divide(coarse, norms, out=coarse, where=norms > 0)
-        self.coarse = coarse
+        self.coarse = coarse[self.rows].astype(np.float32)
+        #: (first passage number, the segment's full-vector column) per segment.
+        self._leaves = leaves
+        self._starts = [start for start, _ in leaves]
 
     @classmethod
     def read(cls, reader) -> "Vectors | None":
         """The searcher's vectors, or None when some live passage has none (outdated)."""
-        parts, alive = [], []
-        for leaf, _ in reader.leaf_readers():
+        parts, alive, leaves = [], [], []
+        for leaf, offset in reader.leaf_readers():
             count = leaf.doc_count_all()
             # A segment none of whose passages got a vector has no column at all.
-            parts.append(_column_rows(leaf, count) if leaf.has_column(FIELD) else np.zeros((count, DIM), np.float16))
+            if not (leaf.has_column(COARSE_FIELD) and leaf.has_column(FIELD)):
+                return None
+            parts.append(_column_rows(leaf, COARSE_FIELD, PREFIX, count))
+            leaves.append((offset, leaf.column_reader(FIELD, translate=False)))
             keep = np.ones(count, dtype=bool)
             if leaf.has_deletions():
                 keep[:] = False
                 keep[list(leaf.all_doc_ids())] = True
             alive.append(keep)
         if not parts:
-            return cls(np.zeros((0, DIM), np.float16), np.zeros(0, bool))
-        full = np.concatenate(parts)
+            return cls(np.zeros((0, PREFIX), np.float16), np.zeros(0, bool), [])
+        coarse = np.concatenate(parts)
         live = np.concatenate(alive)
-        present = full.any(axis=1)
-        if (live & ~present).any():
+        if (live & ~coarse.any(axis=1)).any():
             return None
-        full[~live] = 0
-        return cls(full, live)
+        return cls(coarse, live, leaves)
+
+    def full(self, docs: np.ndarray) -> np.ndarray:
+        """The full vectors (float32) of these live passages, read from their segments."""
+        out = np.zeros((len(docs), DIM), dtype=np.float32)
+        for i, doc in enumerate(docs.tolist()):
+            start, column = self._leaves[bisect_right(self._starts, doc) - 1]
+            out[i] = np.frombuffer(column[doc - start], dtype=np.float16)
+        return out
 
 
-def _column_rows(leaf, count: int) -> np.ndarray:
-    """A segment's vectors as a (count, DIM) float16 array, in one read where the codec
-    allows it (Whoosh 3's fixed-bytes column), else a row at a time."""
-    width = 2 * DIM
-    column = leaf.column_reader(FIELD, translate=False)
+def _column_rows(leaf, name: str, dim: int, count: int) -> np.ndarray:
+    """A segment's column of vectors as a (count, dim) float16 array, in one read where
+    the codec allows it (Whoosh 3's fixed-bytes column), else a row at a time."""
+    width = 2 * dim
+    column = leaf.column_reader(name, translate=False)
     try:
         stored = min(column._count, count)
         raw = bytes(column._dbfile.get(column._basepos, stored * width)) if stored else b""
     except AttributeError:  # another column reader: the public API
         raw = b"".join(column[d] for d in range(count))
         stored = count
-    rows = np.zeros((count, DIM), dtype=np.float16)
+    rows = np.zeros((count, dim), dtype=np.float16)
     if stored:
-        rows[:stored] = np.frombuffer(raw, dtype=np.float16).reshape(stored, DIM)
+        rows[:stored] = np.frombuffer(raw, dtype=np.float16).reshape(stored, dim)
     return rows
 
 
@@ -146,7 +157,7 @@ def nearest(query: np.ndarray, vectors: Vectors, allowed: np.ndarray | None, cou
         return np.zeros(0, dtype=np.int64)
     best = np.argpartition(coarse, len(coarse) - shortlist)[len(coarse) - shortlist:]
     near = rows[best]
-    cosines = np.einsum("ij,j->i", vectors.full[near].astype(np.float32), query)
+    cosines = np.einsum("ij,j->i", vectors.full(near), query)
     return near[np.argsort(-cosines, kind="stable")[:count]]
 
 
@@ -160,7 +171,7 @@ def fuse(head: list[tuple[float, int]], query: np.ndarray, vectors: Vectors, wor
     near = nearest(query, vectors, allowed, count, fusion.shortlist)
     lexical = {doc: score for score, doc in head}
     union = np.array(sorted(set(lexical) | set(near.tolist())), dtype=np.int64)
-    cosine = np.einsum("ij,j->i", vectors.full[union].astype(np.float32), query)
+    cosine = np.einsum("ij,j->i", vectors.full(union), query)
     low, high = float(cosine.min()), float(cosine.max())
     scaled = (cosine - low) / (high - low) if high > low else np.zeros(len(union))
     weight = fusion.weight * (1 + min(words, fusion.full_words) / fusion.per_words) * best
