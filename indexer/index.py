@@ -168,7 +168,12 @@ class Writer:
             self._searcher.close()
             self._searcher = None
         if exc_type is not None:
-            self._writer.cancel()  # adopted segments' files are unreferenced; the next commit deletes them
+            try:
+                self._writer.cancel()  # adopted segments' files are unreferenced; the next commit deletes them
+            except OSError:
+                # Closing the half-written segment can fail too (the disk that ran out
+                # holds it): its temporary files must still go, or they keep it full.
+                self._writer._finish()
         elif not self._adopted:
             self._writer.commit(merge=self._merge)
         else:
