@@ -145,19 +145,3 @@ def test_batch_ranker_reads_vectors_once(tmp_path, monkeypatch):
         for query in ("physician", "doctor fever", "compost soil"):
             ranker.answer(parse(query), hint=False)
     assert reads == [1]
-
-
-def test_own_tokenizer_agrees_with_the_tokenizers_library():
-    tokenizers = pytest.importorskip("tokenizers")
-    from importlib.util import find_spec
-    from pathlib import Path
-
-    config = Path(next(iter(find_spec("wordllama").submodule_search_locations))) / embed._TOKENIZER
-    reference = tokenizers.Tokenizer.from_file(str(config))
-    ours = embed.Bpe.from_file(config)
-    texts = ["Leg twitching, also known as myoclonus, is an involuntary muscle contraction.",
-             "Omega-3 (EPA/DHA) lowers triglycerides by 25–30% in 12 weeks; see ref. [4].",
-             "naïve café über straße — 東京 🙂 tab\there\nnew line", "", "   leading spaces"]
-    for text in texts:
-        text = " ".join(text.split())  # as Embedder.vector passes it
-        assert ours.ids(text) == reference.encode(text, add_special_tokens=False).ids, text
