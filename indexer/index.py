@@ -12,14 +12,14 @@ import gc
 import os
 import shutil
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import IndexDamaged, IndexMissing
 from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 5
 WRITER_MEMORY_MB = 32
 
 
@@ -120,9 +120,9 @@ def remove_index(index_dir: Path) -> None:
     shutil.rmtree(index_dir, ignore_errors=True)
 
 
-def passage_fields(article: Article, passage: Passage) -> dict:
-    """The Whoosh document for one passage."""
-    return {
+def passage_fields(article: Article, passage: Passage, vectors: dict[str, bytes] | None = None) -> dict:
+    """The Whoosh document for one passage (with its vector columns, indexer.embed, if given)."""
+    fields = {
         "article_id": article.id,
         "position": passage.position,
         "title": article.title,
@@ -134,6 +134,18 @@ def passage_fields(article: Article, passage: Passage) -> dict:
         "author": article.author,
         "published": article.published,
     }
+    if vectors:
+        fields.update(vectors)
+    return fields
+
+
+def article_documents(article: Article, passages: Iterable[Passage]) -> Iterator[dict]:
+    """The Whoosh documents of an article's passages, vectors included."""
+    from .embed import passage_vectors
+
+    passages = list(passages)
+    for passage, vectors in zip(passages, passage_vectors(article.title, passages)):
+        yield passage_fields(article, passage, vectors)
 
 
 class Writer:
@@ -162,7 +174,12 @@ class Writer:
             self._searcher.close()
             self._searcher = None
         if exc_type is not None:
-            self._writer.cancel()  # adopted segments' files are unreferenced; the next commit deletes them
+            try:
+                self._writer.cancel()  # adopted segments' files are unreferenced; the next commit deletes them
+            except OSError:
+                # Closing the half-written segment can fail too (the disk that ran out
+                # holds it): its temporary files must still go, or they keep it full.
+                self._writer._finish()
         elif not self._adopted:
             self._writer.commit(merge=self._merge)
         else:
@@ -198,8 +215,8 @@ class Writer:
     def add(self, article: Article, passages: Iterable[Passage]) -> int:
         """Add an article's passages; returns how many."""
         count = 0
-        for passage in passages:
-            self._writer.add_document(**passage_fields(article, passage))
+        for fields in article_documents(article, passages):
+            self._writer.add_document(**fields)
             count += 1
         return count
 

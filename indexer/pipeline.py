@@ -258,14 +258,14 @@ class _Crew:
 def _work(number: int, index_dir: str, inbox, outbox, parent: int) -> None:
     """A worker: chunks of documents in, summaries out, passages into this worker's own segment."""
     _die_with(parent)
-    from .index import open_index, passage_fields
+    from .index import article_documents, open_index
 
     try:
         writer = _segment_writer(open_index(Path(index_dir)))
 
         def add(article, passages) -> None:
-            for passage in passages:
-                writer.add_document(**passage_fields(article, passage))
+            for fields in article_documents(article, passages):
+                writer.add_document(**fields)
 
         while (message := inbox.get()) is not None:
             turn, documents = message

@@ -13,9 +13,11 @@ def schema():
     from .whoosh_import import import_whoosh
 
     import_whoosh()
-    from whoosh.fields import ID, NUMERIC, STORED, Schema
+    from whoosh.columns import FixedBytesColumn
+    from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 
     from .analysis import analyzer
+    from .embed import COARSE_FIELD, DIM, FIELD, PREFIX
     from .field import PassageText
 
     text = analyzer()
@@ -30,4 +32,7 @@ def schema():
         url=STORED(),
         author=STORED(),
         published=STORED(),
+        # Each passage's float16 vectors (indexer.embed), in columns: Whoosh keeps them per
+        # segment with the passage, so merges, deletions and commits carry them along.
+        **{FIELD: COLUMN(FixedBytesColumn(2 * DIM)), COARSE_FIELD: COLUMN(FixedBytesColumn(2 * PREFIX))},
     )

@@ -331,8 +331,8 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     instead of being required. A lone word that no passage holds is searched as its
     close correction, which is said. Exits 1 when nothing matches (with --json too).
     Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_PROXIMITY=off,
-    CORPUS_SYNONYMS=off, CORPUS_DID_YOU_MEAN=off; add synonyms in .synonyms.txt in the
-    corpus folder.
+    CORPUS_SYNONYMS=off, CORPUS_DID_YOU_MEAN=off, CORPUS_SEMANTIC=off; add synonyms in
+    .synonyms.txt in the corpus folder.
 
     \b
       corpus search why do my legs twitch at night
@@ -367,6 +367,8 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     _require_articles(corpus)
     found = answer(corpus.index_dir, parsed, options)
     hits, suggestion = found.hits, found.corrected or found.suggestion
+    if found.notice:
+        err(f"corpus: {found.notice}")
     if found.corrected:
         err(f"corpus: nothing holds {query!r}; showing results for {found.corrected!r}")
     elif suggestion:
@@ -420,7 +422,8 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
         # counts articles and --per-doc (passages of one article) does not apply.
         options = replace(options, spans=False, per_doc=1)
     # An empty corpus (say, one whose first add was interrupted) answers every query with nothing.
-    results = iter([[] for _ in runnable] if corpus.is_empty() else search_many(corpus.index_dir, runnable, options))
+    results = iter([[] for _ in runnable] if corpus.is_empty()
+                   else search_many(corpus.index_dir, runnable, options, on_notice=lambda text: err(f"corpus: {text}")))
     for (query_id, text), query in zip(items, parsed):
         hits = next(results) if query is not None else []
         if batch_format == "trec":

@@ -4,7 +4,9 @@ A query is ranked in passes over one open searcher:
   1. its words (and their synonyms) are scored by BM25F over title, headings and body;
   2. feedback: the first passages' own words expand the query (RM3), which is scored again;
   3. proximity: the leading passages gain for holding the query's words close together;
-  4. passages are ranked, at most `per_doc` of one article.
+  4. semantic: the passages nearest the query in meaning join the leading ones, and each
+     gains for its closeness (search.semantic);
+  5. passages are ranked, at most `per_doc` of one article.
 Required clauses (title:word, a phrase that is most of the query) and excluded words
 filter the passages first. Every part but the first can be switched off in Options.
 """
@@ -25,7 +27,7 @@ from .query import FIELDS, Clause, ParsedQuery
 
 #: The environment switches the CLI reads into Options, each "off" or "on".
 SWITCHES = {"CORPUS_FEEDBACK": "feedback", "CORPUS_PROXIMITY": "proximity", "CORPUS_SYNONYMS": "synonyms",
-            "CORPUS_DID_YOU_MEAN": "did_you_mean"}
+            "CORPUS_DID_YOU_MEAN": "did_you_mean", "CORPUS_SEMANTIC": "semantic"}
 #: Feedback passages whose term counts are kept for the next queries of a batch.
 COUNTS_CACHED = 2_000
 
@@ -87,6 +89,12 @@ class Options:
     #: A one-word query that no passage matches is searched as its did-you-mean instead.
     did_you_mean: bool = True
 
+    #: Fuse closeness in meaning (static word vectors, search.semantic) with the lexical
+    #: score; only for a query that matched something lexically.
+    semantic: bool = True
+    #: The semantic part's weight before the query's length adds to it (search.semantic).
+    semantic_weight: float = 0.15
+
     #: Work out where the query's terms are in each hit's text (for highlighting).
     spans: bool = True
     #: Keep each hit's score breakdown.
@@ -123,6 +131,8 @@ class Explanation:
     proximity: float
     phrases: int
     total: float
+    #: What closeness in meaning added (search.semantic).
+    semantic: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +162,8 @@ class Answer:
     suggestion: str | None = None
     #: The corrected query the hits answer, when the typed one matched nothing.
     corrected: str | None = None
+    #: Why the ranking was lexical only although semantic ranking was asked for.
+    notice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +200,10 @@ class Ranker:
         self.synonyms = load(options.synonym_files) if options.synonyms else None
         self._articles = column_values(searcher.reader(), "article_id")
         self._counts: dict[int, Counter] = {}
+        #: The passages' vectors, read on the first query that uses them (None: missing).
+        self._vectors = None
+        #: Why semantic ranking could not be used (said once, by the caller).
+        self.notice: str | None = None
 
     # -- the query as weighted terms ---------------------------------------------
 
@@ -349,7 +365,52 @@ class Ranker:
             bonus = {d: weight * b for d, b in bonus.items()}
             head = [(s + bonus.get(d, 0.0), d) for s, d in head]
             ranked = _in_order(head) + ranked[depth:]
-        return self._hits(chain(ranked, rest), parsed, weighted + feedback, bonus, phrases)
+
+        meaning: dict[int, float] = {}
+        if options.semantic and ranked:
+            fused = self._semantic(parsed, ranked[:depth], required, left_out)
+            if fused is not None:
+                head, meaning = fused
+                taken = {d for _, d in head}
+                # A passage the semantic part brought into the head is not ranked again later.
+                rest = (item for item in chain(ranked[depth:], rest) if item[1] not in taken)
+                ranked = _in_order(head)
+        return self._hits(chain(ranked, rest), parsed, weighted + feedback, bonus, phrases, meaning)
+
+    def _semantic(self, parsed: ParsedQuery, head: list[tuple[float, int]], required: set[int] | None,
+                  left_out: set[int]) -> tuple[list[tuple[float, int]], dict[int, float]] | None:
+        """The head fused with closeness in meaning, or None when it cannot be (no model,
+        no vectors in the index: `notice` says why; a query without tokens)."""
+        from . import semantic
+
+        if head[0][0] <= 0:
+            return None
+        if self._vectors is None:
+            if self.notice is not None:
+                return None
+            if semantic.embedder() is None:
+                self.notice = "semantic ranking needs the wordllama package; ranking by words only"
+                return None
+            vectors = semantic.Vectors.read(self.searcher.reader())
+            if vectors is None:
+                self.notice = ("the index has no meaning vectors for some passages (built without "
+                               "wordllama); ranking by words only until `corpus reindex`")
+                return None
+            self._vectors = vectors
+        text = semantic.query_text(parsed.text)
+        query = semantic.query_vector(text)
+        if query is None:
+            return None
+        allowed = None  # any live passage
+        if required is not None or left_out:
+            allowed = np.zeros(len(self._vectors.live), dtype=bool) if required is not None else \
+                np.ones(len(self._vectors.live), dtype=bool)
+            if required is not None:
+                allowed[list(required)] = True
+            if left_out:
+                allowed[list(left_out)] = False
+        fusion = semantic.Fusion(weight=self.options.semantic_weight)
+        return semantic.fuse(head, query, self._vectors, len(text.split()), allowed, fusion)
 
     def answer(self, parsed: ParsedQuery, hint: bool = True) -> Answer:
         """The query's hits and (with `hint`) its did-you-mean; a one-word query whose word
@@ -364,12 +425,13 @@ class Ranker:
         corrected = fallback(parsed, corrected_text) if may_fall_back else None
         shown = corrected_text if hint else None
         if corrected is None:
-            return Answer(hits, shown)
+            return Answer(hits, shown, notice=self.notice)
         from .query import parse
 
-        return Answer(self.rank(parse(corrected)), shown, corrected)
+        hits = self.rank(parse(corrected))
+        return Answer(hits, shown, corrected, notice=self.notice)
 
-    def _hits(self, ranked, parsed, weighted, bonus, phrases) -> list[Hit]:
+    def _hits(self, ranked, parsed, weighted, bonus, phrases, meaning) -> list[Hit]:
         options, per_article, chosen = self.options, Counter(), []
         for score, doc in ranked:
             article = self._articles[doc]
@@ -387,11 +449,11 @@ class Ranker:
                             headings=tuple(stored.get("headings") or ()), source=stored.get("source") or "",
                             url=stored.get("url"), text=body, position=stored.get("position", 0),
                             spans=match_spans(body, parsed.terms) if options.spans else (),
-                            explanation=self._explain(doc, score, weighted, bonus, phrases)
+                            explanation=self._explain(doc, score, weighted, bonus, phrases, meaning)
                             if options.explain else None))
         return hits
 
-    def _explain(self, doc, total, weighted, bonus, phrases) -> Explanation:
+    def _explain(self, doc, total, weighted, bonus, phrases, meaning) -> Explanation:
         parts = []
         for wt in weighted:
             score = self.scorer.term_scores(wt.term, wt.fields).get(doc, 0.0) * wt.weight
@@ -400,7 +462,7 @@ class Ranker:
                                           tuple(self.scorer.field_frequencies(wt.term, doc).items())))
         parts.sort(key=lambda c: -c.score)
         return Explanation(tuple(parts), bonus.get(doc, 0.0),
-                           phrases.get(doc, 0), total)
+                           phrases.get(doc, 0), total, meaning.get(doc, 0.0))
 
 
 def _in_order(items: list[tuple[float, int]]) -> list[tuple[float, int]]:
@@ -446,13 +508,20 @@ def answer(index_dir: Path, parsed: ParsedQuery, options: Options) -> Answer:
         return Ranker(searcher, options).answer(parsed)
 
 
-def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Options) -> Iterator[list[Hit]]:
-    """Run queries in turn on one searcher (opened for this call, never refreshed)."""
+def search_many(index_dir: Path, queries: Iterable[ParsedQuery], options: Options,
+                on_notice=None) -> Iterator[list[Hit]]:
+    """Run queries in turn on one searcher (opened for this call, never refreshed);
+    `on_notice(text)` hears once why ranking fell back to words only, if it did."""
     from indexer.index import open_index
 
     from .scoring import ReaderView
 
     with ReaderView(open_index(index_dir).reader()) as searcher:
         ranker = Ranker(searcher, options)
+        told = False
         for parsed in queries:
-            yield ranker.answer(parsed, hint=False).hits
+            found = ranker.answer(parsed, hint=False)
+            if found.notice and not told and on_notice is not None:
+                on_notice(found.notice)
+                told = True
+            yield found.hits

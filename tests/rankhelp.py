@@ -8,7 +8,7 @@ from search.query import parse
 from search.rank import Options, search
 
 #: Options that rank by the words alone, so a test sees one part of ranking at a time.
-PLAIN = Options(per_doc=10, feedback=False, proximity=False, synonyms=False, did_you_mean=False)
+PLAIN = Options(per_doc=10, feedback=False, proximity=False, synonyms=False, did_you_mean=False, semantic=False)
 
 
 def build(tmp_path: Path, articles: dict[str, str]) -> Corpus:

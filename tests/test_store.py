@@ -254,7 +254,8 @@ def test_add_and_remove_do_not_open_other_articles(tmp_path):
     allowed = {str(root / name) for name in (".lock", ".corpus", ".meta", "one.txt", ".meta/one.txt.json",
                                              ".meta/one.txt.json.tmp", ".one.txt.tmp")}
     assert in_corpus <= allowed, sorted(in_corpus - allowed)[:5]
-    assert ids_for(corpus, "capybaras") == ["one"]
+    # First, not only: in a corpus this size passages close in meaning follow (search.semantic).
+    assert hits(corpus, "capybaras")[0].article_id == "one"
     assert "doc-7" not in ids_for(corpus, "zebra")
 
 

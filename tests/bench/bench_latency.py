@@ -3,7 +3,7 @@
 For each corpus (built from NFCorpus by scale_data.py with `corpus add`, or given with
 --corpus), runs the 324 NFCorpus dev queries through search.rank.search_many in one
 process, timing each query, once with every ranking part on and once with BM25F alone
-(CORPUS_FEEDBACK=off CORPUS_PROXIMITY=off CORPUS_SYNONYMS=off). Each configuration runs
+(CORPUS_FEEDBACK=off CORPUS_PROXIMITY=off CORPUS_SYNONYMS=off CORPUS_SEMANTIC=off). Each configuration runs
 in a child process of its own, so its peak RSS is its own. The queries run as `corpus
 search` runs them (10 hits, at most 3 passages of an article, match spans worked out),
 or with --harness as the evaluation harness asks (100 hits, one passage an article, no
@@ -30,8 +30,9 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 from scale_data import NFCORPUS, write  # noqa: E402
 
-BM25F_ALONE = {"CORPUS_FEEDBACK": "off", "CORPUS_PROXIMITY": "off", "CORPUS_SYNONYMS": "off"}
-ALL_ON = {"CORPUS_FEEDBACK": "on", "CORPUS_PROXIMITY": "on", "CORPUS_SYNONYMS": "on"}
+BM25F_ALONE = {"CORPUS_FEEDBACK": "off", "CORPUS_PROXIMITY": "off", "CORPUS_SYNONYMS": "off",
+               "CORPUS_SEMANTIC": "off"}
+ALL_ON = {"CORPUS_FEEDBACK": "on", "CORPUS_PROXIMITY": "on", "CORPUS_SYNONYMS": "on", "CORPUS_SEMANTIC": "on"}
 WARMUP = 20
 
 

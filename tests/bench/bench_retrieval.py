@@ -7,7 +7,8 @@
 The four splits: NFCorpus dev and train, and SciFact train cut in two halves by a hash of
 the query id (`int(sha256(qid)) % 2`): half 0 was tuned on together with NFCorpus dev and
 train, half 1 was held out. Each configuration switches one part off (feedback, proximity,
-synonyms, the did-you-mean fallback); the last is BM25F alone.
+synonyms, the did-you-mean fallback, semantic fusion); then BM25F with semantic fusion
+only, and BM25F alone.
 
 The default mode builds each collection's corpus once (under --work, kept between runs)
 and ranks every query in this process with the library, scoring the run exactly as
@@ -50,8 +51,12 @@ CONFIGS = [
     ("- proximity", {"proximity": False}, "CORPUS_PROXIMITY=off"),
     ("- synonyms", {"synonyms": False}, "CORPUS_SYNONYMS=off"),
     ("- did-you-mean fallback", {"did_you_mean": False}, "CORPUS_DID_YOU_MEAN=off"),
-    ("BM25F alone", {"feedback": False, "proximity": False, "synonyms": False, "did_you_mean": False},
+    ("- semantic", {"semantic": False}, "CORPUS_SEMANTIC=off"),
+    ("BM25F + semantic", {"feedback": False, "proximity": False, "synonyms": False, "did_you_mean": False},
      "CORPUS_FEEDBACK=off CORPUS_PROXIMITY=off CORPUS_SYNONYMS=off CORPUS_DID_YOU_MEAN=off"),
+    ("BM25F alone", {"feedback": False, "proximity": False, "synonyms": False, "did_you_mean": False,
+                     "semantic": False},
+     "CORPUS_FEEDBACK=off CORPUS_PROXIMITY=off CORPUS_SYNONYMS=off CORPUS_DID_YOU_MEAN=off CORPUS_SEMANTIC=off"),
 ]
 
 
@@ -147,6 +152,7 @@ def main() -> None:
     ap.add_argument("--splits", default=",".join(SPLITS))
     ap.add_argument("--harness", action="store_true", help="run the retrieval harness on the CLI per cell")
     ap.add_argument("--work", type=Path, default=None, help="where the corpora are built and kept")
+    ap.add_argument("--configs", default=None, help="comma-separated row numbers to run (0 = all parts on)")
     args = ap.parse_args()
     splits = args.splits.split(",")
     if args.harness:  # the harness ranks SciFact train whole
@@ -154,7 +160,8 @@ def main() -> None:
         SPLITS["sftrain"] = ("scifact", "train", None)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_retrieval."))
     print(f"{'configuration':<24}" + "".join(f" {s + ' nDCG/R@100/q/s':>26}" for s in splits))
-    for label, changes, switches in CONFIGS:
+    rows = CONFIGS if args.configs is None else [CONFIGS[int(i)] for i in args.configs.split(",")]
+    for label, changes, switches in rows:
         cells = []
         for name in splits:
             value = measure_harness(name, switches) if args.harness else measure_here(name, changes, work)
