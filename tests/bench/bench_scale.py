@@ -52,39 +52,53 @@ TOKEN = re.compile(r"\w+")
 # -- running things --------------------------------------------------------------------
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
-    total, stack = 0, [pid]
+def _tree_memory_kib(pid: int) -> tuple[int, int]:
+    """Resident memory of a process and all its descendants, in KiB: (RSS, PSS) summed.
+
+    RSS counts a page shared by the forked workers and their parent once in each process;
+    PSS (proportional set size) splits it between them, so its sum is what the tree holds.
+    """
+    rss = pss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
         try:
             with open(f"/proc/{current}/status") as status:
                 for line in status:
                     if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                        rss += int(line.split()[1])
+                        break
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
                         break
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     stack.extend(int(c) for c in children.read().split())
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
-def run(args: list[str], env: dict | None = None, measure_tree: bool = False) -> tuple[float, float, str, float]:
-    """Run a command; (wall seconds, peak RSS in MiB, stdout, CPU seconds of it and its workers).
+def run(args: list[str], env: dict | None = None,
+        measure_tree: bool = False) -> tuple[float, float, str, float, float]:
+    """Run a command; (wall seconds, peak RSS in MiB, stdout, CPU seconds of it and its workers,
+    peak PSS of the tree in MiB).
 
-    With `measure_tree` the peak is of the whole process tree (sampled); else the process's own.
+    With `measure_tree` the peaks are of the whole process tree (sampled); else the RSS is
+    the process's own and the PSS 0.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(args, stdout=out, stderr=err, env={**os.environ, **(env or {})})
-        peak = [0]
+        peak = [0, 0]
         done = threading.Event()
         if measure_tree:
             def poll() -> None:
                 while not done.wait(0.05):  # the memory probe's sampling interval
-                    peak[0] = max(peak[0], _tree_rss_kib(child.pid))
+                    rss, pss = _tree_memory_kib(child.pid)
+                    peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             watcher = threading.Thread(target=poll, daemon=True)
             watcher.start()
         _, status, usage = os.wait4(child.pid, 0)
@@ -98,7 +112,7 @@ def run(args: list[str], env: dict | None = None, measure_tree: bool = False) ->
         if child.returncode not in (0, 1):
             sys.exit(f"{' '.join(args)} failed ({child.returncode}): {err.read().decode()[-800:]}")
         rss = max(peak[0] / 1024, usage.ru_maxrss / 1024)
-        return seconds, rss, out.read().decode(), usage.ru_utime + usage.ru_stime
+        return seconds, rss, out.read().decode(), usage.ru_utime + usage.ru_stime, peak[1] / 1024
 
 
 def python(code: str, *args: str, env: dict | None = None) -> tuple[float, float, str]:
@@ -226,9 +240,9 @@ def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str])
     corpus = corpus_cmd() + ["--corpus", str(root)]
     figures: dict = {}
 
-    seconds, rss, out, cpu = run(corpus + ["add", "-q", str(data)], env=env, measure_tree=True)
+    seconds, rss, out, cpu, pss = run(corpus + ["add", "-q", str(data)], env=env, measure_tree=True)
     assert f"{size} added" in out, out
-    figures["add"] = (size / seconds, rss, size / cpu)
+    figures["add"] = (size / seconds, rss, size / cpu, pss)
     t_seconds, t_rss, _ = python(TANTIVY_BUILD, str(data), str(_fresh(work / f"tantivy{size}")))
     f_seconds, f_rss, _ = python(FTS_BUILD, str(data), str(_gone(work / f"fts{size}.sqlite")))
     b_seconds, b_rss, _ = python(BM25S_BUILD, str(data))
@@ -239,10 +253,10 @@ def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str])
     for number in range(runs):
         note = work / f"one-{size}-{number}.txt"
         note.write_text(f"Capybara note {number}: capybaras relax in hot springs in winter.\n")
-        seconds, _, out, _ = run(corpus + ["add", "-q", str(note)], env=env)
+        seconds, _, out, _, _ = run(corpus + ["add", "-q", str(note)], env=env)
         assert "1 added" in out, out
         one_times.append(seconds)
-        seconds, _, out, _ = run(corpus + ["remove", f"one-{size}-{number}"], env=env)
+        seconds, _, out, _, _ = run(corpus + ["remove", f"one-{size}-{number}"], env=env)
         assert "1 removed" in out, out
         remove_times.append(seconds)
     figures["add_one"] = statistics.median(one_times)
@@ -275,7 +289,7 @@ def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str])
                         "FTS5": (percentile(f_times, 0.5), percentile(f_times, 0.95), f_rss)}
 
     if reindex:
-        seconds, rss, out, cpu = run(corpus + ["reindex"], env=env, measure_tree=True)
+        seconds, rss, out, cpu, _ = run(corpus + ["reindex"], env=env, measure_tree=True)
         figures["reindex"] = (seconds, rss, t_seconds, cpu)
     return figures
 
@@ -307,6 +321,7 @@ def table(results: dict[int, dict]) -> str:
         row(f"  {name} build, articles/s (ours/theirs)",
             lambda f, n=name: f"{f['add_anchors'][n][0]:.0f} ({f['add'][0] / f['add_anchors'][n][0]:.2f}x)")
     row("peak RSS of `corpus add` (with its workers), MiB (target <= 250)", lambda f: f"{f['add'][1]:.0f}")
+    row("  the same as PSS (pages shared with the workers counted once), MiB", lambda f: f"{f['add'][3]:.0f}")
     for name in ("tantivy", "FTS5", "bm25s"):
         row(f"  {name} build peak RSS, MiB", lambda f, n=name: f"{f['add_anchors'][n][1]:.0f}")
     row("`corpus add one.txt`, s (target <= 0.5)", lambda f: f"{f['add_one']:.2f}")
