@@ -489,7 +489,9 @@ class Corpus:
         """Add or replace articles, streaming them.
 
         `on_total` hears how many articles there are to process (or None), once, before
-        the first outcome; `on_outcome` hears of each article once it is durable.
+        the first outcome; `on_outcome` hears of each article once it is durable. The
+        outcomes are returned only to a caller without `on_outcome`: one that streams them
+        keeps memory flat however many articles a bulk file holds.
         """
         # Sources are identified by absolute path, so the same file from another folder
         # is still the same source.
@@ -500,10 +502,7 @@ class Corpus:
             on_total(_count(sources, fetched, follow_links))
         outcomes: list[Outcome] = []
 
-        def emit(outcome: Outcome) -> None:
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+        emit = outcomes.append if on_outcome is None else on_outcome
 
         documents = (document for source in sources
                      for document in (fetched[source] if source in fetched

@@ -60,6 +60,14 @@ def test_same_explicit_id_twice_in_one_run_is_skipped(tmp_path):
     assert "already added" in outcomes[1].reason
 
 
+def test_outcomes_streamed_to_a_caller_are_not_also_kept(tmp_path):
+    bulk = tmp_path / "b.jsonl"
+    bulk.write_text("".join(json.dumps({"_id": f"d{n}", "text": f"Article {n}."}) + "\n" for n in range(40)))
+    heard = []
+    assert Corpus(tmp_path / "c").add([str(bulk)], on_outcome=heard.append) == []
+    assert [o.status for o in heard] == ["added"] * 40
+
+
 def test_bad_file_is_not_stored_and_others_are(tmp_path):
     corpus = Corpus(tmp_path / "c")
     (tmp_path / "empty.txt").write_text("")
