@@ -3,12 +3,13 @@
 A query is ranked in passes over one open searcher:
   1. its words (and their synonyms) are scored by BM25F over title, headings and body;
   2. feedback: the first passages' own words expand the query (RM3), which is scored again;
-  3. proximity: the leading passages gain for holding the query's words close together;
+  3. proximity (off unless asked for): the leading passages gain for holding the query's
+     words close together;
   4. semantic: the passages nearest the query in meaning join the leading ones, and each
      gains for its closeness (search.semantic);
   5. passages are ranked, at most `per_doc` of one article.
 Required clauses (title:word, a phrase that is most of the query) and excluded words
-filter the passages first. Every part but the first can be switched off in Options.
+filter the passages first. Every part but the first can be switched on or off in Options.
 """
 from __future__ import annotations
 
@@ -75,7 +76,11 @@ class Options:
     #: (a confident one-word query): feedback's weight falls in proportion beyond it.
     feedback_enough_matches: float = 40.0
 
-    proximity: bool = True
+    #: Off unless asked for (CORPUS_PROXIMITY=on): with semantic fusion on, it moved no
+    #: split by more than 0.001 nDCG@10 (NFCorpus +0.001, SciFact -0.0004) and cost a fifth
+    #: of the queries/s and a quarter of a query's CPU at 50k articles
+    #: (tests/bench/bench_retrieval.py, bench_latency.py --ablation).
+    proximity: bool = False
     #: How many leading passages are re-ranked by proximity.
     proximity_depth: int = 100
     proximity_weight: float = 1.0

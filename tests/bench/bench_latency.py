@@ -11,6 +11,7 @@ spans); a few training queries go first, untimed, so the numbers are of a warm p
 
     python tests/bench/bench_latency.py --sizes 3600,10000,50000
     python tests/bench/bench_latency.py --corpus DIR --json
+    python tests/bench/bench_latency.py --corpus DIR --ablation   # each part off in turn
 """
 from __future__ import annotations
 
@@ -34,6 +35,17 @@ BM25F_ALONE = {"CORPUS_FEEDBACK": "off", "CORPUS_PROXIMITY": "off", "CORPUS_SYNO
                "CORPUS_SEMANTIC": "off"}
 ALL_ON = {"CORPUS_FEEDBACK": "on", "CORPUS_PROXIMITY": "on", "CORPUS_SYNONYMS": "on", "CORPUS_SEMANTIC": "on"}
 WARMUP = 20
+#: --ablation: each ranking part switched off in turn, as tests/bench/bench_retrieval.py does.
+ABLATION = {
+    "all parts on": ALL_ON,
+    "- feedback": {**ALL_ON, "CORPUS_FEEDBACK": "off"},
+    "- proximity": {**ALL_ON, "CORPUS_PROXIMITY": "off"},
+    "- synonyms": {**ALL_ON, "CORPUS_SYNONYMS": "off"},
+    "- did-you-mean": {**ALL_ON, "CORPUS_DID_YOU_MEAN": "off"},
+    "- semantic": {**ALL_ON, "CORPUS_SEMANTIC": "off"},
+    "BM25F + semantic": {**BM25F_ALONE, "CORPUS_SEMANTIC": "on"},
+    "BM25F alone": BM25F_ALONE,
+}
 
 
 def dev_queries(data: Path = NFCORPUS, split: str = "dev") -> list[str]:
@@ -104,6 +116,20 @@ def measure(corpus_dir: Path, harness: bool) -> dict:
             "queries": out["all"]["queries"]}
 
 
+def ablation(corpus_dir: Path, harness: bool) -> None:
+    """Print p50/p95 (wall and CPU) and RSS of every configuration of ABLATION, each in a
+    child process of its own."""
+    print(f"{'configuration':<18} {'p50 ms':>7} {'p95 ms':>7} {'CPU p50':>8} {'CPU p95':>8} {'RSS MiB':>8}")
+    for name, switches in ABLATION.items():
+        done = subprocess.run([sys.executable, __file__, "--child", str(corpus_dir)] + ["--harness"] * harness,
+                              env=dict(os.environ, **switches), capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"bench_latency: {name} failed:\n{done.stderr}")
+        r = json.loads(done.stdout)
+        print(f"{name:<18} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {r['cpu_p50_ms']:8.1f} {r['cpu_p95_ms']:8.1f} "
+              f"{r['rss_mb']:8.0f}", flush=True)
+
+
 def build(size: int, workdir: Path) -> Path:
     """A corpus of `size` articles made with `corpus add` (derived state in workdir too)."""
     source = write(size, workdir / f"nf{size}.jsonl")
@@ -124,10 +150,15 @@ def main() -> None:
     parser.add_argument("--harness", action="store_true",
                         help="rank as eval_retrieval.py asks (100 hits, one passage an article, no spans)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (with --corpus)")
+    parser.add_argument("--ablation", action="store_true",
+                        help="with --corpus: every configuration of the ranking ablation, not only all/BM25F")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_batch(args.child, args.harness)))
+        return
+    if args.corpus and args.ablation:
+        ablation(args.corpus, args.harness)
         return
     if args.corpus:
         result = measure(args.corpus, args.harness)
