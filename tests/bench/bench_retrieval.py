@@ -46,9 +46,9 @@ SPLITS = {
 }
 #: name -> Options changes, and the same as CLI environment switches.
 CONFIGS = [
-    ("all parts on", {}, ""),
+    ("defaults (proximity off)", {}, ""),
     ("- feedback (RM3)", {"feedback": False}, "CORPUS_FEEDBACK=off"),
-    ("- proximity", {"proximity": False}, "CORPUS_PROXIMITY=off"),
+    ("+ proximity", {"proximity": True}, "CORPUS_PROXIMITY=on"),
     ("- synonyms", {"synonyms": False}, "CORPUS_SYNONYMS=off"),
     ("- did-you-mean fallback", {"did_you_mean": False}, "CORPUS_DID_YOU_MEAN=off"),
     ("- semantic", {"semantic": False}, "CORPUS_SEMANTIC=off"),
