@@ -182,17 +182,6 @@ def test_round_up_of_short_linked_cards_is_a_teaser_list():
 
 # --- class and id words: the token-set path agrees with the word lists' regex ----------------
 
-def _regex_hints(words: str) -> int:
-    from indexer.html import rules
-    from indexer.html.normalize import BOILERPLATE, STRONG_CONTENT
-
-    match = rules.HINT_WORDS.search(words)
-    if match is None:
-        return 0
-    if match.lastgroup == "content" or rules.CONTENT_WORDS.search(words, match.end()):
-        return STRONG_CONTENT
-    return BOILERPLATE
-
 
 @pytest.mark.parametrize("words", [
     "ad-slot", "header", "c-nav__item", "NAV", "site_footer wide", "post-content", "article__body",
@@ -200,6 +189,6 @@ def _regex_hints(words: str) -> int:
     "shareable", "comment-4567", "main  content", "richtext", "x-more-y", "", "body", "postbody",
 ])
 def test_ascii_class_words_are_judged_as_the_regex_judges_them(words):
-    from indexer.html.normalize import _id_hints
+    from indexer.html.normalize import _id_hints, regex_hints
 
-    assert _id_hints(words) == _regex_hints(words)
+    assert _id_hints(words) == regex_hints(words)

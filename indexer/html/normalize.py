@@ -148,8 +148,12 @@ def _word_hints(words: str) -> int:
 
 def _id_hints(words: str) -> int:
     # Ids are mostly unique, so uncached.
-    if words.isascii():
-        return _ascii_hints(words)
+    return _ascii_hints(words) if words.isascii() else regex_hints(words)
+
+
+def regex_hints(words: str) -> int:
+    """The hints of class or id words by the rules' regexes: the definition that the
+    token-set path for ASCII words (_ascii_hints) computes faster."""
     match = rules.HINT_WORDS.search(words)
     if match is None:
         return 0
