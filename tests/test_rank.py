@@ -160,6 +160,8 @@ def test_switches_from_the_environment():
     assert (options.feedback, options.proximity, options.synonyms) == (False, False, True)
     assert Options().switched({}) == Options()
     assert Options().switched({"CORPUS_DID_YOU_MEAN": "off"}).did_you_mean is False
+    # Proximity is the one part off unless asked for.
+    assert Options().proximity is False and Options().switched({"CORPUS_PROXIMITY": "on"}).proximity is True
 
 
 # -- the gates and weights of feedback and proximity (issue 11) ---------------------
