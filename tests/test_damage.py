@@ -88,16 +88,7 @@ def test_a_damaged_index_file_is_one_line_and_reindex_repairs_it(kind, how, tmp_
     files = lib.derived(WHOOSH_FILES[kind])
     if not files:
         pytest.skip(f"this index has no {kind} file")
-    for path in files:
-        _damage(path, how)
-    problems = []
-    for args in (["search", lib.versions[1].idword], ["list"], ["stats"], ["show", "alpha"]):
-        problems += _one_line_or_fine(lib.cmd(*args), " ".join(args))
-    rebuilt = lib.cmd("reindex")
-    problems += cp._tracebacks("reindex", rebuilt)
-    assert rebuilt.returncode == 0, rebuilt.stderr
-    problems += lib.consistent()
-    assert not problems, "\n".join(problems)
+    _damage_then_reindex(lib, files, how, (["search", lib.versions[1].idword], ["list"], ["stats"], ["show", "alpha"]))
 
 
 @pytest.mark.parametrize("how", ["garbage", "truncated", "empty", "deleted"])
@@ -106,10 +97,15 @@ def test_a_damaged_catalog_is_one_line_or_rebuilt_and_loses_nothing(how, tmp_pat
     files = sorted({p for pattern in CATALOG_NAMES for p in lib.derived(pattern)})
     if not files:
         pytest.skip("this store keeps no catalog file")
+    _damage_then_reindex(lib, files, how, (["list"], ["search", lib.versions[0].idword], ["stats"], ["show", "beta"]))
+
+
+def _damage_then_reindex(lib, files, how: str, commands) -> None:
+    """Damage the files; each command then works or says one line; reindex repairs all."""
     for path in files:
         _damage(path, how)
     problems = []
-    for args in (["list"], ["search", lib.versions[0].idword], ["stats"], ["show", "beta"]):
+    for args in commands:
         problems += _one_line_or_fine(lib.cmd(*args), " ".join(args))
     rebuilt = lib.cmd("reindex")
     problems += cp._tracebacks("reindex", rebuilt)

@@ -49,7 +49,7 @@ def dump() -> None:
     from search.query import parse
     from search import rank as rk
 
-    def passages_only(self, ranked, parsed, weighted, bonus, phrases):
+    def passages_only(self, ranked, parsed, weighted, bonus, phrases, meaning=None):
         out = []
         for score, doc in ranked:
             out.append((score, doc))
@@ -150,6 +150,14 @@ def evaluate(name, runs_by_qid):
     return float(np.mean(n)), float(np.mean(r))
 
 
+def _query_runs(ranked, cos, depth):
+    """One query's lexical run as (passages, scores) and its `depth` nearest passages, nearest first."""
+    lex_docs = np.array([d for _, d in ranked], dtype=np.int64)
+    lex_scores = np.array([s for s, _ in ranked])
+    dense_top = np.argpartition(-cos, depth)[:depth]
+    return lex_docs, lex_scores, dense_top[np.argsort(-cos[dense_top])]
+
+
 def fuse() -> None:
     emb = Embedder()
     methods = {}
@@ -167,11 +175,7 @@ def fuse() -> None:
             lex = pickle.loads((WORK / f"{collection}.{config}.pkl").read_bytes())
             for i, qid in enumerate(qids):
                 cos = cos_all[i]
-                ranked = lex[qid]
-                lex_docs = np.array([d for _, d in ranked], dtype=np.int64)
-                lex_scores = np.array([s for s, _ in ranked])
-                dense_top = np.argpartition(-cos, 1000)[:1000]
-                dense_top = dense_top[np.argsort(-cos[dense_top])]
+                lex_docs, lex_scores, dense_top = _query_runs(lex[qid], cos, 1000)
                 res = methods
                 res.setdefault((config, "lexical"), {})[qid] = articles([(d, 0) for d in lex_docs], article_of)
                 res.setdefault((config, "dense"), {})[qid] = articles([(d, 0) for d in dense_top], article_of)
@@ -253,11 +257,7 @@ def variants() -> None:
             cos_all = qv @ vectors.T
             for i, qid in enumerate(qids):
                 cos = cos_all[i]
-                ranked = lex[qid]
-                lex_docs = np.array([d for _, d in ranked], dtype=np.int64)
-                lex_scores = np.array([s for s, _ in ranked])
-                dense_top = np.argpartition(-cos, 500)[:500]
-                dense_top = dense_top[np.argsort(-cos[dense_top])]
+                lex_docs, lex_scores, dense_top = _query_runs(lex[qid], cos, 500)
                 for nd in (0, 100, 300):
                     union = np.union1d(lex_docs, dense_top[:nd])
                     lexmap = np.zeros(len(union))
