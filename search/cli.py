@@ -330,9 +330,9 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     phrase that is only part of a longer question ranks passages holding it first
     instead of being required. A lone word that no passage holds is searched as its
     close correction, which is said. Exits 1 when nothing matches (with --json too).
-    Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_PROXIMITY=off,
-    CORPUS_SYNONYMS=off, CORPUS_DID_YOU_MEAN=off, CORPUS_SEMANTIC=off; add synonyms in
-    .synonyms.txt in the corpus folder.
+    Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_SYNONYMS=off,
+    CORPUS_DID_YOU_MEAN=off, CORPUS_SEMANTIC=off, and word proximity on with
+    CORPUS_PROXIMITY=on; add synonyms in .synonyms.txt in the corpus folder.
 
     \b
       corpus search why do my legs twitch at night
