@@ -249,7 +249,8 @@ class Scorer:
             ids, weights = found
             if leaf.has_deletions():
                 deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
-                live = ~np.isin(ids, deleted)
+                # By lookup table: the default sorts, and imports numpy.ma on first use.
+                live = ~np.isin(ids, deleted, kind="table")
                 ids, weights = ids[live], weights[live]
             docs.append(ids + offset)
             counts.append(weights)
