@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from itertools import chain
+from pathlib import Path
 
 from .whoosh_import import import_whoosh
 
@@ -49,7 +49,7 @@ class Term:
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """The stopword list shipped as indexer/stopwords.txt."""
-    text = resources.files("indexer").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("stopwords.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 LineKind = Literal["blank", "prose", "short", "item", "furniture", "barrier"]
@@ -93,7 +93,7 @@ RULES = (
 @lru_cache(maxsize=1)
 def english_stopwords() -> frozenset[str]:
     """The project's English function words (indexer/stopwords.txt)."""
-    text = resources.files("indexer").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("stopwords.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
