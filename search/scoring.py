@@ -202,7 +202,7 @@ class Scorer:
         self._norms: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[tuple[str, ...], str], TermPostings] = {}
         self._cached = 0
-        self._df: dict[tuple[str, str], int] = {}
+        self._df: dict[tuple[str, str, float], bool] = {}
         self._directories: dict[tuple, list] = {}
         self._blocks: dict[tuple, tuple[list[int], tuple]] = {}
 
@@ -402,16 +402,30 @@ class Scorer:
         self._blocks[key] = found
         return found
 
-    def field_doc_frequency(self, field: str, term: str) -> int:
-        """In how many passages the term occurs in one field (remembered: feedback asks
-        about the same candidate words query after query)."""
-        key = (field, term)
+    def in_at_most(self, field: str, term: str, limit: float) -> bool:
+        """Whether the term occurs in at most `limit` passages of the field (deleted ones
+        counted, as Whoosh's doc_frequency does). Segments are asked largest first and
+        only until the answer is sure, so the small ones that adding articles one at a
+        time leaves are seldom read. Remembered: feedback asks about the same candidate
+        words query after query."""
+        key = (field, term, limit)
         found = self._df.get(key)
         if found is None:
             if len(self._df) >= DF_CACHED:
                 self._df.clear()
-            found = self._df[key] = self.reader.doc_frequency(field, term)
+            found = self._df[key] = self._in_at_most(field, term, limit)
         return found
+
+    def _in_at_most(self, field: str, term: str, limit: float) -> bool:
+        leaves = sorted((leaf for leaf, _ in self._leaves), key=lambda leaf: -leaf.doc_count_all())
+        unasked = sum(leaf.doc_count_all() for leaf in leaves)
+        seen = 0
+        for leaf in leaves:
+            if seen > limit or seen + unasked <= limit:
+                break
+            seen += leaf.doc_frequency(field, term)
+            unasked -= leaf.doc_count_all()
+        return seen <= limit
 
 
 #: Stands for "read this through Whoosh's public Matcher API": a posting list in another
