@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from pathlib import Path
 
+from .stopwords import stopwords
 from .whoosh_import import import_whoosh
 
 import_whoosh()  # before whoosh.analysis, which imports whoosh.compat
@@ -44,13 +44,6 @@ class Term:
     #: The joined form of a compound (omega-3 -> omega3), at the position of its first part,
     #: so that "omega-3", "omega 3" and "omega3" all find each other.
     joined: bool = False
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """The stopword list shipped as indexer/stopwords.txt."""
-    text = Path(__file__).with_name("stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=None)
