@@ -49,6 +49,8 @@ CACHE_POSTINGS = 6_000_000
 POSITION_BLOCKS = 3_000
 #: Per-field document frequencies remembered before the memo is emptied.
 DF_CACHED = 200_000
+#: Below this many passages, idf counts the rest as passages without the word (Scorer.idf).
+IDF_MIN_PASSAGES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +219,12 @@ class Scorer:
         return len(self.term_postings(term, tuple(fields or self._weights)))
 
     def idf(self, df: int) -> float:
-        return math.log(1.0 + (self.doc_count - df + 0.5) / (df + 0.5))
+        # Counted as if the corpus had at least IDF_MIN_PASSAGES passages, the extra ones
+        # holding none of the words: in a handful of articles on one topic its own words
+        # are in nearly every passage, and plain BM25 gives them almost no weight, so a
+        # note matching only "night" outranked every passage on twitching legs at night.
+        passages = max(self.doc_count, IDF_MIN_PASSAGES)
+        return math.log(1.0 + (passages - df + 0.5) / (df + 0.5))
 
     # -- bulk readers --------------------------------------------------------------
 

@@ -66,7 +66,7 @@ def _plain_bm25f(reader, term: str) -> dict[int, float]:
             norm = 1 - b[field] + b[field] * reader.doc_field_length(doc, field) / avg
             combined[doc] = combined.get(doc, 0.0) + weight * postings.weight() / norm
             postings.next()
-    count = reader.doc_count()
+    count = max(reader.doc_count(), scoring.IDF_MIN_PASSAGES)  # idf's floor on the corpus size
     idf = math.log(1 + (count - len(combined) + 0.5) / (len(combined) + 0.5))
     return {doc: idf * tf / (PARAMS.k1 + tf) for doc, tf in combined.items()}
 
