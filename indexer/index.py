@@ -21,6 +21,8 @@ from .models import Article, Passage
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
 INDEX_VERSION = 5
 WRITER_MEMORY_MB = 32
+#: Segments of fewer passages than this are merged into the next write's own segment.
+SMALL_SEGMENT = 500
 
 
 def exists(index_dir: Path) -> bool:
@@ -181,12 +183,12 @@ class Writer:
                 # holds it): its temporary files must still go, or they keep it full.
                 self._writer._finish()
         elif not self._adopted:
-            self._writer.commit(merge=self._merge)
+            self._writer.commit(mergetype=_merge_small if self._merge else None, merge=self._merge)
         else:
             # SegmentWriter.commit, with the workers' segments added to the table of contents
             # (as Whoosh's own multi-process writer does with its sub-writers' segments).
             writer = self._writer
-            segments = writer._merge_segments(None, None, self._merge) + self._adopted
+            segments = writer._merge_segments(_merge_small if self._merge else None, None, self._merge) + self._adopted
             if writer._added:
                 segments.append(writer._finalize_segment())
             else:
@@ -219,6 +221,25 @@ class Writer:
             self._writer.add_document(**fields)
             count += 1
         return count
+
+
+def _merge_small(writer, segments: list) -> list:
+    """Whoosh merge policy: every segment under SMALL_SEGMENT passages goes into the segment
+    being written. A search looks each word up in every segment, and adding articles one
+    at a time left half a dozen tiny ones beside the large (Whoosh's MERGE_SMALL waits for
+    five); merged at once, an index is its large segments and one small one, at the cost
+    of rewriting under SMALL_SEGMENT passages per write."""
+    from whoosh.reading import SegmentReader
+
+    kept = []
+    for segment in segments:
+        if segment.doc_count_all() < SMALL_SEGMENT:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
 
 
 def size(index_dir: Path) -> int:

@@ -106,11 +106,12 @@ def test_switch_off_is_the_lexical_ranking_exactly(tmp_path, monkeypatch):
 
 def test_removed_articles_never_come_back_and_added_ones_have_vectors(tmp_path):
     corpus = bulk_corpus(tmp_path, MEDICAL)
-    corpus.remove(["doctor-visit"])
-    assert "doctor-visit" not in [hit.article_id for hit in hits_for(corpus, "physician")]
     note = tmp_path / "nurse.txt"
     note.write_text("A nurse and a doctor cared for the patient on the ward.\n", encoding="utf-8")
     corpus.add([str(note)])
+    # Removed last: an add merges a small segment, deleted passages and all, away.
+    corpus.remove(["doctor-visit"])
+    assert "doctor-visit" not in [hit.article_id for hit in hits_for(corpus, "physician")]
     with open_index(corpus.index_dir).searcher() as searcher:
         vectors = semantic.Vectors.read(searcher.reader())
         assert vectors is not None and len(vectors.rows) == searcher.doc_count()

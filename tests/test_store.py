@@ -267,6 +267,27 @@ def test_add_and_remove_do_not_open_other_articles(tmp_path):
     assert "doc-7" not in ids_for(corpus, "zebra")
 
 
+def test_adding_one_at_a_time_leaves_one_small_segment(tmp_path, monkeypatch):
+    from indexer import index as ix
+    from indexer.index import open_index
+
+    monkeypatch.setattr(ix, "SMALL_SEGMENT", 100)
+    corpus = Corpus(tmp_path / "c")
+    corpus.add([str(bulk(tmp_path / "b.jsonl", 150))])  # one segment or two, by the workers
+    for n in range(8):  # Whoosh's own policy would leave four tiny segments after eight
+        corpus.add([str(write(tmp_path / f"one-{n}.txt", f"Note {n} on capybaras.\n"))])
+    corpus.remove(["doc-3"])  # a remove rewrites nothing
+    with open_index(corpus.index_dir).reader() as reader:
+        sizes = sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers())
+    # The first add merged whichever worker segment was under 100 passages; each later
+    # one merged the small segment the one before it left.
+    small = [n for n in sizes if n < 100]
+    assert len(small) == 1 and sum(sizes) == 158, sizes
+    assert ids_for(corpus, "capybaras") == [f"one-{n}" for n in range(8)]
+    zebras = {h.article_id for h in search(corpus.index_dir, parse("zebra"), Options(limit=1000, per_doc=1))}
+    assert len(zebras) == 149 and "doc-3" not in zebras
+
+
 # -- interrupted writes converge -----------------------------------------------------------
 
 
