@@ -225,11 +225,13 @@ class Writer:
 
 def _merge_small(writer, segments: list) -> list:
     """Whoosh merge policy: every segment under SMALL_SEGMENT passages goes into the segment
-    being written. A search looks each word up in every segment, and adding articles one
-    at a time left half a dozen tiny ones beside the large (Whoosh's MERGE_SMALL waits for
-    five); merged at once, an index is its large segments and one small one, at the cost
-    of rewriting under SMALL_SEGMENT passages per write."""
+    being written, then Whoosh's MERGE_SMALL judges the rest (it merges the larger ones
+    once they are many). A search looks each word up in every segment, and adding
+    articles one at a time left half a dozen tiny ones beside the large (MERGE_SMALL
+    waits for five); merged at once, an index is its large segments and one small one, at
+    the cost of rewriting under SMALL_SEGMENT passages per write."""
     from whoosh.reading import SegmentReader
+    from whoosh.writing import MERGE_SMALL
 
     kept = []
     for segment in segments:
@@ -239,7 +241,7 @@ def _merge_small(writer, segments: list) -> list:
             reader.close()
         else:
             kept.append(segment)
-    return kept
+    return MERGE_SMALL(writer, kept)
 
 
 def size(index_dir: Path) -> int:
