@@ -115,6 +115,10 @@ def run(args: list[str], env: dict | None = None,
         return seconds, rss, out.read().decode(), usage.ru_utime + usage.ru_stime, peak[1] / 1024
 
 
+START_UP_FLOOR = ("import numpy, click; from indexer.whoosh_import import import_whoosh; import_whoosh(); "
+                  "import whoosh.index, whoosh.reading")
+
+
 def python(code: str, *args: str, env: dict | None = None) -> tuple[float, float, str]:
     """Run Python code in a new process; (seconds, its peak RSS in MiB, stdout)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -283,6 +287,9 @@ def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str])
         tantivy = median_of(runs, lambda: python(TANTIVY_QUERY, str(work / f"tantivy{size}"), json.dumps([text]))[0])
         cold[words] = (ours, theirs, tantivy)
     figures["cold"] = cold
+    # What any `corpus search` pays before it reads anything: the interpreter and the three
+    # libraries a search cannot do without (numpy, click, Whoosh).
+    figures["floor"] = median_of(runs, lambda: python(START_UP_FLOOR)[0])
 
     batch = list(queries)
     # bench_latency.py runs the dev queries warm in one process, as shipped and BM25F alone.
@@ -335,6 +342,8 @@ def table(results: dict[int, dict]) -> str:
     row("  the same as PSS (pages shared with the workers counted once), MiB", lambda f: f"{f['add'][3]:.0f}")
     for name in ("tantivy", "FTS5", "bm25s"):
         row(f"  {name} build peak RSS, MiB", lambda f, n=name: f"{f['add_anchors'][n][1]:.0f}")
+    row("start-up floor: Python importing numpy, click and Whoosh, nothing else, s",
+        lambda f: f"{f['floor']:.2f}")
     row("`corpus add one.txt`, s (target <= 0.5)", lambda f: f"{f['add_one']:.2f}")
     row("`corpus remove ID`, s (target <= 0.5)", lambda f: f"{f['remove']:.2f}")
     for words in QUERIES:
