@@ -92,7 +92,7 @@ def shown_source(source: str | None, cwd: Path | None = None) -> str:
 
 def cell_width(text: str) -> int:
     """Columns `text` takes on a terminal: wide East Asian characters two, marks none."""
-    if text.isascii():  # one column a character, as the loop below counts them (and 5x faster)
+    if text.isascii():  # one column a character, as the loop below counts them
         return len(text)
     width = 0
     for char in text:
