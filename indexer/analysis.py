@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from itertools import chain
 
+from .stopwords import stopwords
 from .whoosh_import import import_whoosh
 
 import_whoosh()  # before whoosh.analysis, which imports whoosh.compat
@@ -49,13 +49,6 @@ class Term:
     #: The joined form of a compound (omega-3 -> omega3), at the position of its first part,
     #: so that "omega-3", "omega 3" and "omega3" all find each other.
     joined: bool = False
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """The stopword list shipped as indexer/stopwords.txt."""
-    text = resources.files("indexer").joinpath("stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=None)

@@ -5,10 +5,11 @@ from Llama 2 and trained to be mean-pooled). Its wheel carries the token table (
 safetensors file) and the tokenizer's configuration, so nothing is downloaded, ever. We
 read the two files ourselves: wordllama's own loader looks for the tokenizer in a cache
 folder and tries the network when it is not there, and its import pulls in pydantic and
-requests. The table is memory-mapped with numpy; the tokenizer is loaded with
-`tokenizers`, as wordllama itself does. (A hand-written Llama BPE over the vocabulary
-gave the same tokens on all 12,539 NFCorpus and SciFact texts, but no less ingest CPU
-or worker memory in a paired run, so the library stays.)
+requests. The table is memory-mapped with numpy. The tokenizer is Llama's byte-fallback
+BPE, done here from the configuration's vocabulary (`Bpe`; tests/test_semantic.py checks
+it gives the tokens `tokenizers` gives): loading `tokenizers` and its 61k merges took
+60 ms of every search, the vocabulary alone takes 6 ms from the plain list of its tokens
+kept in the user's cache (`_vocabulary`).
 
 A text's vector is the mean of its tokens' vectors, L2-normalised, kept as float16
 (512 bytes a passage). Its first PREFIX dimensions are a coarser vector of their own
@@ -18,7 +19,10 @@ reads every passage's coarse vector to find candidates and only the candidates' 
 from __future__ import annotations
 
 import json
+import os
+import re
 import struct
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,11 +45,67 @@ MAX_TOKENS = 2048
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 
+#: Words whose tokens are remembered; the memo is emptied beyond this.
+WORDS_CACHED = 30_000
+_SPACE = "\u2581"  # SentencePiece's visible space, "▁"
+#: A run of visible spaces and the word after it (or a word with none before it).
+_CHUNK = re.compile(f"{_SPACE}+[^{_SPACE}]*|[^{_SPACE}]+")
+
+
+class Bpe:
+    """Llama 2's tokenizer as wordllama configures it (tokenizers' BPE with byte fallback):
+    a space becomes "▁" and one is put in front, then each word (with the "▁"s before it)
+    is merged pairwise, the pair whose merged piece comes first in the vocabulary first
+    (SentencePiece orders merges by that piece's score, which orders the vocabulary); a
+    character the vocabulary lacks becomes its UTF-8 bytes' tokens."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self._vocab = vocabulary
+        self._bytes = [vocabulary[f"<0x{b:02X}>"] for b in range(256)]
+        self._words: dict[str, tuple[int, ...]] = {}
+
+    def ids(self, text: str) -> list[int]:
+        out: list[int] = []
+        if not text:
+            return out
+        words = self._words
+        for chunk in _CHUNK.findall(_SPACE + text.replace(" ", _SPACE)):
+            found = words.get(chunk)
+            if found is None:
+                if len(words) >= WORDS_CACHED:
+                    words.clear()
+                found = words[chunk] = self._merge(chunk)
+            out.extend(found)
+        return out
+
+    def _merge(self, chunk: str) -> tuple[int, ...]:
+        vocab = self._vocab
+        if chunk in vocab:
+            return (vocab[chunk],)
+        parts = list(chunk)
+        while len(parts) > 1:
+            best, at = None, -1
+            for i in range(len(parts) - 1):
+                rank = vocab.get(parts[i] + parts[i + 1])
+                if rank is not None and (best is None or rank < best):
+                    best, at = rank, i
+            if best is None:
+                break
+            parts[at:at + 2] = [parts[at] + parts[at + 1]]
+        out: list[int] = []
+        for part in parts:
+            found = vocab.get(part)
+            if found is None:
+                out.extend(self._bytes[b] for b in part.encode("utf-8"))
+            else:
+                out.append(found)
+        return tuple(out)
+
 
 class Embedder:
     """Texts to unit vectors: tokenize, look up, mean-pool, normalise."""
 
-    def __init__(self, table: np.ndarray, tokenizer):
+    def __init__(self, table: np.ndarray, tokenizer: Bpe):
         self._table = table
         self._tokenizer = tokenizer
 
@@ -54,7 +114,7 @@ class Embedder:
         import numpy as np
 
         # Runs of white space say nothing of meaning (and line breaks are byte tokens).
-        ids = self._tokenizer.encode(" ".join(text.split()), add_special_tokens=False).ids[:MAX_TOKENS]
+        ids = self._tokenizer.ids(" ".join(text.split()))[:MAX_TOKENS]
         if not ids:
             return np.zeros(DIM, dtype=np.float32)
         # The mean as a count-weighted sum over distinct tokens: half the work of
@@ -86,13 +146,9 @@ def embedder() -> Embedder | None:
         return None
     package = Path(next(iter(spec.submodule_search_locations)))
     try:
-        from tokenizers import Tokenizer
-
         table = _read_table(package / _WEIGHTS)
-        tokenizer = Tokenizer.from_file(str(package / _TOKENIZER))
-    except ImportError:
-        return None
-    except Exception:  # a damaged install (tokenizers raises plain Exception): lexical only
+        tokenizer = Bpe(_vocabulary(package / _TOKENIZER))
+    except (OSError, ValueError, KeyError, TypeError):  # a damaged install: lexical only
         return None
     return Embedder(table, tokenizer)
 
@@ -112,6 +168,40 @@ def _read_table(path: Path) -> np.ndarray:
     if meta["dtype"] != "F16" or dim != DIM or end - start != rows * dim * 2:
         raise ValueError(f"unexpected token table {meta['dtype']} {meta['shape']}")
     return np.memmap(path, dtype=np.float16, mode="r", offset=8 + size + start, shape=(rows, dim))
+
+
+def _vocabulary(config: Path) -> dict[str, int]:
+    """The tokenizer's vocabulary (piece -> id). Parsing the 1.8 MB configuration takes
+    25 ms, so its pieces are also kept, in id order and NUL-separated (no piece holds a
+    NUL), in the user's cache, keyed by the configuration's size and time; that list
+    loads in 6 ms. Plain text, not a pickle or marshal: reading it runs nothing."""
+    from indexer.layout import cache_root
+
+    stat = config.stat()
+    kept = cache_root() / "models" / f"{config.stem}-{stat.st_size}-{stat.st_mtime_ns}.pieces"
+    try:
+        pieces = kept.read_bytes().decode("utf-8").split("\0")  # bytes: pieces hold "\r"
+        vocabulary = dict(zip(pieces, range(len(pieces))))
+        if len(vocabulary) == len(pieces) > 256:
+            return vocabulary
+    except (OSError, UnicodeDecodeError):
+        pass
+    model = json.loads(config.read_text(encoding="utf-8"))["model"]
+    if model.get("type") != "BPE" or not model.get("byte_fallback"):
+        raise ValueError(f"unexpected tokenizer {model.get('type')}")
+    vocabulary = model["vocab"]
+    pieces = sorted(vocabulary, key=vocabulary.__getitem__)
+    if [vocabulary[p] for p in pieces] != list(range(len(pieces))) or any("\0" in p for p in pieces):
+        return vocabulary  # not a plain id-ordered list: used, not kept
+    spare = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        spare.write_bytes("\0".join(pieces).encode("utf-8"))
+        os.replace(spare, kept)  # whole or absent, even with two processes writing it
+    except OSError:  # a read-only or full cache: parse the configuration each time
+        with suppress(OSError):
+            spare.unlink(missing_ok=True)
+    return vocabulary
 
 
 def passage_text(title: str, headings: tuple[str, ...], body: str) -> str:

@@ -22,7 +22,8 @@ from collections import Counter
 from dataclasses import replace
 
 from .models import Block, Cleaned, Metadata
-from .text_lines import BULLET, DATE, Line, english_stopwords, is_english, read_line, score
+from .stopwords import stopwords
+from .text_lines import BULLET, DATE, Line, is_english, read_line, score
 from .text_meta import byline_author, parse_date
 from .text_region import Region, best_run, keep, widen
 
@@ -208,14 +209,14 @@ def _first_line_title(lines: list[Line], region: Region) -> tuple[str | None, Re
 def clean_text(text: str, title: str | None = None) -> Cleaned:
     """Clean a plain-text article; `title`, when known, is not looked for in the text."""
     raw = text.split("\n")
-    stopwords = english_stopwords()
-    lines = _mark_repeats(_mark_bylines([read_line(line, stopwords) for line in raw]))
+    function_words = stopwords()
+    lines = _mark_repeats(_mark_bylines([read_line(line, function_words) for line in raw]))
     english = is_english(lines)
     found = best_run(lines, [score(line, english) for line in lines]) if _is_page(lines) else None
     region = widen(lines, found) if found else Region(0, len(lines))
     looked_for = title is None
     if looked_for:
-        title = _find_title(lines, region, stopwords) if found else None
+        title = _find_title(lines, region, function_words) if found else None
         if title is None:
             title, region = _first_line_title(lines, region)
     kept = keep(lines, region)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 LineKind = Literal["blank", "prose", "short", "item", "furniture", "barrier"]
@@ -88,13 +86,6 @@ RULES = (
                  r"next( article| post)?|previous( article| post)?|prev|tags?|tags?:.{0,80}|filed under:?.{0,80}|"
                  r"categories:.{0,80}|topics:.{0,80}|image (credit|source):.{0,80}|photo:.{0,80})$"),
 )
-
-
-@lru_cache(maxsize=1)
-def english_stopwords() -> frozenset[str]:
-    """The project's English function words (indexer/stopwords.txt)."""
-    text = resources.files("indexer").joinpath("stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @dataclass(frozen=True, slots=True)

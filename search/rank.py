@@ -284,7 +284,7 @@ class Ranker:
         # A word in too many passages of any field tells nothing apart: in a small corpus
         # the one article's title words would otherwise outweigh the query's own.
         def keep(term: str) -> bool:
-            return term not in typed and all(self.scorer.field_doc_frequency(f, term) <= limit for f in fields)
+            return term not in typed and all(self.scorer.in_at_most(f, term, limit) for f in fields)
 
         chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top],
                                  options.feedback_terms, keep, options.feedback_temperature)

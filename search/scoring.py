@@ -49,6 +49,8 @@ CACHE_POSTINGS = 6_000_000
 POSITION_BLOCKS = 3_000
 #: Per-field document frequencies remembered before the memo is emptied.
 DF_CACHED = 200_000
+#: Below this many passages, idf counts the rest as passages without the word (Scorer.idf).
+IDF_MIN_PASSAGES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +204,7 @@ class Scorer:
         self._norms: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[tuple[str, ...], str], TermPostings] = {}
         self._cached = 0
-        self._df: dict[tuple[str, str], int] = {}
+        self._df: dict[tuple[str, str, float], bool] = {}
         self._directories: dict[tuple, list] = {}
         self._blocks: dict[tuple, tuple[list[int], tuple]] = {}
 
@@ -217,7 +219,12 @@ class Scorer:
         return len(self.term_postings(term, tuple(fields or self._weights)))
 
     def idf(self, df: int) -> float:
-        return math.log(1.0 + (self.doc_count - df + 0.5) / (df + 0.5))
+        # Counted as if the corpus had at least IDF_MIN_PASSAGES passages, the extra ones
+        # holding none of the words: in a handful of articles on one topic its own words
+        # are in nearly every passage, and plain BM25 gives them almost no weight, so a
+        # note matching only "night" outranked every passage on twitching legs at night.
+        passages = max(self.doc_count, IDF_MIN_PASSAGES)
+        return math.log(1.0 + (passages - df + 0.5) / (df + 0.5))
 
     # -- bulk readers --------------------------------------------------------------
 
@@ -249,7 +256,8 @@ class Scorer:
             ids, weights = found
             if leaf.has_deletions():
                 deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
-                live = ~np.isin(ids, deleted)
+                # By lookup table: the default sorts, and imports numpy.ma on first use.
+                live = ~np.isin(ids, deleted, kind="table")
                 ids, weights = ids[live], weights[live]
             docs.append(ids + offset)
             counts.append(weights)
@@ -401,16 +409,30 @@ class Scorer:
         self._blocks[key] = found
         return found
 
-    def field_doc_frequency(self, field: str, term: str) -> int:
-        """In how many passages the term occurs in one field (remembered: feedback asks
-        about the same candidate words query after query)."""
-        key = (field, term)
+    def in_at_most(self, field: str, term: str, limit: float) -> bool:
+        """Whether the term occurs in at most `limit` passages of the field (deleted ones
+        counted, as Whoosh's doc_frequency does). Segments are asked largest first and
+        only until the answer is sure, so the small ones that adding articles one at a
+        time leaves are seldom read. Remembered: feedback asks about the same candidate
+        words query after query."""
+        key = (field, term, limit)
         found = self._df.get(key)
         if found is None:
             if len(self._df) >= DF_CACHED:
                 self._df.clear()
-            found = self._df[key] = self.reader.doc_frequency(field, term)
+            found = self._df[key] = self._in_at_most(field, term, limit)
         return found
+
+    def _in_at_most(self, field: str, term: str, limit: float) -> bool:
+        leaves = sorted((leaf for leaf, _ in self._leaves), key=lambda leaf: -leaf.doc_count_all())
+        unasked = sum(leaf.doc_count_all() for leaf in leaves)
+        seen = 0
+        for leaf in leaves:
+            if seen > limit or seen + unasked <= limit:
+                break
+            seen += leaf.doc_frequency(field, term)
+            unasked -= leaf.doc_count_all()
+        return seen <= limit
 
 
 #: Stands for "read this through Whoosh's public Matcher API": a posting list in another

@@ -67,7 +67,7 @@ class Vectors:
         #: The live passages' numbers, and their coarse vectors (float32, one row each):
         #: with no deleted row in them, a query needs no mask.
         self.rows = np.flatnonzero(live)
-        self.coarse = coarse[self.rows].astype(np.float32)
+        self.coarse = (coarse if len(self.rows) == len(live) else coarse[self.rows]).astype(np.float32)
         #: (first passage number, the segment's full-vector column) per segment.
         self._leaves = leaves
         self._starts = [start for start, _ in leaves]
@@ -88,14 +88,14 @@ class Vectors:
             leaves.append((offset, leaf))
             keep = np.ones(count, dtype=bool)
             if leaf.has_deletions():
-                keep[:] = False
-                keep[list(leaf.all_doc_ids())] = True
+                keep[np.fromiter(leaf.deleted_docs_set, dtype=np.int64)] = False
             alive.append(keep)
         if not parts:
             return cls(np.zeros((0, PREFIX), np.float16), np.zeros(0, bool), [])
-        coarse = np.concatenate(parts)
+        coarse = np.concatenate(parts) if len(parts) > 1 else parts[0]
         live = np.concatenate(alive)
-        if (live & ~coarse.any(axis=1)).any():
+        # A missing vector is all zero bits; as integers the test is 8x faster than float16's.
+        if (live & ~coarse.view(np.uint16).any(axis=1)).any():
             return None
         return cls(coarse, live, leaves)
 
@@ -126,13 +126,15 @@ def _column_rows(leaf, name: str, dim: int, count: int) -> np.ndarray:
     column = leaf.column_reader(name, translate=False)
     try:
         stored = min(column._count, count)
-        raw = bytes(column._dbfile.get(column._basepos, stored * width)) if stored else b""
+        raw = column._dbfile.get(column._basepos, stored * width) if stored else b""
     except AttributeError:  # another column reader: the public API
         raw = b"".join(column[d] for d in range(count))
         stored = count
-    rows = np.zeros((count, dim), dtype=np.float16)
-    if stored:
-        rows[:stored] = np.frombuffer(raw, dtype=np.float16).reshape(stored, dim)
+    read = np.frombuffer(raw, dtype=np.float16, count=stored * dim).reshape(stored, dim)
+    if stored == count:
+        return read
+    rows = np.zeros((count, dim), dtype=np.float16)  # passages after the last one written: none
+    rows[:stored] = read
     return rows
 
 
@@ -187,9 +189,9 @@ def fuse(head: list[tuple[float, int]], query: np.ndarray, vectors: Vectors, wor
     # One read of the full vectors for the head and the shortlist together.
     docs = np.array(sorted(set(lexical) | set(short.tolist())), dtype=np.int64)
     cosine = np.einsum("ij,j->i", vectors.full(docs), query)
-    in_short = np.isin(docs, short)
+    in_short = _members(docs, short)
     near = docs[in_short][np.argsort(-cosine[in_short], kind="stable")[:count]]
-    keep = np.isin(docs, near) | np.isin(docs, np.fromiter(lexical, dtype=np.int64, count=len(lexical)))
+    keep = _members(docs, near) | _members(docs, np.fromiter(lexical, dtype=np.int64, count=len(lexical)))
     union, cosine = docs[keep], cosine[keep]
     low, high = float(cosine.min()), float(cosine.max())
     scaled = (cosine - low) / (high - low) if high > low else np.zeros(len(union))
@@ -197,3 +199,11 @@ def fuse(head: list[tuple[float, int]], query: np.ndarray, vectors: Vectors, wor
     parts = {doc: weight * float(s) for doc, s in zip(union.tolist(), scaled)}
     fused = [(lexical.get(doc, 0.0) + part, doc) for doc, part in parts.items()]
     return fused, parts
+
+
+def _members(docs: np.ndarray, some: np.ndarray) -> np.ndarray:
+    """Which of the sorted `docs` are in `some` (all of which are docs). Not np.isin: it
+    sorts both, and its first call imports numpy.ma, 7 ms of a cold search."""
+    mask = np.zeros(len(docs), dtype=bool)
+    mask[np.searchsorted(docs, some)] = True
+    return mask

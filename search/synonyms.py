@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 #: The name of a corpus's own synonyms file, in the corpus folder.
@@ -63,7 +62,7 @@ def parse(text: str) -> list[tuple[tuple[str, ...], ...]]:
 
 def load(paths: Iterable[Path] = (), builtin: bool = True) -> Synonyms:
     """The shipped synonyms (unless `builtin` is False) and those of the given files that exist."""
-    texts = [resources.files("search").joinpath("synonyms.txt").read_text(encoding="utf-8")] if builtin else []
+    texts = [Path(__file__).with_name("synonyms.txt").read_text(encoding="utf-8")] if builtin else []
     for path in paths:
         try:
             texts.append(Path(path).read_text(encoding="utf-8"))

@@ -115,6 +115,18 @@ def sample(tmp_path):
     return corpus
 
 
+def test_a_handful_of_articles_still_weighs_its_topic_words(sample, tmp_path):
+    # In the two sample articles "leg" and "twitch" are in nearly every passage; plain
+    # BM25 idf gives them almost nothing, and a note holding only "night" came first.
+    note = tmp_path / "note.txt"
+    note.write_text("Magnesium at night\n\nA glass of warm milk with magnesium at night may help "
+                    "some people sleep.\n", encoding="utf-8")
+    sample.add([str(note)])
+    hits = search(sample.index_dir, parse("why do my legs twitch at night"), Options())
+    assert hits[0].article_id == "leg-twitch-symptom-review"
+    assert [h.article_id for h in hits].index("note") >= 3
+
+
 def test_suggestion_for_a_misspelled_word(sample):
     assert suggest(sample.index_dir, parse("magnesim")) == "magnesium"
     assert suggest(sample.index_dir, parse("leg magnesim deficiency")) == "leg magnesium deficiency"

@@ -66,7 +66,7 @@ def _plain_bm25f(reader, term: str) -> dict[int, float]:
             norm = 1 - b[field] + b[field] * reader.doc_field_length(doc, field) / avg
             combined[doc] = combined.get(doc, 0.0) + weight * postings.weight() / norm
             postings.next()
-    count = reader.doc_count()
+    count = max(reader.doc_count(), scoring.IDF_MIN_PASSAGES)  # idf's floor on the corpus size
     idf = math.log(1 + (count - len(combined) + 0.5) / (len(combined) + 0.5))
     return {doc: idf * tf / (PARAMS.k1 + tf) for doc, tf in combined.items()}
 
@@ -87,6 +87,16 @@ def test_fast_scores_equal_plain_bm25f(index_dir, term):
     assert found.keys() == expected.keys()
     for doc, score in expected.items():
         assert found[doc] == pytest.approx(score, rel=1e-12)
+
+
+def test_in_at_most_agrees_with_the_summed_doc_frequency(index_dir):
+    with open_index(index_dir).searcher() as searcher:
+        reader, scorer = searcher.reader(), Scorer(searcher, PARAMS)
+        for field in ("title", "section", "body"):
+            for term in ("magnesium", "sleep", "night", "cramp", "absent"):
+                df = reader.doc_frequency(field, term)
+                for limit in (0, df - 1, df - 0.5, df, df + 1, 90, 250.5, 400, 10_000):
+                    assert scorer.in_at_most(field, term, limit) == (df <= limit), (field, term, limit)
 
 
 def test_positions_equal_the_matchers(index_dir):

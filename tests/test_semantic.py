@@ -145,3 +145,41 @@ def test_batch_ranker_reads_vectors_once(tmp_path, monkeypatch):
         for query in ("physician", "doctor fever", "compost soil"):
             ranker.answer(parse(query), hint=False)
     assert reads == [1]
+
+
+def _tokenizer_config():
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    return Path(next(iter(find_spec("wordllama").submodule_search_locations))) / embed._TOKENIZER
+
+
+def test_own_tokenizer_agrees_with_the_tokenizers_library():
+    tokenizers = pytest.importorskip("tokenizers")  # installed with wordllama
+    from pathlib import Path
+
+    config = _tokenizer_config()
+    reference = tokenizers.Tokenizer.from_file(str(config))
+    ours = embed.Bpe(embed._vocabulary(config))
+    samples = Path(__file__).resolve().parents[1] / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.txt"))]
+    texts += ["Leg twitching, also known as myoclonus, is an involuntary muscle contraction.",
+              "Omega-3 (EPA/DHA) lowers triglycerides by 25–30% in 12 weeks; see ref. [4].",
+              "naïve café über straße — 東京 🙂 tab\there\nnew line", "", "   leading spaces",
+              "ALL CAPS and MiXeD case, don't won't it's; e-mail@example.org http://x.y/z?q=1",
+              "x" * 300, "ﬁ ligature, Ω, ½, ², \u200b zero width, \u00a0no-break"]
+    assert len(texts) > 8
+    for text in texts:
+        text = " ".join(text.split())  # as Embedder.vector passes it
+        assert ours.ids(text) == reference.encode(text, add_special_tokens=False).ids, text[:60]
+
+
+def test_vocabulary_is_kept_as_plain_pieces_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    config = _tokenizer_config()
+    parsed = embed._vocabulary(config)
+    kept = list((tmp_path / "cache" / "models").iterdir())
+    assert len(kept) == 1 and kept[0].suffix == ".pieces"
+    assert embed._vocabulary(config) == parsed
+    kept[0].write_text("damaged", encoding="utf-8")  # too short to be a vocabulary: parsed again
+    assert embed._vocabulary(config) == parsed

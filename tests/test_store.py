@@ -1,5 +1,6 @@
 """The store and catalog: freshness, ids that never collide, readers during writes, O(article) writes."""
 import json
+import os
 import sys
 
 import pytest
@@ -226,8 +227,13 @@ class recording:
 
 
 def _audit(event, args):
-    if recording.active is not None and event == "open" and isinstance(args[0], (str, bytes)):
-        recording.active.append(args[0] if isinstance(args[0], str) else args[0].decode(errors="replace"))
+    if recording.active is None or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    path = os.fsdecode(args[0])
+    if event == "open":
+        recording.active.append(path)
+    elif event in ("os.scandir", "os.listdir"):  # a folder read whole
+        recording.active.append(f"listed:{os.path.abspath(path)}")
 
 
 _hooked = []
@@ -254,6 +260,8 @@ def test_add_and_remove_do_not_open_other_articles(tmp_path):
     allowed = {str(root / name) for name in (".lock", ".corpus", ".meta", "one.txt", ".meta/one.txt.json",
                                              ".meta/one.txt.json.tmp", ".one.txt.tmp")}
     assert in_corpus <= allowed, sorted(in_corpus - allowed)[:5]
+    # Nor is the folder listed: that grows with the corpus (freshness is two stats).
+    assert not [p for p in opened if p.startswith(f"listed:{root}")]
     # First, not only: in a corpus this size passages close in meaning follow (search.semantic).
     assert hits(corpus, "capybaras")[0].article_id == "one"
     assert "doc-7" not in ids_for(corpus, "zebra")

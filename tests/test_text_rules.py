@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from indexer.text import clean_text
-from indexer.text_lines import english_stopwords, read_line
+from indexer.stopwords import stopwords
+from indexer.text_lines import read_line
 
 PROSE = [
     "Night cramps wake many people in the small hours, and most of them never find out why it happens to them.",
@@ -28,7 +29,7 @@ def body(text: str) -> list[str]:
 
 
 def kind(line: str) -> str | None:
-    found = read_line(line, english_stopwords())
+    found = read_line(line, stopwords())
     return found.rule or found.kind
 
 

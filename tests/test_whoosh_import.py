@@ -1,5 +1,6 @@
 """Whoosh imported without urllib.request and asyncio, and still whole; a plain search
-without Whoosh's Searcher and query modules."""
+without Whoosh's Searcher and query modules, the tokenizers library or numpy.ma."""
+import json
 import subprocess
 import sys
 
@@ -11,16 +12,20 @@ from search.cli import main
 try:
     main(["--corpus", sys.argv[1], "search", "magnesium"], standalone_mode=False)
 finally:
-    print(sorted(m for m in ("urllib.request", "asyncio", "cached_property", "whoosh.searching", "whoosh.query")
-                 if m in sys.modules), file=sys.stderr)
+    print(sorted(m for m in ("urllib.request", "asyncio", "cached_property", "whoosh.searching", "whoosh.query",
+                             "tokenizers", "numpy.ma") if m in sys.modules), file=sys.stderr)
 """
 
 
 def test_a_search_imports_only_what_it_uses(tmp_path):
     from indexer.corpus import Corpus
 
-    source = tmp_path / "a.txt"
-    source.write_text("Magnesium\n\nMagnesium helps muscles relax at night.\n", encoding="utf-8")
+    # 200+ passages: enough for the semantic part to join in and embed the query.
+    source = tmp_path / "notes.jsonl"
+    with source.open("w", encoding="utf-8") as lines:
+        for n in range(220):
+            text = f"Note {n}. Magnesium helps muscles relax at night." if n % 7 == 0 else f"Note {n} on tomatoes."
+            lines.write(json.dumps({"_id": f"n{n}", "title": f"Note {n}", "text": text}) + "\n")
     Corpus(tmp_path / "corpus").add([str(source)])
     done = subprocess.run([sys.executable, "-c", SEARCH, str(tmp_path / "corpus")],
                           capture_output=True, text=True, check=True)

@@ -1,8 +1,8 @@
 """Scale: what each command costs as the corpus grows, beside tantivy, SQLite FTS5, bm25s and rg.
 
-Rerun (from the repository root):
+Rerun (from the repository root; a plain install, not `-e`, as a user's, in a fresh venv):
 
-    pip install -e ".[bench]"
+    pip install ".[bench]"
     python tests/bench/bench_scale.py                       # sizes 3600,10000,50000
     python tests/bench/bench_scale.py --sizes 3600 --runs 3 # a quick look
     python tests/bench/bench_scale.py --add-only            # only `corpus add` (speed, memory)
@@ -135,6 +135,17 @@ def python(code: str, *args: str, env: dict | None = None) -> tuple[float, float
 def corpus_cmd() -> list[str]:
     found = Path(sys.executable).with_name("corpus")
     return [str(found)] if found.exists() else [sys.executable, "-m", "search"]
+
+
+def install_kind() -> str:
+    """Whether the measured `corpus` runs an installed copy or this checkout (an editable
+    install): the latter runs its import finder and the venv's .pth files at every start,
+    about 10 ms a command that a user's `pip install .` does not pay."""
+    python = Path(sys.executable)
+    found = subprocess.run([str(python), "-c", "import search; print(search.__file__)"], capture_output=True,
+                           text=True, cwd=tempfile.gettempdir()).stdout.strip()
+    return f"this checkout (editable: start-up slower than a user's) {found}" if found.startswith(str(REPO)) \
+        else f"an installed copy {found}"
 
 
 def median_of(runs: int, action) -> float:
@@ -375,6 +386,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     print(f"# bench_scale: sizes {sizes}, {args.runs} runs per cold figure, {len(queries)} dev queries, "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"# measuring {' '.join(corpus_cmd())}: {install_kind()}", flush=True)
     results = {}
     try:
         for size in sizes:
