@@ -273,9 +273,11 @@ def _work(number: int, index_dir: str, inbox, outbox, parent: int) -> None:
             for fields in article_documents(article, passages):
                 writer.add_document(**fields)
 
+        trim = _heap_trimmer()
         while (message := inbox.get()) is not None:
             turn, documents = message
             outbox.put(("results", turn, [index_one(document, add) for document in documents]))
+            trim()
         if writer._added:
             segment = writer._finalize_segment()
         else:
@@ -391,6 +393,22 @@ class _Pairs:
     def __iter__(self) -> Iterator[tuple[int, int]]:
         items = self._items
         return zip(items[0::2], items[1::2])
+
+
+def _heap_trimmer():
+    """A function that hands the C heap's free memory back to the system (glibc's
+    malloc_trim; a no-op elsewhere), called after each chunk: it takes ~0.2 ms.
+
+    glibc keeps what a process frees for reuse, and the C heap's top stays where its
+    highest live block is. A worker's first chunk loads the tokenizer: in a new cache that
+    parses its 1.8 MB configuration, whose 9 MB of temporaries then stayed in each
+    worker's resident memory to the end of the run."""
+    try:
+        malloc_trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    malloc_trim.argtypes = [ctypes.c_size_t]
+    return lambda: malloc_trim(0)
 
 
 def _die_with(parent: int) -> None:
