@@ -41,8 +41,10 @@ CHUNK = 32
 #: 100-200 kB each, JSONL records to a few kB).
 CHUNK_CHARS = 1_000_000
 #: Whoosh's posting pool per worker; the parent's writer has its own (index.WRITER_MEMORY_MB).
-#: Each worker also holds the embedding model (~35 MB): a smaller pool spills more runs,
-#: which cost no measurable CPU at 3.6k articles (8, 16, 32 MB: 9.9-10.3 s either way).
+#: Each worker also holds the embedding model (its vocabulary, ~5 MB, and the 16 MB token
+#: table, mapped): a smaller pool spills more runs, which cost no measurable CPU at 3.6k
+#: articles (8, 16, 32 MB: 9.9-10.3 s either way); 4 MB would save ~5 MB a worker but, at
+#: 50k articles, spill more runs than Whoosh merges at once (128), adding a merge pass.
 WORKER_MEMORY_MB = 8
 _PR_SET_PDEATHSIG = 1
 #: Postings per pickle in a spilled run of the posting pool. The final merge holds one
