@@ -218,6 +218,50 @@ class Catalog:
     def touch(self) -> None:
         self.set("changed_at", time.time())
 
+    # -- one run's claims ------------------------------------------------------------
+
+    def claims(self) -> "Claims":
+        """A new, empty record of the ids, sources and names one `add` gives out."""
+        return Claims(self._db)
+
+
+class Claims:
+    """The ids, sources and file names one `add` has given out, which the catalog does not
+    hold yet (or holds from before the run). Kept in temporary tables of the catalog's
+    connection, which SQLite keeps in a temporary file: in dicts they grew by ~15 MB in a
+    50k-article add. They go when the connection closes."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+        # Not journaled: nothing is rolled back here, and a crash loses the tables anyway.
+        db.execute("PRAGMA temp.journal_mode = OFF")
+        for table, columns in (("run_ids", "id TEXT PRIMARY KEY, source TEXT NOT NULL"),
+                               ("run_sources", "source TEXT PRIMARY KEY, id TEXT NOT NULL"),
+                               ("run_names", "name TEXT PRIMARY KEY")):
+            db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            db.execute(f"CREATE TEMP TABLE {table} ({columns}) WITHOUT ROWID")
+
+    def holder(self, article_id: str) -> str | None:
+        """The source that was given this id in this run, if any."""
+        row = self._db.execute("SELECT source FROM temp.run_ids WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def id_of(self, source: str) -> str | None:
+        """The id this source was given in this run, if any."""
+        row = self._db.execute("SELECT id FROM temp.run_sources WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def has_name(self, name: str) -> bool:
+        """Whether this file name (compared without case) was given out in this run."""
+        return self._db.execute("SELECT 1 FROM temp.run_names WHERE name = ?", (name.lower(),)).fetchone() is not None
+
+    def give(self, article_id: str, source: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO temp.run_ids(id, source) VALUES (?, ?)", (article_id, source))
+        self._db.execute("INSERT OR REPLACE INTO temp.run_sources(source, id) VALUES (?, ?)", (source, article_id))
+
+    def give_name(self, name: str) -> None:
+        self._db.execute("INSERT OR IGNORE INTO temp.run_names(name) VALUES (?)", (name.lower(),))
+
 
 #: What SQLite says of a file that is not a sound database; anything else (a full or
 #: read-only disk, a missing folder) says nothing about the catalog itself.

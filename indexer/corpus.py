@@ -558,10 +558,8 @@ class _AddRun:
         self.given = given
         self.explicit_id = explicit_id
         self.emit = emit
-        #: Ids and file names given out in this run (not yet in the catalog): id -> source.
-        self.claimed: dict[str, str] = {}
-        self.names: set[str] = set()
-        self.sources: dict[str, str] = {}
+        #: Ids, sources and file names given out in this run (not all in the catalog yet).
+        self.claims = catalog.claims()
         self.queue: list[_Pending] = []
         self.queued_bytes = 0
 
@@ -609,16 +607,18 @@ class _AddRun:
         note = None
         if explicit:
             article_id = document.id
-            if article_id in self.claimed:
+            holder = self.claims.holder(article_id)
+            if holder is not None:
                 return _Pending(Outcome(source, "skipped", article_id,
-                                        f"id {article_id!r} was already added from {self.claimed[article_id]} "
+                                        f"id {article_id!r} was already added from {holder} "
                                         "in this run"))
             previous = self.catalog.by_id(article_id)
         else:
-            if source in self.sources:
-                return _Pending(Outcome(source, "skipped", self.sources[source], "already added in this run"))
+            given_id = self.claims.id_of(source)
+            if given_id is not None:
+                return _Pending(Outcome(source, "skipped", given_id, "already added in this run"))
             previous = self.catalog.by_source(source)
-            if previous is not None and previous.id not in self.claimed:
+            if previous is not None and self.claims.holder(previous.id) is None:
                 article_id = previous.id
             else:
                 previous, first_holder = None, None
@@ -630,8 +630,7 @@ class _AddRun:
                     first_holder = first_holder or (candidate, holder)
                 if first_holder is not None:
                     note = f"id {first_holder[0]!r} is taken by {first_holder[1]}; stored as {article_id!r}"
-        self.claimed[article_id] = source
-        self.sources[source] = article_id
+        self.claims.give(article_id, source)
         if document.kind == "record":
             given = Metadata()
         else:
@@ -640,9 +639,9 @@ class _AddRun:
                              url=self.given.url or document.given.url or (previous.given_url if previous else None))
         extension = ".json" if document.kind == "record" else _store_extension(document)
         name = file_stem(article_id) + extension
-        if name.lower() in self.names or self.catalog.name_taken(name, article_id):
+        if self.claims.has_name(name) or self.catalog.name_taken(name, article_id):
             name = file_stem(article_id, hashed=True) + extension
-        self.names.add(name.lower())
+        self.claims.give_name(name)
         sha = digest(document.raw)
         if (previous is not None and previous.sha256 == sha and previous.name == name and previous.error is None
                 and (previous.given_title, previous.given_url) == (given.title, given.url)):
@@ -653,8 +652,9 @@ class _AddRun:
 
     def _holder(self, article_id: str) -> str | None:
         """The source that holds an id, in this run or before it, if any."""
-        if article_id in self.claimed:
-            return self.claimed[article_id]
+        holder = self.claims.holder(article_id)
+        if holder is not None:
+            return holder
         entry = self.catalog.by_id(article_id)
         return entry.source if entry is not None else None
 

@@ -25,8 +25,13 @@ import struct
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+# numpy is imported where vectors are made: the schema's column names below are read by
+# every command that creates an index, and a bulk add's parent process makes no vectors
+# (its cleaning workers do), so it does not pay numpy's ~14 MB.
+if TYPE_CHECKING:
+    import numpy as np
 
 #: The index's column of passage vectors. Its name says which model made them: vectors
 #: of another model (or none, in an index built before) are never compared with a query.
@@ -106,6 +111,8 @@ class Embedder:
 
     def vector(self, text: str) -> np.ndarray:
         """The text's unit vector (float32); all zeros for a text without tokens."""
+        import numpy as np
+
         # Runs of white space say nothing of meaning (and line breaks are byte tokens).
         ids = self._tokenizer.ids(" ".join(text.split()))[:MAX_TOKENS]
         if not ids:
@@ -119,6 +126,8 @@ class Embedder:
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         """One float16 row per text."""
+        import numpy as np
+
         out = np.zeros((len(texts), DIM), dtype=np.float16)
         for row, text in enumerate(texts):
             out[row] = self.vector(text)
@@ -152,6 +161,8 @@ def _read_table(path: Path) -> np.ndarray:
     with path.open("rb") as f:
         (size,) = struct.unpack("<Q", f.read(8))
         meta = json.loads(f.read(size))["embedding.weight"]
+    import numpy as np
+
     rows, dim = meta["shape"]
     start, end = meta["data_offsets"]
     if meta["dtype"] != "F16" or dim != DIM or end - start != rows * dim * 2:
@@ -204,6 +215,8 @@ def passage_vectors(title: str, passages) -> list[dict[str, bytes]]:
     model = embedder()
     if model is None:
         return [{} for _ in passages]
+    import numpy as np
+
     rows = model.vectors([passage_text(title, p.headings, p.text) for p in passages])
     coarse = rows[:, :PREFIX].astype(np.float32)
     norms = np.linalg.norm(coarse, axis=1, keepdims=True)

@@ -24,6 +24,7 @@ import pickle
 import queue
 import signal
 import sys
+from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -40,14 +41,17 @@ CHUNK = 32
 #: 100-200 kB each, JSONL records to a few kB).
 CHUNK_CHARS = 1_000_000
 #: Whoosh's posting pool per worker; the parent's writer has its own (index.WRITER_MEMORY_MB).
-#: Each worker also holds the embedding model (~35 MB): a smaller pool spills more runs,
-#: which cost no measurable CPU at 3.6k articles (8, 16, 32 MB: 9.9-10.3 s either way).
+#: Each worker also holds the embedding model (its vocabulary, ~5 MB, and the 16 MB token
+#: table, mapped): a smaller pool spills more runs, which cost no measurable CPU at 3.6k
+#: articles (8, 16, 32 MB: 9.9-10.3 s either way); 4 MB would save ~5 MB a worker but, at
+#: 50k articles, spill more runs than Whoosh merges at once (128), adding a merge pass.
 WORKER_MEMORY_MB = 8
 _PR_SET_PDEATHSIG = 1
 #: Postings per pickle in a spilled run of the posting pool. The final merge holds one
-#: block of every run at once and runs grow in number with the corpus, so blocks are
-#: small: at 50k articles 4,096 postings a block cost each worker ~25 MB more.
-_RUN_BLOCK = 256
+#: block of every run at once (up to Whoosh's 128 runs) and runs grow in number with the
+#: corpus, so blocks are small: 256 postings a block cost each worker 5-7 MB in the merge
+#: at 50k articles, 64 cost a quarter of that and no measurable time.
+_RUN_BLOCK = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,9 +275,11 @@ def _work(number: int, index_dir: str, inbox, outbox, parent: int) -> None:
             for fields in article_documents(article, passages):
                 writer.add_document(**fields)
 
+        trim = _heap_trimmer()
         while (message := inbox.get()) is not None:
             turn, documents = message
             outbox.put(("results", turn, [index_one(document, add) for document in documents]))
+            trim()
         if writer._added:
             segment = writer._finalize_segment()
         else:
@@ -298,6 +304,9 @@ def _segment_writer(index):
       same runs, in the same order, and reading a block at a time keeps the merge small.
     - Writing the postings out looked up the field length of each posting's document in
       the length column, one read per posting; it now reads each field's lengths once.
+    And one of its memory costs: the terms file's hash index, which Whoosh keeps as a
+    tuple of two ints per term (~115 bytes) until the segment is closed, is kept in
+    arrays (16 bytes a term): at 50k articles a worker's segment holds ~70k terms.
     """
     from whoosh.writing import PostingPool, SegmentWriter
 
@@ -333,6 +342,9 @@ def _segment_writer(index):
         def __init__(self, index):
             super().__init__(index, _lk=False, limitmb=WORKER_MEMORY_MB)
             self.pool = BlockPool(self._tempstorage, self.newsegment, limitmb=WORKER_MEMORY_MB)
+            terms = getattr(self.fieldwriter, "_tindex", None)  # the W3 codec's terms file
+            if terms is not None and isinstance(getattr(terms, "buckets", None), list):
+                terms.buckets = [_Pairs() for _ in terms.buckets]
 
         def _flush_segment(self):
             # SegmentWriter._flush_segment, with the lengths read through _Lengths.
@@ -347,20 +359,58 @@ def _segment_writer(index):
 
 
 class _Lengths:
-    """A segment's per-document field lengths, each field's read into a list on first use
+    """A segment's per-document field lengths, each field's read into an array on first use
     (what the postings writer asks for once per posting)."""
 
     def __init__(self, reader):
         self._reader = reader
-        self._tables: dict[str, list] = {}
+        self._tables: dict[str, array] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default=0):
         table = self._tables.get(fieldname)
         if table is None:
             reader = self._reader
-            table = [reader.doc_field_length(d, fieldname, default) for d in range(reader.doc_count_all())]
+            # Whoosh stores a length in one byte: decoded, at most 106,374.
+            table = array("I", (reader.doc_field_length(d, fieldname, default)
+                                for d in range(reader.doc_count_all())))
             self._tables[fieldname] = table
         return table[docnum]
+
+
+class _Pairs:
+    """One bucket of Whoosh's HashWriter: the (hash, position) pairs it appends and iterates
+    over, kept in an array rather than as tuples."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self):
+        self._items = array("Q")
+
+    def append(self, pair: tuple[int, int]) -> None:
+        self._items.extend(pair)
+
+    def __len__(self) -> int:
+        return len(self._items) // 2
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        items = self._items
+        return zip(items[0::2], items[1::2])
+
+
+def _heap_trimmer():
+    """A function that hands the C heap's free memory back to the system (glibc's
+    malloc_trim; a no-op elsewhere), called after each chunk: it takes ~0.2 ms.
+
+    glibc keeps what a process frees for reuse, and the C heap's top stays where its
+    highest live block is. A worker's first chunk loads the tokenizer: in a new cache that
+    parses its 1.8 MB configuration, whose 9 MB of temporaries then stayed in each
+    worker's resident memory to the end of the run."""
+    try:
+        malloc_trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    malloc_trim.argtypes = [ctypes.c_size_t]
+    return lambda: malloc_trim(0)
 
 
 def _die_with(parent: int) -> None:

@@ -79,7 +79,7 @@ def test_passage_field_indexes_exactly_as_whoosh_text(text):
 def test_word_cache_is_bounded(monkeypatch):
     import indexer.analysis as analysis
 
-    monkeypatch.setattr(analysis, "_KNOWN_WORDS", 3)
+    monkeypatch.setattr(analysis, "_READ_WORDS", 3)
     read = analysis._word_reader.__wrapped__("english", True)  # a fresh reader, not the process's
     words = [f"word{i}" for i in range(10)]
     assert [read(w) for w in words] == [read(w) for w in words]  # same answers, remembered or not

@@ -5,6 +5,7 @@ Rerun (from the repository root; a plain install, not `-e`, as a user's, in a fr
     pip install ".[bench]"
     python tests/bench/bench_scale.py                       # sizes 3600,10000,50000
     python tests/bench/bench_scale.py --sizes 3600 --runs 3 # a quick look
+    python tests/bench/bench_scale.py --add-only            # only `corpus add` (speed, memory)
 
 Per size it builds a JSONL corpus with tests/bench/scale_data.py (NFCorpus, resampled past
 its 3,633 articles with a fixed seed) and measures, each in a new process:
@@ -246,7 +247,7 @@ def percentile(values: list[float], share: float) -> float:
 # -- one size ------------------------------------------------------------------------------
 
 
-def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str]) -> dict:
+def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str], add_only: bool = False) -> dict:
     data = scale_data.write(size, work / f"nf{size}.jsonl")
     root = work / f"c{size}"
     for stale in (root, work / f"cache{size}"):  # a corpus left by an earlier, interrupted run
@@ -258,6 +259,8 @@ def measure(size: int, work: Path, runs: int, reindex: bool, queries: list[str])
     seconds, rss, out, cpu, pss = run(corpus + ["add", "-q", str(data)], env=env, measure_tree=True)
     assert f"{size} added" in out, out
     figures["add"] = (size / seconds, rss, size / cpu, pss)
+    if add_only:
+        return figures
     t_seconds, t_rss, _ = python(TANTIVY_BUILD, str(data), str(_fresh(work / f"tantivy{size}")))
     f_seconds, f_rss, _ = python(FTS_BUILD, str(data), str(_gone(work / f"fts{size}.sqlite")))
     b_seconds, b_rss, _ = python(BM25S_BUILD, str(data))
@@ -331,7 +334,7 @@ def table(results: dict[int, dict]) -> str:
     rows = [("what", *(f"{s:,} articles" for s in sizes))]
 
     def row(label, cell):
-        rows.append((label, *(cell(results[s]) for s in sizes)))
+        rows.append((label, *(_cell(cell, results[s]) for s in sizes)))
 
     row("`corpus add` JSONL, articles/s (target >= 400)", lambda f: f"{f['add'][0]:.0f}")
     row("  the same per CPU-second (user+sys, workers included)", lambda f: f"{f['add'][2]:.0f}")
@@ -366,6 +369,14 @@ def table(results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
+def _cell(cell, figures: dict) -> str:
+    """A table cell, or "-" for a figure not measured (--add-only)."""
+    try:
+        return cell(figures)
+    except KeyError:
+        return "-"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="3600,10000,50000")
@@ -373,6 +384,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=0, help="cap on dev queries in the warm batch (0: all)")
     parser.add_argument("--work", type=Path, help="keep the corpora here (default: a temp folder, removed)")
     parser.add_argument("--reindex-all", action="store_true", help="time reindex at every size, not only <= 10k")
+    parser.add_argument("--add-only", action="store_true",
+                        help="measure only `corpus add` of the JSONL file (no anchors, searches or reindex)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     queries = dev_queries()
@@ -387,7 +400,8 @@ def main() -> None:
     try:
         for size in sizes:
             started = time.perf_counter()
-            results[size] = measure(size, work, args.runs, args.reindex_all or size <= 10000, queries)
+            results[size] = measure(size, work, args.runs, args.reindex_all or size <= 10000, queries,
+                                    args.add_only)
             print(f"# {size:,} articles measured in {time.perf_counter() - started:.0f} s "
                   f"(load {os.getloadavg()[0]:.1f})", flush=True)
     finally:
