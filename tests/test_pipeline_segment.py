@@ -12,8 +12,11 @@ def _passages(n: int):
     words = "statin breast cancer omega-3 diet fiber covid-19 doctor's trial risk cohort the of".split()
     for i in range(n):
         text = " ".join(words[(i * 7 + j * 3) % len(words)] for j in range(40 + i % 30))
-        article = Article(id=f"a{i}", source=f"a{i}", kind="record", title=f"Title {i} {words[i % len(words)]}", blocks=(Block("paragraph", text),))
-        yield article, Passage(article_id=article.id, position=0, headings=("Intro", words[i % 5]), text=text)
+        # Some untitled articles and passages without headings: fields of no length.
+        title = "" if i % 50 == 7 else f"Title {i} {words[i % len(words)]}"
+        headings = () if i % 40 == 3 else ("Intro", words[i % 5])
+        article = Article(id=f"a{i}", source=f"a{i}", kind="record", title=title, blocks=(Block("paragraph", text),))
+        yield article, Passage(article_id=article.id, position=0, headings=headings, text=text)
 
 
 def _postings(index_dir):
