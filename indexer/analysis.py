@@ -30,10 +30,10 @@ _APOSTROPHES = re.compile(r"['’ʼ]")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 #: How many distinct words to remember the terms of (a few tens of MB at most).
 _KNOWN_WORDS = 500_000
-#: How many distinct words the reader under both remembers: it is what an indexing worker
-#: keeps (~280 bytes a word), so it is capped low to keep a bulk add's memory flat on a
-#: corpus of many words. The first 20,000 words seen make 95% of NFCorpus's words; the
-#: rest cost one stemming each (~1% of a worker's time).
+#: How many distinct words `_word_reader` remembers. Indexing reads every word through it,
+#: so its memo is what an indexing worker keeps (~280 bytes a word): capped low, a bulk
+#: add's memory stays flat on a corpus of many words. The first 20,000 words seen make 95%
+#: of NFCorpus's words; the rest cost one stemming each (~1% of a worker's time).
 _READ_WORDS = 20_000
 
 

@@ -372,7 +372,7 @@ class _Lengths:
             reader = self._reader
             # Whoosh stores a length in one byte: decoded, at most 106,374. A passage
             # without the field (an untitled article) reads as None, which the postings
-            # writer takes as 0 does.
+            # writer treats as it treats 0.
             table = array("I", (reader.doc_field_length(d, fieldname, default) or 0
                                 for d in range(reader.doc_count_all())))
             self._tables[fieldname] = table
