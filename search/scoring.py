@@ -200,6 +200,8 @@ class Scorer:
         all_docs = max(self.reader.doc_count_all(), 1)
         self._avg = {f: self.reader.field_length(f) / all_docs for f in self._weights}
         self._leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers()]
+        #: (segment, its passages) largest first, deleted ones counted (in_at_most).
+        self._by_size = sorted(((leaf, leaf.doc_count_all()) for leaf, _ in self._leaves), key=lambda p: -p[1])
         self._size = self.reader.doc_count_all()
         self._norms: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[tuple[str, ...], str], TermPostings] = {}
@@ -424,14 +426,13 @@ class Scorer:
         return found
 
     def _in_at_most(self, field: str, term: str, limit: float) -> bool:
-        leaves = sorted((leaf for leaf, _ in self._leaves), key=lambda leaf: -leaf.doc_count_all())
-        unasked = sum(leaf.doc_count_all() for leaf in leaves)
+        unasked = self._size
         seen = 0
-        for leaf in leaves:
+        for leaf, count in self._by_size:
             if seen > limit or seen + unasked <= limit:
                 break
             seen += leaf.doc_frequency(field, term)
-            unasked -= leaf.doc_count_all()
+            unasked -= count
         return seen <= limit
 
 
