@@ -130,6 +130,14 @@ def load_collection(collection, emb, cache=True):
     return vectors, article_of
 
 
+def collection_queries(collection: str) -> dict[str, str]:
+    """Every query of the collection's splits: id -> text."""
+    queries = {}
+    for name, (coll, _, _) in SPLITS.items():
+        if coll == collection:
+            queries.update(dict(split_queries(name)[1]))
+    return queries
+
 def articles(passages, article_of, k=1000):
     """(doc, score) best first -> article ids best first (first passage of each wins)."""
     seen, out = set(), []
@@ -164,10 +172,7 @@ def fuse() -> None:
     table = {}
     for collection in ("nfcorpus", "scifact"):
         vectors, article_of = load_collection(collection, emb)
-        queries = {}
-        for name, (coll, _, _) in SPLITS.items():
-            if coll == collection:
-                queries.update(dict(split_queries(name)[1]))
+        queries = collection_queries(collection)
         qids = sorted(queries)
         qv = emb.embed([queries[q] for q in qids])
         cos_all = qv @ vectors.T  # queries x passages
@@ -244,10 +249,7 @@ def variants() -> None:
         pools = {"mean": None}
         for a in (1e-3, 1e-4):
             pools[f"sif{a:g}"] = (a / (a + p)).astype(np.float32)
-        queries = {}
-        for name, (coll, _, _) in SPLITS.items():
-            if coll == collection:
-                queries.update(dict(split_queries(name)[1]))
+        queries = collection_queries(collection)
         qids = sorted(queries)
         qlen = {q: len(queries[q].split()) for q in qids}
         lex = pickle.loads((WORK / f"{collection}.all.pkl").read_bytes())
@@ -290,10 +292,7 @@ def grid() -> None:
         docs = sorted(texts)
         pv = emb.embed([f"{texts[d][1]}. {' '.join(texts[d][2])} {texts[d][3]}" for d in docs])
         article_of = np.array([texts[d][0] for d in docs], dtype=object)
-        queries = {}
-        for name, (coll, _, _) in SPLITS.items():
-            if coll == collection:
-                queries.update(dict(split_queries(name)[1]))
+        queries = collection_queries(collection)
         qids = sorted(queries)
         qv = emb.embed([queries[q] for q in qids])
         unit = lambda x: x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)  # noqa: E731
