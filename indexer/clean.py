@@ -5,22 +5,8 @@ from dataclasses import replace
 
 from .decode import sanitize
 from .errors import CorpusError, EmptyArticle, UnreadableArticle
-from .models import Article, Block, Cleaned, Document, Metadata
-
-
-def _cleaner(document: Document) -> Cleaned:
-    if document.kind == "html":
-        from .html import clean_html  # bs4 and lxml are slow to import; only HTML pays
-
-        return clean_html(document.text, document.given.url)
-    if document.kind == "markdown":
-        from .markdown import clean_markdown
-
-        return clean_markdown(document.text)
-    from .text import clean_text
-
-    # A bulk record's title comes apart from its text, so the text is not searched for one.
-    return clean_text(document.text, title=document.given.title if document.kind == "record" else None)
+from .formats import clean_document
+from .models import Article, Block, Document, Metadata
 
 
 def _merge(given: Metadata, found: Metadata) -> Metadata:
@@ -42,7 +28,7 @@ def clean(document: Document) -> Article:
     costs its own skip, never the batch, a reindex or the corpus.
     """
     try:
-        cleaned = _cleaner(document)
+        cleaned = clean_document(document)
     except CorpusError:
         raise
     except Exception as exc:  # a bug the file found (deep nesting, a parser's limit): name it

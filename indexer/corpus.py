@@ -35,7 +35,8 @@ from .catalog import Catalog, Entry, catalog_error
 from .errors import ArticleNotFound, CannotWrite, CorpusBusy, IndexDamaged, IndexMissing, UsageError
 from .ids import candidates, file_stem
 from .layout import state_dir
-from .load import EXTENSIONS, Skipped, document_from_bytes, expand, is_url, kind_of_name, load, sniff
+from .formats import SUFFIXES, kind_of_name, sniff, store_suffix
+from .load import Skipped, document_from_bytes, expand, is_url, load
 from .models import Article, Document, Metadata, Passage
 from .store import Lock, Put, Store, Stored, digest
 
@@ -303,7 +304,7 @@ class Corpus:
     # -- keeping the index in step ------------------------------------------------
 
     def _document(self, stored: Stored, data: bytes) -> Document:
-        kind = sniff(data, EXTENSIONS.get(stored.extension))
+        kind = sniff(data, SUFFIXES.get(stored.extension))
         return document_from_bytes(data, stored.source, kind, stored.id, stored.given)
 
     def sync(self, rebuild: bool = False, progress=None) -> SyncReport | None:
@@ -717,6 +718,4 @@ def _lines(path: Path) -> int:
 def _store_extension(document: Document) -> str:
     """The extension to store a document under: its own if it has a known one, else by kind."""
     suffix = "" if is_url(document.source) else Path(document.source).suffix.lower()
-    if EXTENSIONS.get(suffix) == document.kind:
-        return suffix
-    return {"html": ".html", "markdown": ".md", "text": ".txt", "record": ".json"}[document.kind]
+    return store_suffix(document.kind, suffix)

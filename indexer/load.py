@@ -13,32 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .decode import declared_charset, decode, looks_binary, sanitize
+from .decode import declared_charset, decode, sanitize
 from .errors import CorpusError, EmptyArticle, SourceNotFound, UnreadableArticle, UnsupportedFormat
+from .formats import BY_KIND, MEDIA_KINDS, kind_of_name, sniff
 from .models import Document, DocumentKind, Metadata
 
-EXTENSIONS: dict[str, DocumentKind] = {
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".txt": "text", ".text": "text",
-    ".md": "markdown", ".markdown": "markdown",
-    ".json": "record",
-}
-BULK_EXTENSIONS = (".jsonl", ".ndjson")
 MAX_BYTES = 50 * 1024 * 1024
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 _URL = re.compile(r"^https?://", re.I)
 #: The source name that means standard input (`corpus add -`).
 STDIN = "-"
 #: How long one URL may take in all (connect, redirects, headers, body), and one read.
 FETCH_DEADLINE = 60.0
 FETCH_READ_TIMEOUT = 20.0
-#: The kind each accepted media type claims; any other type is refused before its body is read.
-MEDIA_KINDS: dict[str, DocumentKind] = {
-    "text/html": "html", "application/xhtml+xml": "html",
-    "text/plain": "text",
-    "text/markdown": "markdown", "text/x-markdown": "markdown",
-    "application/json": "record",
-}
 _MAX_REDIRECTS = 5
 _MARKDOWN_HINT = re.compile(r"^(#{1,6}\s+\S|```|~~~|\S[^\n]*\n(=+|-+)[ \t]*$)|\[[^\]\n]+\]\([^)\s]+\)", re.M)
 
@@ -139,23 +125,6 @@ def _walk(top: Path, follow_links: bool) -> Iterator[str | Skipped]:
         stack.extend(reversed(folders))
 
 
-def kind_of_name(name: str) -> DocumentKind | str | None:
-    """The kind a file name's extension claims ("bulk" for JSON Lines), or None."""
-    suffix = Path(name).suffix.lower()
-    return "bulk" if suffix in BULK_EXTENSIONS else EXTENSIONS.get(suffix)
-
-
-def sniff(data: bytes, claimed: str | None) -> DocumentKind:
-    """Settle a file's kind from its extension and its first bytes."""
-    if looks_binary(data):
-        raise UnsupportedFormat("binary file; corpus-search reads HTML, text, Markdown and JSON Lines")
-    if _HTML_START.match(data[:2048]):
-        return "html"
-    if claimed is None:
-        raise UnsupportedFormat("unsupported file type; use .html, .txt, .md or .jsonl")
-    return claimed  # type: ignore[return-value]
-
-
 def read_file(path: Path) -> bytes:
     try:
         # A FIFO or device named like an article would block or never end: O_NONBLOCK keeps
@@ -210,6 +179,8 @@ def document_from_bytes(data: bytes, source: str, kind: DocumentKind, doc_id: st
     try:
         if kind == "record":
             return record_document(_json_record(decode(data)), source)
+        if BY_KIND[kind].binary:  # its cleaner reads the bytes
+            return Document(id=doc_id, source=source, kind=kind, text="", given=given, raw=data)
         declared = charset or (declared_charset(data) if kind == "html" else None)
         text = decode(data, declared)
         if not text.strip():

@@ -32,11 +32,24 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class Dropped:
+    """A block a cleaner left out of the article, and the rule that dropped it."""
+
+    text: str
+    #: The rule's name, as `corpus clean --explain` shows it.
+    rule: str
+    #: How many kept blocks precede it: its place in reading order.
+    after: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Cleaned:
-    """A cleaner's output: the article's metadata and its body as blocks."""
+    """A cleaner's output: the article's metadata, its body as blocks, and what it left out."""
 
     metadata: Metadata
     blocks: tuple[Block, ...]
+    #: The blocks left out, in reading order (cleaners that record them; empty otherwise).
+    dropped: tuple[Dropped, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

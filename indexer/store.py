@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .errors import CannotWrite, CorpusBusy, CorpusError
 from .layout import LOCK_FILE, MARKER, META_DIR
-from .load import EXTENSIONS
+from .formats import is_article_name
 from .models import Metadata
 
 _TMP = ".tmp"
@@ -70,10 +70,6 @@ class Put:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def is_article_name(name: str) -> bool:
-    return not name.startswith(".") and Path(name).suffix.lower() in EXTENSIONS
 
 
 def _stamp(path: Path) -> str:

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from indexer.corpus import prepare
 from indexer.errors import CorpusError
-from indexer.load import document_from_bytes, load_stdin, read_jsonl, sniff
+from indexer.formats import sniff
+from indexer.load import document_from_bytes, load_stdin, read_jsonl
 from search.query import parse
 
 EXAMPLES = int(os.environ.get("CORPUS_FUZZ_EXAMPLES", "40"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from indexer.text import clean_text
 from indexer.stopwords import stopwords
-from indexer.text_lines import read_line
+from indexer.text.lines import read_line
 
 PROSE = [
     "Night cramps wake many people in the small hours, and most of them never find out why it happens to them.",

@@ -4,15 +4,15 @@ A plain-text page is often a whole web page as a browser copies it: menus, secti
 and trending links above the article; tags, share prompts, related posts, comments and
 footers below. The steps, each its own function:
 
-1. `read_line` (text_lines): each line's features and kind (prose, short, list item,
+1. `read_line` (lines): each line's features and kind (prose, short, list item,
    furniture a rule names, barrier such as an author box or the start of comments);
 2. `_mark_bylines`, `_mark_repeats`: bylines become metadata (and end a region: teaser
    lists repeat them), an author box's name line joins the box, prose printed twice on a
    page (a ticker, a teaser) is furniture;
-3. `best_run`, `widen` and `keep` (text_region): the article is the best-scoring run of
+3. `best_run`, `widen` and `keep` (region): the article is the best-scoring run of
    lines, taking in the list that follows it, less the furniture inside it;
 4. `_find_title`: the headline just above the run (or the first line), repeats dropped;
-   author and date from the byline and dateline around the run's start (text_meta);
+   author and date from the byline and dateline around the run's start (meta);
 5. `text_blocks`: the kept lines become paragraphs, list items and headings.
 """
 from __future__ import annotations
@@ -21,11 +21,11 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from .models import Block, Cleaned, Metadata
-from .stopwords import stopwords
-from .text_lines import BULLET, DATE, Line, is_english, read_line, score
-from .text_meta import byline_author, parse_date
-from .text_region import Region, best_run, keep, widen
+from ..models import Block, Cleaned, Metadata
+from ..stopwords import stopwords
+from .lines import BULLET, DATE, Line, is_english, read_line, score
+from .meta import byline_author, parse_date
+from .region import Region, best_run, keep, widen
 
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")

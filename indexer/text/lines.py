@@ -4,7 +4,7 @@ A page's text as a browser copies it has one line per block of the page. Each li
 features a reader would use (its length, how many function words it holds, whether it ends
 a sentence, whether it looks like a menu entry, a dateline, a share prompt, a copyright
 line) and from them one score: positive for prose, negative for furniture. The region
-chooser (text_region) sums these scores; nothing here looks at more than one line, so
+chooser (region) sums these scores; nothing here looks at more than one line, so
 the cost is linear in the text.
 """
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text_lines import Line
+from .lines import Line
 
 #: Lines that may follow a list's introduction without being bullets ("For example:" then items).
 MAX_LIST_TAIL = 60

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .text_lines import DATE
+from .lines import DATE
 
 _BYLINE = re.compile(
     r"^(?:(?:posted|written|words|story|reporting|text)\s+)?(?:by|von|par|por)[:\s]\s*(?P<rest>.+)$"

@@ -1,0 +1,107 @@
+"""Formats: the one place that maps a file to its kind, and a kind to its cleaner.
+
+A kind is claimed by a file's suffix or a server's media type, then settled by the file's
+first bytes (`sniff`). Each kind's cleaner lives in its own module or package (`html/`,
+`text/`, `markdown.py`); a new format is a new package and one row in `FORMATS`. Cleaners
+are imported only when a document of their kind is cleaned: bs4 and lxml are slow to import.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .decode import looks_binary
+from .errors import UnsupportedFormat
+from .models import Cleaned, Document, DocumentKind
+
+
+def _clean_html(document: Document) -> Cleaned:
+    from .html import clean_html
+
+    return clean_html(document.text, document.given.url)
+
+
+def _clean_text(document: Document) -> Cleaned:
+    from .text import clean_text
+
+    return clean_text(document.text)
+
+
+def _clean_markdown(document: Document) -> Cleaned:
+    from .markdown import clean_markdown
+
+    return clean_markdown(document.text)
+
+
+def _clean_record(document: Document) -> Cleaned:
+    from .text import clean_text
+
+    # A bulk record's title comes apart from its text, so the text is not searched for one.
+    return clean_text(document.text, title=document.given.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One kind of article file: how it is known, and what cleans it."""
+
+    kind: DocumentKind
+    #: Suffixes that claim this kind; the first is the one a stored copy gets when its own has none.
+    suffixes: tuple[str, ...]
+    #: Media types a server may declare for it (others are refused before the body is read).
+    media_types: tuple[str, ...]
+    clean: Callable[[Document], Cleaned]
+    #: The cleaner reads the file's bytes (`Document.raw`), not decoded text.
+    binary: bool = False
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("html", (".html", ".htm", ".xhtml"), ("text/html", "application/xhtml+xml"), _clean_html),
+    Format("text", (".txt", ".text"), ("text/plain",), _clean_text),
+    Format("markdown", (".md", ".markdown"), ("text/markdown", "text/x-markdown"), _clean_markdown),
+    Format("record", (".json",), ("application/json",), _clean_record),
+)
+BY_KIND: dict[str, Format] = {spec.kind: spec for spec in FORMATS}
+SUFFIXES: dict[str, DocumentKind] = {suffix: spec.kind for spec in FORMATS for suffix in spec.suffixes}
+MEDIA_KINDS: dict[str, DocumentKind] = {media: spec.kind for spec in FORMATS for media in spec.media_types}
+#: JSON Lines: many articles a file, read record by record rather than as one document.
+BULK_SUFFIXES = (".jsonl", ".ndjson")
+
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
+
+
+def kind_of_name(name: str) -> DocumentKind | str | None:
+    """The kind a file name's suffix claims ("bulk" for JSON Lines), or None."""
+    suffix = Path(name).suffix.lower()
+    return "bulk" if suffix in BULK_SUFFIXES else SUFFIXES.get(suffix)
+
+
+def is_article_name(name: str) -> bool:
+    """Whether a file in the corpus folder is an article (hidden files and others are not)."""
+    return not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
+
+
+def sniff(data: bytes, claimed: str | None) -> DocumentKind:
+    """Settle a file's kind from its claimed kind and its first bytes."""
+    if claimed is not None and BY_KIND[claimed].binary:
+        return claimed  # type: ignore[return-value]
+    if looks_binary(data):
+        raise UnsupportedFormat("binary file; corpus-search reads HTML, text, Markdown and JSON Lines")
+    if _HTML_START.match(data[:2048]):
+        return "html"
+    if claimed is None:
+        raise UnsupportedFormat("unsupported file type; use .html, .txt, .md or .jsonl")
+    return claimed  # type: ignore[return-value]
+
+
+def store_suffix(kind: DocumentKind, source_suffix: str) -> str:
+    """The suffix to store an article under: its own if it claims the kind, else the kind's first."""
+    if SUFFIXES.get(source_suffix) == kind:
+        return source_suffix
+    return BY_KIND[kind].suffixes[0]
+
+
+def clean_document(document: Document) -> Cleaned:
+    """The cleaner of the document's kind, applied."""
+    return BY_KIND[document.kind].clean(document)
