@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Block, BlockKind, Cleaned, Metadata
+from .models import Block, Cleaned, Metadata
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_KEYS = {"title": "title", "author": "author", "date": "published", "published": "published",

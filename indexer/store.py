@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CannotWrite, CorpusBusy, CorpusError
+from .errors import CannotWrite, CorpusBusy
 from .layout import LOCK_FILE, MARKER, META_DIR
 from .formats import is_article_name
 from .models import Metadata

@@ -13,7 +13,6 @@ CORPUS_KILL_RUNS times (5 by default).
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil

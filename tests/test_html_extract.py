@@ -138,8 +138,8 @@ def test_teaser_summaries_between_links_are_pruned():
 
 
 def test_long_summary_with_linked_lead_is_kept():
-    item = (f"<li><a href='/s'>The council published its findings today</a> after a long wait, "
-            f"and the report runs to four hundred pages of evidence and recommendations.</li>")
+    item = ("<li><a href='/s'>The council published its findings today</a> after a long wait, "
+            "and the report runs to four hundred pages of evidence and recommendations.</li>")
     html = page(f"<article><p>{PROSE}</p><ul>{item}{item}</ul></article>")
     assert len(texts(html)) == 3
 

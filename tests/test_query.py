@@ -3,7 +3,7 @@ import pytest
 
 from indexer.errors import QueryError
 from search.query import parse
-from tests.rankhelp import PLAIN, build, ranked
+from tests.rankhelp import build, ranked
 
 
 def test_hyphenated_word_is_a_compound_not_a_required_phrase():

@@ -169,7 +169,6 @@ def _query_runs(ranked, cos, depth):
 def fuse() -> None:
     emb = Embedder()
     methods = {}
-    table = {}
     for collection in ("nfcorpus", "scifact"):
         vectors, article_of = load_collection(collection, emb)
         queries = collection_queries(collection)
