@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .decode import looks_binary
@@ -114,6 +114,12 @@ def store_suffix(kind: DocumentKind, source_suffix: str) -> str:
     if SUFFIXES.get(source_suffix) == kind:
         return source_suffix
     return BY_KIND[kind].suffixes[0]
+
+
+def for_cleaner(document: Document) -> Document:
+    """The document as its cleaner needs it: the raw bytes dropped (they stay with the store)
+    unless its cleaner reads them, so a worker is not sent every file twice."""
+    return document if BY_KIND[document.kind].binary or not document.raw else replace(document, raw=b"")
 
 
 def clean_document(document: Document) -> Cleaned:
