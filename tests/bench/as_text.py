@@ -33,7 +33,10 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 def inner_text(html: bytes) -> str:
     """The page's text as a browser's innerText gives it: a block's required line breaks
     (1 around a block, 2 around a paragraph or heading) collapse to the largest of a run."""
-    root = lxml.html.fromstring(html)
+    from indexer.decode import declared_charset, decode
+
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", decode(html, declared_charset(html)))  # lxml refuses str with one
+    root = lxml.html.fromstring(text)
     parts: list[str | int] = []
 
     def visit(node, pre: bool) -> None:
