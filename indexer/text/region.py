@@ -27,6 +27,11 @@ HEAD_LINES = 6
 #: best on both halves of text-dev and of snippets-dev read as text; at 9 a recipe loses to
 #: its comments).
 HEAD_BONUS = 3.0
+#: Short lines a bridge may cross, the share of them shaped like content, and the prose
+#: score the run after them needs (about one paragraph).
+MAX_BRIDGE = 60
+BRIDGE_SHARE = 0.5
+MIN_BRIDGED = 10.0
 #: Words above which a line without a sentence end is prose, not a list entry.
 MAX_ENTRY_WORDS = 20
 
@@ -85,6 +90,55 @@ def best_run(lines: list[Line], scores: list[float]) -> Region | None:
         return total * HEAD_BONUS if head is not None and _headed_by(lines, region, head) else total
 
     return max(found, key=value)[1]
+
+
+def _run_from(lines: list[Line], scores: list[float], start: int, step: int) -> tuple[float, int]:
+    """The best sum of a run from `start` on (step 1) or back (step -1), and its far end."""
+    best, end, running = 0.0, start, 0.0
+    index = start
+    while 0 <= index < len(lines) and lines[index].kind != "barrier":
+        running += scores[index]
+        if running > best:
+            best, end = running, index
+        if running <= 0:
+            break
+        index += step
+    return best, end
+
+
+def _bridge_to(lines: list[Line], scores: list[float], edge: int, step: int) -> int | None:
+    """The far end of the prose across the short lines from `edge` on (or back), or None."""
+    shaped = seen = 0
+    index = edge
+    while 0 <= index < len(lines) and seen < MAX_BRIDGE:
+        line = lines[index]
+        if line.kind in ("furniture", "barrier"):
+            return None
+        if scores[index] > 0 and seen and shaped >= BRIDGE_SHARE * seen:
+            gain, far = _run_from(lines, scores, index, step)
+            if gain >= MIN_BRIDGED:
+                return far
+        if line.kind != "blank":
+            seen += 1
+            shaped += line.content
+        index += step
+    return None
+
+
+def bridge(lines: list[Line], scores: list[float], region: Region) -> Region:
+    """Carry the run over the article's own short lines to the prose on their other side.
+
+    Ingredients and steps, a command and its output, a table's rows: a stretch of short lines
+    between two runs of prose, most of them shaped like content (`Line.content`) rather than
+    like menu labels, is the article's, and so is the prose beyond it. A barrier or a rule's
+    furniture line in the stretch ends the article there.
+    """
+    start, end = region.start, region.end
+    while (far := _bridge_to(lines, scores, end, 1)) is not None:
+        end = far + 1
+    while (far := _bridge_to(lines, scores, start - 1, -1)) is not None:
+        start = far
+    return Region(start, end)
 
 
 def _next_text(lines: list[Line], index: int) -> int:
