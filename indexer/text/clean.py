@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from ..models import Block, Cleaned, Metadata
+from ..models import Block, Cleaned, Dropped, Metadata
 from ..stopwords import stopwords
 from .lines import BULLET, DATE, Line, is_english, read_line, score
 from .meta import byline_author, parse_date
@@ -113,8 +113,15 @@ def text_blocks(lines: list[str]) -> list[Block]:
     """Classify lines into blocks; a heading is a short label line that leads prose or a list.
 
     A paragraph hard-wrapped over lines is joined (a word hyphenated across a line break is
-    rejoined); a line well short of the wrap width ends its block, so ingredients, commands
-    and a list's lines stay lines; consecutive rows laid out in columns are one table.
+    rejoined); a line the next word would have fitted after ends its block, so ingredients,
+    commands and a list's lines stay lines; consecutive rows laid out in columns are one table.
+    """
+    return [block for _, block in _placed_blocks(lines)]
+
+
+def _placed_blocks(lines: list[str]) -> list[tuple[int, Block]]:
+    """The blocks of `text_blocks`, each with the index of the line it starts on.
+
     """
     stripped = [line.strip() for line in lines]
     # The next non-blank line after each line, found in one backward pass (not a scan per line).
@@ -125,17 +132,18 @@ def text_blocks(lines: list[str]) -> list[Block]:
         if stripped[index]:
             upcoming = stripped[index]
     width = _wrap_width(stripped)
-    blocks: list[Block] = []
+    blocks: list[tuple[int, Block]] = []
     paragraph: list[str] = []
     rows: list[str] = []
+    first = 0  # the line the open paragraph or table starts on
 
     def flush() -> None:
         if paragraph:
-            blocks.append(Block("paragraph", " ".join(paragraph)))
+            blocks.append((first, Block("paragraph", " ".join(paragraph))))
             paragraph.clear()
         if rows:
             # One row alone is a line like any other; two or more are a table.
-            blocks.append(Block("table", "\n".join(rows)) if len(rows) > 1 else Block("paragraph", rows[0]))
+            blocks.append((first, Block("table", "\n".join(rows)) if len(rows) > 1 else Block("paragraph", rows[0])))
             rows.clear()
 
     for index, line in enumerate(stripped):
@@ -147,6 +155,8 @@ def text_blocks(lines: list[str]) -> list[Block]:
         if _is_row(line) and (rows or (after and _is_row(after))):
             if paragraph:
                 flush()
+            if not rows:
+                first = index
             rows.append(" | ".join(cell.strip() for cell in _CELLS.split(line)))
             continue
         if rows:
@@ -155,16 +165,19 @@ def text_blocks(lines: list[str]) -> list[Block]:
         if bullet:
             flush()
             indent = len(lines[index]) - len(lines[index].lstrip())
-            blocks.append(Block("item", line[bullet.end() - indent:].strip(), 1 + indent // 4 if indent >= 4 else 1))
+            blocks.append((index, Block("item", line[bullet.end() - indent:].strip(),
+                                        1 + indent // 4 if indent >= 4 else 1)))
             continue
         # A line the next one continues (a wrapped sentence) leads nothing.
         if not paragraph and _is_heading_shape(line) and nxt is not None and (
                 _is_prose(nxt) or BULLET.match(nxt)) and not (nxt[0].islower() and _runs_on(line, after, width)):
-            blocks.append(Block("heading", line, 2))
+            blocks.append((index, Block("heading", line, 2)))
             continue
         if paragraph and _HYPHENATED.search(paragraph[-1]) and line[0].islower():
             paragraph[-1] = paragraph[-1][:-1] + line  # "up-" + "land": one word, broken by the wrap
         else:
+            if not paragraph:
+                first = index
             paragraph.append(line)
         # A hard-wrapped paragraph goes on over its lines; any other line is a block of its own
         # (a paragraph a line, an ingredient, a command, a list's entry).
@@ -305,7 +318,49 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     published = next((date for i in head if lines[i].rule in ("byline", "dateline")
                       for date in [parse_date(lines[i].text)] if date), None)
     body = [raw[index] if kept[index] else "" for index in range(region.start, region.end)]
-    blocks = text_blocks(body)
+    placed = _placed_blocks(body)
+    blocks = [block for _, block in placed]
     if not blocks and title:
         blocks = [Block("paragraph", title)]  # a one-line note is its own body
-    return Cleaned(Metadata(title=title, author=author, published=published), tuple(blocks))
+    starts = [region.start + at for at, _ in placed]
+    dropped = _dropped(lines, kept, region, starts, title if looked_for else None)
+    return Cleaned(Metadata(title=title, author=author, published=published), tuple(blocks), dropped)
+
+
+def _drop_reason(line: Line, index: int, region: Region, title: str | None) -> str:
+    """Why a line is not in the article: its rule, else where it stands."""
+    if line.rule:
+        return line.rule
+    if title and line.text.casefold() == title.casefold():
+        return "title"  # metadata, not body
+    if not region.start <= index < region.end:
+        return "outside-article"
+    return "links-box"  # the only other line `keep` leaves out: a link under a "Related" label
+
+
+def _dropped(lines: list[Line], kept: list[bool], region: Region, starts: list[int],
+             title: str | None) -> tuple[Dropped, ...]:
+    """The lines left out, runs of one reason as one block, each after the kept blocks before it."""
+    dropped: list[Dropped] = []
+    run: list[str] = []
+    reason, after, block = "", 0, 0
+    for index, line in enumerate(lines):
+        if line.kind == "blank":
+            continue
+        while block < len(starts) and starts[block] <= index:
+            block += 1
+        if kept[index]:
+            if run:
+                dropped.append(Dropped("\n".join(run), reason, after))
+                run = []
+            continue
+        why = _drop_reason(line, index, region, title)
+        if run and (why != reason or block != after):
+            dropped.append(Dropped("\n".join(run), reason, after))
+            run = []
+        if not run:
+            reason, after = why, block
+        run.append(line.text)
+    if run:
+        dropped.append(Dropped("\n".join(run), reason, after))
+    return tuple(dropped)
