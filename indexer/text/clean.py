@@ -74,8 +74,8 @@ def _wrap_width(lines: list[str]) -> int:
     """The width the text is hard-wrapped at, or 0 if it is not.
 
     The width is the longest line a screen or editor could have wrapped (longer lines are
-    paragraphs a line). The text is wrapped if at least as many of its lines that a line
-    follows were broken mid-sentence because the next word did not fit as were not: in a
+    paragraphs a line). The text is wrapped if more of its lines that a line follows were
+    broken mid-sentence because the next word did not fit than were not: in a
     note with a block a line (headings, commands, ingredients) the next word mostly fits,
     and paragraphs a line end their sentences.
     """
@@ -87,7 +87,7 @@ def _wrap_width(lines: list[str]) -> int:
                 broken += 1
             else:
                 kept += 1
-    return width if broken and broken >= kept else 0
+    return width if broken > kept else 0
 
 
 def _fits_not(line: str, after: str, width: int) -> bool:
