@@ -195,7 +195,9 @@ def test_the_article_under_the_first_dateline_wins_over_a_longer_footer():
     footer = ("The Daily Example customer service centre can be reached with any questions or requests by telephone "
               "on weekdays between eight and six, by email at any hour, or by letter to our offices, and our staff "
               "will answer every message within two working days, including those about subscriptions, "
-              "deliveries, archives, corrections, reprints, advertising and the events we hold for readers.")
+              "deliveries, archives, corrections, reprints, advertising and the events we hold for readers, "
+              "and we publish a full list of our editors, reporters, photographers and designers, with their "
+              "addresses, on the contact page of this website, which is updated every week.")
     page = "\n".join(["Home", "World", "Sport", "Business", "Opinion", "Culture", "",
                        "Storm closes the harbour for a second day", "By Jane Doe", "November 20, 2019 10:43", "",
                        "The harbour stayed closed on Wednesday as the storm pushed waves over the sea wall again, "
