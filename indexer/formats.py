@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .decode import looks_binary
@@ -21,6 +21,12 @@ def _clean_html(document: Document) -> Cleaned:
     from .html import clean_html
 
     return clean_html(document.text, document.given.url)
+
+
+def _clean_mhtml(document: Document) -> Cleaned:
+    from .mhtml import clean_mhtml
+
+    return clean_mhtml(document.raw, document.given.url)
 
 
 def _clean_text(document: Document) -> Cleaned:
@@ -61,6 +67,9 @@ FORMATS: tuple[Format, ...] = (
     Format("text", (".txt", ".text"), ("text/plain",), _clean_text),
     Format("markdown", (".md", ".markdown"), ("text/markdown", "text/x-markdown"), _clean_markdown),
     Format("record", (".json",), ("application/json",), _clean_record),
+    # A single-file page snapshot is a MIME message: its cleaner parses the bytes itself.
+    Format("mhtml", (".mhtml", ".mht"), ("multipart/related", "application/x-mimearchive", "message/rfc822"),
+           _clean_mhtml, binary=True),
 )
 BY_KIND: dict[str, Format] = {spec.kind: spec for spec in FORMATS}
 SUFFIXES: dict[str, DocumentKind] = {suffix: spec.kind for spec in FORMATS for suffix in spec.suffixes}
@@ -68,6 +77,9 @@ MEDIA_KINDS: dict[str, DocumentKind] = {media: spec.kind for spec in FORMATS for
 #: JSON Lines: many articles a file, read record by record rather than as one document.
 BULK_SUFFIXES = (".jsonl", ".ndjson")
 
+#: A snapshot's MIME header: header lines, one of them declaring a multipart/related body.
+_MHTML_START = re.compile(rb"^(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*){0,40}?"
+                          rb"content-type:\s*multipart/related", re.I)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 
 
@@ -86,12 +98,14 @@ def sniff(data: bytes, claimed: str | None) -> DocumentKind:
     """Settle a file's kind from its claimed kind and its first bytes."""
     if claimed is not None and BY_KIND[claimed].binary:
         return claimed  # type: ignore[return-value]
+    if claimed in (None, "text", "html") and _MHTML_START.match(data[:8192]):
+        return "mhtml"  # a snapshot saved under another name, or piped in
     if looks_binary(data):
-        raise UnsupportedFormat("binary file; corpus-search reads HTML, text, Markdown and JSON Lines")
+        raise UnsupportedFormat("binary file; corpus-search reads HTML, MHTML, text, Markdown and JSON Lines")
     if _HTML_START.match(data[:2048]):
         return "html"
     if claimed is None:
-        raise UnsupportedFormat("unsupported file type; use .html, .txt, .md or .jsonl")
+        raise UnsupportedFormat("unsupported file type; use .html, .mhtml, .txt, .md or .jsonl")
     return claimed  # type: ignore[return-value]
 
 
@@ -100,6 +114,12 @@ def store_suffix(kind: DocumentKind, source_suffix: str) -> str:
     if SUFFIXES.get(source_suffix) == kind:
         return source_suffix
     return BY_KIND[kind].suffixes[0]
+
+
+def for_cleaner(document: Document) -> Document:
+    """The document as its cleaner needs it: the raw bytes dropped (they stay with the store)
+    unless its cleaner reads them, so a worker is not sent every file twice."""
+    return document if BY_KIND[document.kind].binary or not document.raw else replace(document, raw=b"")
 
 
 def clean_document(document: Document) -> Cleaned:

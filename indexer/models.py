@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "item", "quote", "pre", "table"]
-DocumentKind = Literal["html", "text", "markdown", "record"]
+DocumentKind = Literal["html", "text", "markdown", "record", "mhtml"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,5 +137,5 @@ def test_a_short_note_is_kept_whole():
 
 def test_a_note_without_page_furniture_keeps_its_short_lines():
     note = page(["Magnesium notes", ""], PROSE[:1], ["", "Sources", "Dr. Smith, 2020", "The sleep book"])
-    # (Lines without blank lines between them join as one hard-wrapped paragraph, as before.)
-    assert body(note) == [PROSE[0], "Sources Dr. Smith, 2020 The sleep book"]
+    # Short lines that were not wrapped (the next word would have fitted) stay lines.
+    assert body(note) == [PROSE[0], "Sources", "Dr. Smith, 2020", "The sleep book"]

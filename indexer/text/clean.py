@@ -21,15 +21,26 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from ..models import Block, Cleaned, Metadata
+from ..models import Block, Cleaned, Dropped, Metadata
 from ..stopwords import stopwords
 from .lines import BULLET, DATE, Line, is_english, read_line, score
 from .meta import byline_author, parse_date
-from .region import Region, best_run, keep, widen
+from .region import Region, best_run, bridge, keep, widen
 
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
 _PROSE_END = re.compile(r"[.;:!…]$")
+#: A word broken at a line's end by a hyphen ("up-"), not a dash standing alone (" -").
+_HYPHENATED = re.compile(r"[^\W\d_]-$")
+#: A line that goes on on the next one, however short: it ends in a comma, a hyphen, "and".
+_CONTINUES = re.compile(r"[,\-–—&]$|\s(?:and|or|the|a|of|to)$", re.I)
+#: The widest hard wrap (longer lines are paragraphs a line), and how far short of the width a
+#: wrapping tool may break a line.
+MAX_WRAP = 160
+WRAP_SLACK = 3
+#: A gap between two columns of a row laid out with spaces (not two spaces after a full stop).
+_COLUMN_GAP = re.compile(r"[^\s.!?](?: {2,}|\t)(?=\S)")
+_CELLS = re.compile(r" {2,}|\t")
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
 #: How far above the article (non-blank lines) its headline, byline and dateline are looked for.
@@ -49,7 +60,7 @@ _NOT_TITLE = re.compile(r"getty|photograph|\bphoto\b|\bimage\b|courtesy|associat
 
 def _is_heading_shape(line: str) -> bool:
     words = line.split()
-    return (0 < len(words) <= MAX_HEADING_WORDS and len(line) <= MAX_HEADING_CHARS
+    return (0 < len(words) <= MAX_HEADING_WORDS and len(line) <= MAX_HEADING_CHARS and not _HYPHENATED.search(line)
             and not BULLET.match(line) and (not _CLOSING.search(line) or line.endswith("?"))
             and line[0].isupper() | line[0].isdigit())
 
@@ -59,8 +70,59 @@ def _is_prose(line: str) -> bool:
     return not _is_heading_shape(line) or bool(_PROSE_END.search(line))
 
 
+def _wrap_width(lines: list[str]) -> int:
+    """The width the text is hard-wrapped at, or 0 if it is not.
+
+    The width is the longest line a screen or editor could have wrapped (longer lines are
+    paragraphs a line). The text is wrapped if more of its lines that a line follows were
+    broken mid-sentence because the next word did not fit than were not: in a
+    note with a block a line (headings, commands, ingredients) the next word mostly fits,
+    and paragraphs a line end their sentences.
+    """
+    width = max((len(line) for line in lines if len(line) <= MAX_WRAP), default=0)
+    broken = kept = 0
+    for line, after in zip(lines, lines[1:]):
+        if line and after and len(line) <= MAX_WRAP and not _SENTENCE_END.search(line):
+            if _fits_not(line, after, width):
+                broken += 1
+            else:
+                kept += 1
+    return width if broken > kept else 0
+
+
+def _fits_not(line: str, after: str, width: int) -> bool:
+    return len(line) + 1 + len(after.split(None, 1)[0]) > width - WRAP_SLACK
+
+
+def _runs_on(line: str, after: str, width: int) -> bool:
+    """Whether a line goes on in the next: it breaks a word or a list ("up-", "pears,"), or it
+    was wrapped, the next line's first word not fitting after it within the width."""
+    if not after:
+        return False
+    if _CONTINUES.search(line):
+        return True
+    return bool(width) and len(line) <= MAX_WRAP and _fits_not(line, after, width)
+
+
+def _is_row(line: str) -> bool:
+    """A table row laid out with spaces or tabs: two or more column gaps, or a tab."""
+    return "\t" in line or len(_COLUMN_GAP.findall(line)) >= 2
+
+
 def text_blocks(lines: list[str]) -> list[Block]:
-    """Classify lines into blocks; a heading is a short label line that leads prose or a list."""
+    """Classify lines into blocks; a heading is a short label line that leads prose or a list.
+
+    A paragraph hard-wrapped over lines is joined (a word hyphenated across a line break is
+    rejoined); a line the next word would have fitted after ends its block, so ingredients,
+    commands and a list's lines stay lines; consecutive rows laid out in columns are one table.
+    """
+    return [block for _, block in _placed_blocks(lines)]
+
+
+def _placed_blocks(lines: list[str]) -> list[tuple[int, Block]]:
+    """The blocks of `text_blocks`, each with the index of the line it starts on.
+
+    """
     stripped = [line.strip() for line in lines]
     # The next non-blank line after each line, found in one backward pass (not a scan per line).
     following: list[str | None] = [None] * len(stripped)
@@ -69,37 +131,58 @@ def text_blocks(lines: list[str]) -> list[Block]:
         following[index] = upcoming
         if stripped[index]:
             upcoming = stripped[index]
-    blocks: list[Block] = []
+    width = _wrap_width(stripped)
+    blocks: list[tuple[int, Block]] = []
     paragraph: list[str] = []
+    rows: list[str] = []
+    first = 0  # the line the open paragraph or table starts on
 
     def flush() -> None:
         if paragraph:
-            blocks.append(Block("paragraph", " ".join(paragraph)))
+            blocks.append((first, Block("paragraph", " ".join(paragraph))))
             paragraph.clear()
+        if rows:
+            # One row alone is a line like any other; two or more are a table.
+            blocks.append((first, Block("table", "\n".join(rows)) if len(rows) > 1 else Block("paragraph", rows[0])))
+            rows.clear()
 
     for index, line in enumerate(stripped):
         if not line:
             flush()
             continue
+        nxt = following[index]
+        after = stripped[index + 1] if index + 1 < len(stripped) else ""
+        if _is_row(line) and (rows or (after and _is_row(after))):
+            if paragraph:
+                flush()
+            if not rows:
+                first = index
+            rows.append(" | ".join(cell.strip() for cell in _CELLS.split(line)))
+            continue
+        if rows:
+            flush()
         bullet = BULLET.match(lines[index])
         if bullet:
             flush()
             indent = len(lines[index]) - len(lines[index].lstrip())
-            blocks.append(Block("item", line[bullet.end() - indent:].strip(), 1 + indent // 4 if indent >= 4 else 1))
+            blocks.append((index, Block("item", line[bullet.end() - indent:].strip(),
+                                        1 + indent // 4 if indent >= 4 else 1)))
             continue
-        nxt = following[index]
-        # A next line in lower case continues a hard-wrapped sentence; it leads nothing.
+        # A line the next one continues (a wrapped sentence) leads nothing.
         if not paragraph and _is_heading_shape(line) and nxt is not None and (
-                _is_prose(nxt) or BULLET.match(nxt)) and not nxt[0].islower():
-            blocks.append(Block("heading", line, 2))
+                _is_prose(nxt) or BULLET.match(nxt)) and not (nxt[0].islower() and _runs_on(line, after, width)):
+            blocks.append((index, Block("heading", line, 2)))
             continue
-        # A hard-wrapped paragraph continues on the next line; a file with a paragraph per
-        # line (no blank lines between) ends one at each line that closes a sentence.
-        paragraph.append(line)
-        if _SENTENCE_END.search(line) or line.endswith(":"):
-            after = stripped[index + 1] if index + 1 < len(stripped) else ""
-            if not after or not after[0].islower():
-                flush()
+        if paragraph and _HYPHENATED.search(paragraph[-1]) and line[0].islower():
+            paragraph[-1] = paragraph[-1][:-1] + line  # "up-" + "land": one word, broken by the wrap
+        else:
+            if not paragraph:
+                first = index
+            paragraph.append(line)
+        # A hard-wrapped paragraph goes on over its lines; any other line is a block of its own
+        # (a paragraph a line, an ingredient, a command, a list's entry).
+        if not _runs_on(line, after, width):
+            flush()
     flush()
     return blocks
 
@@ -212,8 +295,9 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     function_words = stopwords()
     lines = _mark_repeats(_mark_bylines([read_line(line, function_words) for line in raw]))
     english = is_english(lines)
-    found = best_run(lines, [score(line, english) for line in lines]) if _is_page(lines) else None
-    region = widen(lines, found) if found else Region(0, len(lines))
+    scores = [score(line, english) for line in lines]
+    found = best_run(lines, scores) if _is_page(lines) else None
+    region = widen(lines, bridge(lines, scores, found)) if found else Region(0, len(lines))
     looked_for = title is None
     if looked_for:
         title = _find_title(lines, region, function_words) if found else None
@@ -234,7 +318,49 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     published = next((date for i in head if lines[i].rule in ("byline", "dateline")
                       for date in [parse_date(lines[i].text)] if date), None)
     body = [raw[index] if kept[index] else "" for index in range(region.start, region.end)]
-    blocks = text_blocks(body)
+    placed = _placed_blocks(body)
+    blocks = [block for _, block in placed]
     if not blocks and title:
         blocks = [Block("paragraph", title)]  # a one-line note is its own body
-    return Cleaned(Metadata(title=title, author=author, published=published), tuple(blocks))
+    starts = [region.start + at for at, _ in placed]
+    dropped = _dropped(lines, kept, region, starts, title if looked_for else None)
+    return Cleaned(Metadata(title=title, author=author, published=published), tuple(blocks), dropped)
+
+
+def _drop_reason(line: Line, index: int, region: Region, title: str | None) -> str:
+    """Why a line is not in the article: its rule, else where it stands."""
+    if line.rule:
+        return line.rule
+    if title and line.text.casefold() == title.casefold():
+        return "title"  # metadata, not body
+    if not region.start <= index < region.end:
+        return "outside-article"
+    return "links-box"  # the only other line `keep` leaves out: a link under a "Related" label
+
+
+def _dropped(lines: list[Line], kept: list[bool], region: Region, starts: list[int],
+             title: str | None) -> tuple[Dropped, ...]:
+    """The lines left out, runs of one reason as one block, each after the kept blocks before it."""
+    dropped: list[Dropped] = []
+    run: list[str] = []
+    reason, after, block = "", 0, 0
+    for index, line in enumerate(lines):
+        if line.kind == "blank":
+            continue
+        while block < len(starts) and starts[block] <= index:
+            block += 1
+        if kept[index]:
+            if run:
+                dropped.append(Dropped("\n".join(run), reason, after))
+                run = []
+            continue
+        why = _drop_reason(line, index, region, title)
+        if run and (why != reason or block != after):
+            dropped.append(Dropped("\n".join(run), reason, after))
+            run = []
+        if not run:
+            reason, after = why, block
+        run.append(line.text)
+    if run:
+        dropped.append(Dropped("\n".join(run), reason, after))
+    return tuple(dropped)

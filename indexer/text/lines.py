@@ -29,6 +29,11 @@ DATE = re.compile(
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})(?!\d)", re.I)
 _DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?", re.I)
+#: What a menu label lacks: a digit, code or table punctuation, a run of spaces or a tab
+#: between columns, a closing stop or colon, a lower-case start (a command, a continuation).
+_CONTENT = re.compile(r"\d|[=(){}\[\];<>|$%~#@\\]|\S(?: {2,}|\t)\S|[.!?:…]['\"”’)]*$|^[a-z]")
+#: A command line's options or an assignment: a date in it is an argument, not a dateline.
+_CODE = re.compile(r"(?:^|\s)--?[a-z]|[=(){};<>$]")
 _RELATIVE_TIME = re.compile(r"^\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?)\s+ago$", re.I)
 
 
@@ -103,6 +108,9 @@ class Line:
     rule: str | None = None
     #: A name a rule pulled out of the line (an author box's author).
     author: str | None = None
+    #: Shaped like an article's own short line (a quantity, code, a table row, a sentence, a
+    #: lead-in ending in ":") rather than a menu's label.
+    content: bool = False
 
 
 BLANK = Line("", "blank", 0.0, 0.0, False)
@@ -191,11 +199,13 @@ def read_line(raw: str, stopwords: frozenset[str]) -> Line:
         rule, author = found
         return Line(text, "barrier" if rule.barrier else "furniture", words, stop, sentence_end, rule.name,
                     author)
-    if is_dateline(text):
+    content = bool(_CONTENT.search(text))
+    if is_dateline(text) and not _CODE.search(text):
         return Line(text, "furniture", words, stop, sentence_end, "dateline")
     if BULLET.match(raw):
-        return Line(text, "item", words, stop, sentence_end)
-    return Line(text, "prose" if words >= WEIGHTS.threshold else "short", words, stop, sentence_end)
+        return Line(text, "item", words, stop, sentence_end, content=content)
+    return Line(text, "prose" if words >= WEIGHTS.threshold else "short", words, stop, sentence_end,
+                content=content)
 
 
 def score(line: Line, english: bool, weights: Weights = WEIGHTS) -> float:
