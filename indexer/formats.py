@@ -42,6 +42,12 @@ def _clean_record(document: Document) -> Cleaned:
     return clean_text(document.text, title=document.given.title)
 
 
+def _clean_pdf(document: Document) -> Cleaned:
+    from .pdf import clean_pdf
+
+    return clean_pdf(document.raw)
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
     """One kind of article file: how it is known, and what cleans it."""
@@ -54,6 +60,8 @@ class Format:
     clean: Callable[[Document], Cleaned]
     #: The cleaner reads the file's bytes (`Document.raw`), not decoded text.
     binary: bool = False
+    #: The bytes such a file starts with, which claim it whatever its name.
+    magic: bytes = b""
 
 
 FORMATS: tuple[Format, ...] = (
@@ -61,6 +69,7 @@ FORMATS: tuple[Format, ...] = (
     Format("text", (".txt", ".text"), ("text/plain",), _clean_text),
     Format("markdown", (".md", ".markdown"), ("text/markdown", "text/x-markdown"), _clean_markdown),
     Format("record", (".json",), ("application/json",), _clean_record),
+    Format("pdf", (".pdf",), ("application/pdf",), _clean_pdf, binary=True, magic=b"%PDF-"),
 )
 BY_KIND: dict[str, Format] = {spec.kind: spec for spec in FORMATS}
 SUFFIXES: dict[str, DocumentKind] = {suffix: spec.kind for spec in FORMATS for suffix in spec.suffixes}
@@ -84,14 +93,19 @@ def is_article_name(name: str) -> bool:
 
 def sniff(data: bytes, claimed: str | None) -> DocumentKind:
     """Settle a file's kind from its claimed kind and its first bytes."""
+    for spec in FORMATS:
+        # A file named for the kind may have a few bytes before its mark (the PDF spec allows
+        # it); any other file must start with it, so a note that quotes "%PDF-" stays a note.
+        if spec.magic and (data.startswith(spec.magic) or claimed == spec.kind and spec.magic in data[:1024]):
+            return spec.kind
     if claimed is not None and BY_KIND[claimed].binary:
-        return claimed  # type: ignore[return-value]
+        raise UnsupportedFormat(f"not a {claimed.upper()} file: it does not start as one")
     if looks_binary(data):
-        raise UnsupportedFormat("binary file; corpus-search reads HTML, text, Markdown and JSON Lines")
+        raise UnsupportedFormat("binary file; corpus-search reads HTML, text, Markdown, PDF and JSON Lines")
     if _HTML_START.match(data[:2048]):
         return "html"
     if claimed is None:
-        raise UnsupportedFormat("unsupported file type; use .html, .txt, .md or .jsonl")
+        raise UnsupportedFormat("unsupported file type; use .html, .txt, .md, .pdf or .jsonl")
     return claimed  # type: ignore[return-value]
 
 

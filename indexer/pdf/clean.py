@@ -1,0 +1,159 @@
+"""A PDF's bytes to an article: the steps in order, each its own module.
+
+1. `read_pdf` (read): every page's text as spans, with the document info and outline;
+2. `find_running` (running): running headers and footers, page numbers, what a browser
+   printed around each sheet (date, title, URL, "n/N") and boxes repeated on every sheet,
+   taken out and recorded;
+3. `lines`, `paragraphs` (layout): spans to lines to paragraphs in reading order, wrapped
+   lines and hyphenated words rejoined, paragraphs cut by a page break joined again;
+4. `heading_levels` (headings): headings from the outline, or from type size and weight;
+5. `clean_text` (indexer.text): the paragraphs, one a line, cleaned as plain text is
+   (menus, share bars, related links and footers dropped, the article's region kept);
+6. the kept text back to blocks, each with the page it starts on, and metadata settled.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import UnsupportedFormat
+from ..models import Block, Cleaned, Dropped
+from .headings import heading_levels
+from .layout import Paragraph, lines, paragraphs
+from .metadata import pdf_metadata
+from .read import read_pdf
+from .running import find_running
+
+_WORD = re.compile(r"\w+")
+
+
+class NoTextLayer(UnsupportedFormat):
+    """A PDF whose pages hold no text (a scan): there is nothing to index without OCR."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A paragraph's place in the text handed to the plain-text cleaner."""
+
+    paragraph: Paragraph
+    level: int
+    start: int
+
+
+def clean_pdf(data: bytes) -> Cleaned:
+    """Clean a PDF; NoTextLayer when no page has text, other CorpusErrors when it cannot be read."""
+    from ..text import clean_text
+
+    pdf = read_pdf(data)
+    if not any(page.spans for page in pdf.pages):
+        raise NoTextLayer("no text layer (a scan?); corpus-search does no OCR")
+    kept, running, printed = find_running(pdf.pages, pdf.info.get("Title"))
+    found = paragraphs(lines([span for page in kept for span in page]))
+    if not found:
+        raise NoTextLayer("no text besides running headers and footers")
+    levels = heading_levels(found, pdf.outline)
+    placed, text = _compose(found, levels)
+    headline = _headline(found, levels, pdf.info.get("Title"))
+    cleaned = clean_text(text, title=headline) if headline else clean_text(text)
+    blocks, dropped = _place(cleaned.blocks, placed, text, headline)
+    dropped = _with_running(dropped, running, placed, blocks)
+    metadata = pdf_metadata(pdf.info, printed, headline, cleaned.metadata)
+    return Cleaned(metadata, tuple(blocks), tuple(dropped))
+
+
+def _compose(found: list[Paragraph], levels: list[int]) -> tuple[list[_Placed], str]:
+    """The paragraphs as plain text, one a line; a blank line where the page left a gap."""
+    parts: list[str] = []
+    placed: list[_Placed] = []
+    offset = 0
+    for paragraph, level in zip(found, levels):
+        if parts and (paragraph.spaced or level):
+            parts.append("\n")
+            offset += 1
+        placed.append(_Placed(paragraph, level, offset))
+        parts.append(paragraph.text + "\n")
+        offset += len(paragraph.text) + 1
+    return placed, "".join(parts)
+
+
+def _headline(found: list[Paragraph], levels: list[int], doc_title: str | None) -> str | None:
+    """The article's headline: the top-level heading of the first pages that shares most words
+    with the document's title (a browser's Title is the page's, site name and all)."""
+    if not doc_title:
+        return None
+    title_words = {word for word in _WORD.findall(doc_title.casefold())}
+    best: tuple[float, str] | None = None
+    for paragraph, level in zip(found, levels):
+        if paragraph.page > 2:
+            break
+        if not level:
+            continue
+        words = set(_WORD.findall(paragraph.text.casefold()))
+        if not words:
+            continue
+        share = len(words & title_words) / len(words)
+        if share >= 0.6 and (best is None or share > best[0]):
+            best = (share, paragraph.text)
+    return best[1] if best else None
+
+
+def _place(kept: tuple[Block, ...], placed: list[_Placed], text: str,
+           headline: str | None) -> tuple[list[Block], list[Dropped]]:
+    """The cleaner's blocks with the page each starts on and the heading level the type gave;
+    the paragraphs it left out as Dropped, in reading order."""
+    starts = [item.start for item in placed]
+    blocks: list[Block] = []
+    used = [False] * len(placed)
+    cursor = 0
+    for block in kept:
+        probe = block.text[:60]
+        found = text.find(probe, cursor)
+        if found < 0:
+            found = text.find(probe[:20], cursor)
+        index = _paragraph_at(starts, found) if found >= 0 else None
+        if index is None:
+            blocks.append(block)
+            continue
+        cursor = found + len(probe)
+        end = _paragraph_at(starts, found + max(len(block.text) - 1, 0)) or index
+        for covered in range(index, end + 1):
+            used[covered] = True
+        item = placed[index]
+        if item.level and block.text == item.paragraph.text:
+            block = Block("heading", block.text, item.level)
+        elif block.kind == "heading" and not item.level:
+            block = Block("paragraph", block.text)
+        blocks.append(Block(block.kind, block.text, block.level, page=item.paragraph.page))
+    dropped = []
+    kept_before = 0
+    block_starts = []
+    for index, item in enumerate(placed):
+        if used[index]:
+            block_starts.append(index)
+    for index, item in enumerate(placed):
+        if used[index]:
+            kept_before = sum(1 for start in block_starts if start <= index)
+            continue
+        rule = "headline" if headline and item.paragraph.text == headline else "text-cleaner"
+        dropped.append(Dropped(item.paragraph.text, rule, kept_before))
+    return blocks, dropped
+
+
+def _paragraph_at(starts: list[int], offset: int) -> int | None:
+    from bisect import bisect_right
+
+    index = bisect_right(starts, offset) - 1
+    return index if index >= 0 else None
+
+
+def _with_running(dropped: list[Dropped], running, placed: list[_Placed], blocks: list[Block]) -> list[Dropped]:
+    """The running lines among the dropped blocks, each after the blocks of the pages before it."""
+    kept_by_page: dict[int, int] = {}
+    for block in blocks:
+        kept_by_page[block.page] = kept_by_page.get(block.page, 0) + 1
+    result = list(dropped)
+    for item in running:
+        after = sum(count for page, count in kept_by_page.items() if page < item.span.page)
+        result.append(Dropped(item.span.text, item.rule, after))
+    result.sort(key=lambda d: d.after)
+    return result

@@ -1,0 +1,211 @@
+"""Layout: a PDF's spans, in reading order, to paragraphs, each with the page it starts on.
+
+Spans come in the order the page was drawn, which for a browser's print and for most
+typeset documents is the reading order; a side-by-side column is drawn whole before the
+next. Spans side by side on one row, one straight after the other (a table's cells), are
+one line. A line continues the paragraph above it when it follows at the paragraph's
+line spacing, in the same font size, and the line above ran to the column's right edge
+(it was wrapped, not ended: a menu's entries are short lines that end early). A
+paragraph cut by a page break, the running lines between taken out, is joined again; a
+word hyphenated at a line's end is rejoined.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .read import Span
+
+#: A gap between two lines wider than this many line heights ends a paragraph.
+PARAGRAPH_GAP = 0.6
+#: Font sizes this close (a share) are the same size.
+SIZE_TOLERANCE = 0.12
+#: A line ends early (its paragraph ends there) when it stops short of the column's right
+#: edge by more than the next line's first word and this many font sizes.
+EARLY_END = 1.5
+_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+#: How a line may end in a hyphen: pdfium writes U+FFFE for a hyphen it saw at a line's end.
+_HYPHENS = ("-", "\ufffe", "\u00ad", "\u2010")
+_WORD_END = re.compile(r"(\w+)$")
+_WORD_START = re.compile(r"^(\w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Spans side by side on one row of a page."""
+
+    text: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    #: How many spans (cells) the row holds.
+    cells: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    #: The page it starts on, from 1.
+    page: int
+    size: float
+    bold: bool
+    #: How many lines it was printed on.
+    lines: int
+    #: Whether a wider gap than the line spacing (or a page's start) comes before it.
+    spaced: bool
+    #: The widest row's number of cells (a table row has more than one).
+    cells: int = 1
+
+
+def lines(spans: list[Span]) -> list[Line]:
+    """Spans joined into lines: a span that continues the row of the one before it joins it."""
+    rows: list[list[Span]] = []
+    for span in spans:
+        if rows:
+            last = rows[-1][-1]
+            height = min(last.bottom - last.top, span.bottom - span.top)
+            overlap = min(last.bottom, span.bottom) - max(last.top, span.top)
+            if span.page == last.page and overlap > 0.5 * height and span.x0 >= last.x1 - 1:
+                rows[-1].append(span)
+                continue
+        rows.append([span])
+    return [_line(row) for row in rows]
+
+
+def _line(row: list[Span]) -> Line:
+    first = row[0]
+    sizes = Counter()
+    for span in row:
+        sizes[span.size] += len(span.text)
+    return Line(text=" ".join(span.text for span in row), page=first.page, x0=first.x0,
+                top=min(span.top for span in row), x1=row[-1].x1, bottom=max(span.bottom for span in row),
+                size=sizes.most_common(1)[0][0], bold=all(span.bold for span in row), cells=len(row))
+
+
+def _same_size(a: float, b: float) -> bool:
+    return abs(a - b) <= SIZE_TOLERANCE * max(a, b)
+
+
+def _right_edges(lines: list[Line]) -> dict[tuple[int, int], float]:
+    """The column's right edge for each (page, left edge): the furthest any of its lines reaches."""
+    edges: dict[tuple[int, int], float] = {}
+    for line in lines:
+        key = (line.page, round(line.x0))
+        edges[key] = max(edges.get(key, 0.0), line.x1)
+    return edges
+
+
+def _edge(edges: dict[tuple[int, int], float], line: Line) -> float:
+    x = round(line.x0)
+    return max(edges.get((line.page, x + d), 0.0) for d in (-2, -1, 0, 1, 2))
+
+
+def _wrapped(line: Line, following: Line, edge: float) -> bool:
+    """Whether `line` was wrapped (the text goes on) rather than ended before `following`."""
+    first_word = following.text.split(" ", 1)[0]
+    room = edge - line.x1
+    # A character is about half the font size wide.
+    return room <= (len(first_word) * 0.55 + EARLY_END) * line.size
+
+
+def _continues(line: Line, following: Line, edge: float) -> bool:
+    if following.page != line.page or not _same_size(line.size, following.size):
+        return False
+    if line.bold != following.bold or line.cells > 1 or following.cells > 1:
+        return False
+    height = line.bottom - line.top
+    gap = following.top - line.bottom
+    if gap > PARAGRAPH_GAP * height or gap < -0.5 * height:
+        return False
+    if abs(following.x0 - line.x0) > 3 * line.size and following.x0 > line.x0:
+        return False  # an indented line below: a new item or paragraph
+    if following.x0 < line.x0 - 3 * line.size:
+        return False
+    return _wrapped(line, following, edge)
+
+
+def join_lines(left: str, right: str, vocabulary: Counter) -> str:
+    """Two wrapped lines' text as one; a word hyphenated across them is rejoined.
+
+    A hyphen at a line's end is dropped when the word without it is what the document
+    writes elsewhere, or when it is not a word the document hyphenates elsewhere and the
+    word goes on in lower case ("infor-" + "mation"); otherwise ("re-" + "election"
+    where the document writes re-election) it stays and the word is closed up.
+    """
+    if not left.endswith(_HYPHENS) or not right[:1].islower():
+        return f"{left} {right}"
+    stem = left[:-1]
+    head = _WORD_END.search(stem)
+    tail = _WORD_START.match(right)
+    if head is None or tail is None:
+        return f"{stem}-{right}" if left.endswith("\ufffe") else f"{left}{right}"
+    joined = (head.group(1) + tail.group(1)).casefold()
+    hyphened = f"{head.group(1)}-{tail.group(1)}".casefold()
+    if vocabulary[hyphened] > vocabulary[joined]:
+        return f"{stem}-{right}"
+    return f"{stem}{right}"
+
+
+def vocabulary(lines: list[Line]) -> Counter:
+    """How often each word (and hyphenated compound) is printed, in lower case."""
+    words: Counter = Counter()
+    for line in lines:
+        words.update(re.findall(r"\w+(?:-\w+)*", line.text.casefold()))
+    return words
+
+
+def paragraphs(lines: list[Line]) -> list[Paragraph]:
+    """Lines joined into paragraphs, in reading order; one cut by a page break joined again."""
+    edges = _right_edges(lines)
+    words = vocabulary(lines)
+    result: list[Paragraph] = []
+    current: list[Line] = []
+    text = ""
+
+    def flush(following: Line | None) -> None:
+        nonlocal current, text
+        if current:
+            first = current[0]
+            previous = result[-1] if result else None
+            spaced = previous is None or previous.page != first.page or _gap_before(current_prev[0], first)
+            result.append(Paragraph(text=text, page=first.page, size=first.size, bold=all(l.bold for l in current),
+                                    lines=len(current), spaced=spaced, cells=max(l.cells for l in current)))
+        current, text = [], ""
+
+    current_prev: list[Line | None] = [None]
+    for index, line in enumerate(lines):
+        if current and _continues(current[-1], line, _edge(edges, current[-1])):
+            text = join_lines(text, line.text, words)
+            current.append(line)
+            continue
+        if current and _across_pages(current[-1], line, result, edges):
+            text = join_lines(text, line.text, words)
+            current.append(line)
+            continue
+        flush(line)
+        current_prev[0] = lines[index - 1] if index else None
+        current, text = [line], line.text
+    flush(None)
+    return result
+
+
+def _gap_before(previous: Line | None, line: Line) -> bool:
+    if previous is None or previous.page != line.page:
+        return True
+    return line.top - previous.bottom > PARAGRAPH_GAP * (previous.bottom - previous.top)
+
+
+def _across_pages(last: Line, first: Line, done: list[Paragraph], edges) -> bool:
+    """Whether a paragraph ending a page goes on at the next page's first line."""
+    if first.page != last.page + 1 or not _same_size(last.size, first.size) or last.bold != first.bold:
+        return False
+    if last.cells > 1 or first.cells > 1 or _SENTENCE_END.search(last.text):
+        return False
+    if abs(first.x0 - last.x0) > 3 * last.size:
+        return False
+    return _wrapped(last, first, _edge(edges, last))
