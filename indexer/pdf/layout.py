@@ -24,6 +24,8 @@ SIZE_TOLERANCE = 0.12
 #: A line ends early (its paragraph ends there) when it stops short of the column's right
 #: edge by more than the next line's first word and this many font sizes.
 EARLY_END = 1.5
+#: Lines starting within this many font sizes of a line share its column's right edge.
+EDGE_NEIGHBOURS = 2
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 #: How a line may end in a hyphen: pdfium writes U+FFFE for a hyphen it saw at a line's end.
 _HYPHENS = ("-", "\ufffe", "\u00ad", "\u2010")
@@ -91,18 +93,22 @@ def _same_size(a: float, b: float) -> bool:
     return abs(a - b) <= SIZE_TOLERANCE * max(a, b)
 
 
-def _right_edges(lines: list[Line]) -> dict[tuple[int, int], float]:
-    """The column's right edge for each (page, left edge): the furthest any of its lines reaches."""
-    edges: dict[tuple[int, int], float] = {}
+def _right_edges(lines: list[Line]) -> dict[int, float]:
+    """The column's right edge for each left edge: the furthest any line starting there reaches
+    (in the whole document: a page of short lines has the same column as the others)."""
+    edges: dict[int, float] = {}
     for line in lines:
-        key = (line.page, round(line.x0))
+        key = round(line.x0)
         edges[key] = max(edges.get(key, 0.0), line.x1)
     return edges
 
 
-def _edge(edges: dict[tuple[int, int], float], line: Line) -> float:
+def _edge(edges: dict[int, float], line: Line) -> float:
+    """How far right the line's column reaches: lines starting near it count (a list's
+    marker hangs left of its text, a first line may be indented)."""
+    reach = round(EDGE_NEIGHBOURS * line.size)
     x = round(line.x0)
-    return max(edges.get((line.page, x + d), 0.0) for d in (-2, -1, 0, 1, 2))
+    return max(edges.get(x + d, 0.0) for d in range(-reach, reach + 1))
 
 
 def _wrapped(line: Line, following: Line, edge: float) -> bool:

@@ -15,6 +15,8 @@ from ..errors import UnreadableArticle, UnsupportedFormat
 
 #: A gap wider than this many line heights between two characters of a line starts a new span.
 SPAN_GAP = 1.2
+#: The largest image (points a side) taken for an icon.
+ICON_SIZE = 20
 #: Font names that say bold (the weight a font reports is often unset or wrong in embedded subsets).
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
@@ -42,6 +44,9 @@ class Page:
     height: float
     #: In the library's content order.
     spans: tuple[Span, ...]
+    #: Small square images (x0, top, x1, bottom): a browser draws one before the alt text of
+    #: an image it could not show.
+    icons: tuple[tuple[float, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +125,26 @@ def _read_page(document, index: int) -> Page:
             spans = _spans(raw, textpage.raw, index + 1, height)
         finally:
             textpage.close()
+        icons = _icons(raw, page.raw, height)
     finally:
         page.close()
-    return Page(number=index + 1, width=width, height=height, spans=tuple(spans))
+    return Page(number=index + 1, width=width, height=height, spans=tuple(spans), icons=tuple(icons))
+
+
+def _icons(raw, page, height: float) -> list[tuple[float, float, float, float]]:
+    """The page's small square images (top-level objects only: a browser draws its icons there)."""
+    icons = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for index in range(raw.FPDFPage_CountObjects(page)):
+        obj = raw.FPDFPage_GetObject(page, index)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_IMAGE:
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        width, tall = right.value - left.value, top.value - bottom.value
+        if 4 <= width <= ICON_SIZE and 4 <= tall <= ICON_SIZE and abs(width - tall) <= 2:
+            icons.append((left.value, height - top.value, right.value, height - bottom.value))
+    return icons
 
 
 def _spans(raw, textpage, number: int, height: float) -> list[Span]:

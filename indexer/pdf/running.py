@@ -5,7 +5,8 @@ to page with only its numbers changed ("Page 3 of 9", "Annual report 2023  |  7"
 browser's "Print" or "Save as PDF" puts the print date and the page's title at the top
 of every sheet and its URL and "n/N" at the bottom, so even a one-sheet print has them;
 they are known by shape there. A box the page fixed on the screen (a cookie notice, an
-"ADVERTISEMENT" label) is printed at the same place on every sheet with the same text.
+"ADVERTISEMENT" label) is printed at the same place on every sheet with the same text. An
+image the browser could not load is printed as a small icon with the image's alt text.
 What the browser printed is kept as metadata: the page's title, its URL, the print date.
 """
 from __future__ import annotations
@@ -105,6 +106,8 @@ def find_running(pages: tuple[Page, ...], doc_title: str | None) -> tuple[list[l
                 printed["url"] = printed["url"] or text
             elif outer and where == "header" and title_key and text.casefold() == title_key:
                 rule = "print-title"
+            elif _after_icon(span, page):
+                rule = "image-alt"
             elif len(pages) > 1 and len(fixed_seen[(text, round(span.x0 / DRIFT), round(span.top / DRIFT))]) >= needed:
                 rule = "fixed-box"
             if rule is None:
@@ -119,6 +122,15 @@ def find_running(pages: tuple[Page, ...], doc_title: str | None) -> tuple[list[l
                 printed["title"] = printed["title"] or text
         kept.append(page_kept)
     return kept, dropped, Printed(**printed)
+
+
+def _after_icon(span: Span, page: Page) -> bool:
+    """Whether the span starts just right of a small image at its height: the alt text a browser
+    prints beside the icon of an image it could not show."""
+    for x0, top, x1, bottom in page.icons:
+        if abs(span.top - top) <= DRIFT and -DRIFT <= span.x0 - x1 <= DRIFT:
+            return True
+    return False
 
 
 def _steady(tops: list[float], needed: float) -> bool:
