@@ -29,6 +29,8 @@ EDGE_NEIGHBOURS = 2
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 #: How a line may end in a hyphen: pdfium writes U+FFFE for a hyphen it saw at a line's end.
 _HYPHENS = ("-", "\ufffe", "\u00ad", "\u2010")
+#: Scripts written without spaces between words (and their full-width punctuation).
+_UNSPACED = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _WORD_END = re.compile(r"(\w+)$")
 _WORD_START = re.compile(r"^(\w+)")
 
@@ -143,6 +145,8 @@ def join_lines(left: str, right: str, vocabulary: Counter) -> str:
     word goes on in lower case ("infor-" + "mation"); otherwise ("re-" + "election"
     where the document writes re-election) it stays and the word is closed up.
     """
+    if _UNSPACED.match(left[-1:]) and _UNSPACED.match(right[:1]):
+        return left + right  # Chinese, Japanese: no space between words, so none where a line wrapped
     if not left.endswith(_HYPHENS) or not right[:1].islower():
         return f"{left} {right}"
     stem = left[:-1]
