@@ -169,6 +169,8 @@ def _spans(raw, textpage, number: int, height: float) -> list[Span]:
             words = "".join(chars).split()
             if words:
                 size, bold = _font(raw, textpage, start)
+                if bold and last != start:  # bold only when it ends bold too ("Note: ..." is not)
+                    bold = _font(raw, textpage, last)[1]
                 spans.append(Span(" ".join(words), number, x0, height - top, x1, height - bottom, size, bold))
         chars, start = [], -1
 
@@ -196,7 +198,6 @@ def _spans(raw, textpage, number: int, height: float) -> list[Span]:
         last = i
         chars.append(char)
     flush()
-    del last
     return spans
 
 
