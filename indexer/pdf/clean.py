@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..errors import UnsupportedFormat
 from ..models import Block, Cleaned, Dropped
 from .headings import heading_levels
-from .layout import Paragraph, lines, paragraphs
+from .layout import Paragraph, lines, paragraphs, reading_order
 from .metadata import pdf_metadata
 from .read import read_pdf
 from .running import find_running
@@ -48,7 +48,7 @@ def clean_pdf(data: bytes) -> Cleaned:
     if not any(page.spans for page in pdf.pages):
         raise NoTextLayer("no text layer (a scan?); corpus-search does no OCR")
     kept, running, printed = find_running(pdf.pages, pdf.info.get("Title"))
-    found = paragraphs(lines([span for page in kept for span in page]))
+    found = paragraphs(reading_order(lines([span for page in kept for span in page])))
     if not found:
         raise NoTextLayer("no text besides running headers and footers")
     levels = heading_levels(found, pdf.outline)

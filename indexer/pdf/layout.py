@@ -26,6 +26,8 @@ SIZE_TOLERANCE = 0.12
 EARLY_END = 1.5
 #: Lines starting within this many font sizes of a line share its column's right edge.
 EDGE_NEIGHBOURS = 2
+#: A column beside the main one is a sidebar when it holds at most this share of the main one's text.
+SIDE_SHARE = 0.5
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 #: How a line may end in a hyphen: pdfium writes U+FFFE for a hyphen it saw at a line's end.
 _HYPHENS = ("-", "\ufffe", "\u00ad", "\u2010")
@@ -89,6 +91,42 @@ def _line(row: list[Span]) -> Line:
     return Line(text=" ".join(span.text for span in row), page=first.page, x0=first.x0,
                 top=min(span.top for span in row), x1=row[-1].x1, bottom=max(span.bottom for span in row),
                 size=sizes.most_common(1)[0][0], bold=all(span.bold for span in row), cells=len(row))
+
+
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Lines in reading order: each page's main column as drawn, and a narrower column beside it
+    (a sidebar) after the whole document's main text, as a reader reads around it.
+
+    A browser prints a sidebar's share of each sheet after the article's, so a paragraph cut
+    by the page break would otherwise have the sidebar inside it. Two columns of like
+    weight (a paper's) are read as drawn, one after the other on each page.
+    """
+    main: list[Line] = []
+    beside: list[Line] = []
+    for number in sorted({line.page for line in lines}):
+        page = [line for line in lines if line.page == number]
+        side = _side_lines(page)
+        main.extend(line for line in page if id(line) not in side)
+        beside.extend(line for line in page if id(line) in side)
+    return main + beside
+
+
+def _side_lines(page: list[Line]) -> set[int]:
+    """The ids of a page's lines wholly beside its main column, when they weigh far less than it."""
+    weight: Counter = Counter()
+    for line in page:
+        weight[round(line.x0 / 4)] += len(line.text)
+    if not weight:
+        return set()
+    left = weight.most_common(1)[0][0] * 4
+    column = sorted(line.x1 for line in page if abs(line.x0 - left) <= 3 * line.size)
+    right = column[int(0.9 * (len(column) - 1))]
+    side = [line for line in page if line.x0 >= right - 2 or line.x1 <= left + 2]
+    side_chars = sum(len(line.text) for line in side)
+    main_chars = sum(len(line.text) for line in page) - side_chars
+    if not side or side_chars > SIDE_SHARE * main_chars:
+        return set()
+    return {id(line) for line in side}
 
 
 def _same_size(a: float, b: float) -> bool:
