@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .decode import looks_binary
@@ -114,6 +114,19 @@ def store_suffix(kind: DocumentKind, source_suffix: str) -> str:
     if SUFFIXES.get(source_suffix) == kind:
         return source_suffix
     return BY_KIND[kind].suffixes[0]
+
+
+def for_cleaning(document: Document) -> Document:
+    """The document as a cleaner needs it: a text kind's stored bytes left out (what travels to a
+    worker process is pickled), a binary kind's kept, as they are what it reads."""
+    if BY_KIND[document.kind].binary or not document.raw:
+        return document
+    return replace(document, raw=b"")
+
+
+def size_to_clean(document: Document) -> int:
+    """How much a document gives its cleaner to read: its text, or a binary kind's bytes."""
+    return len(document.raw) if BY_KIND[document.kind].binary else len(document.text)
 
 
 def clean_document(document: Document) -> Cleaned:

@@ -52,11 +52,19 @@ def clean_pdf(data: bytes) -> Cleaned:
     if not found:
         raise NoTextLayer("no text besides running headers and footers")
     levels = heading_levels(found, pdf.outline)
-    placed, text = _compose(found, levels)
     headline = _headline(found, levels, pdf.info.get("Title"))
+    title_page = 0
+    if headline:  # the title, not the body's: its first printing leaves the text
+        at = next(index for index, paragraph in enumerate(found) if paragraph.text == headline)
+        title_page = found[at].page
+        found, levels = found[:at] + found[at + 1:], levels[:at] + levels[at + 1:]
+    placed, text = _compose(found, levels)
     cleaned = clean_text(text, title=headline) if headline else clean_text(text)
-    blocks, dropped = _place(cleaned.blocks, placed, text, headline)
-    dropped = _with_running(dropped, running, placed, blocks)
+    blocks, dropped = _place(cleaned, placed, text)
+    taken = [(item.span.page + item.below, item.span.text, item.rule) for item in running]
+    if headline:
+        taken.append((title_page, headline, "headline"))
+    dropped = _with_taken(dropped, taken, blocks)
     metadata = pdf_metadata(pdf.info, printed, headline, cleaned.metadata)
     return Cleaned(metadata, tuple(blocks), tuple(dropped))
 
@@ -97,10 +105,12 @@ def _headline(found: list[Paragraph], levels: list[int], doc_title: str | None) 
     return best[1] if best else None
 
 
-def _place(kept: tuple[Block, ...], placed: list[_Placed], text: str,
-           headline: str | None) -> tuple[list[Block], list[Dropped]]:
+def _place(cleaned: Cleaned, placed: list[_Placed], text: str) -> tuple[list[Block], list[Dropped]]:
     """The cleaner's blocks with the page each starts on and the heading level the type gave;
-    the paragraphs it left out as Dropped, in reading order."""
+    the paragraphs it left out as Dropped, in reading order, with the rule it names (or
+    "outside-article": not in the part of the text it took for the article)."""
+    kept = cleaned.blocks
+    rules = {item.text.strip(): item.rule for item in cleaned.dropped}
     starts = [item.start for item in placed]
     blocks: list[Block] = []
     used = [False] * len(placed)
@@ -134,8 +144,7 @@ def _place(kept: tuple[Block, ...], placed: list[_Placed], text: str,
         if used[index]:
             kept_before = sum(1 for start in block_starts if start <= index)
             continue
-        rule = "headline" if headline and item.paragraph.text == headline else "text-cleaner"
-        dropped.append(Dropped(item.paragraph.text, rule, kept_before))
+        dropped.append(Dropped(item.paragraph.text, rules.get(item.paragraph.text, "outside-article"), kept_before))
     return blocks, dropped
 
 
@@ -146,14 +155,16 @@ def _paragraph_at(starts: list[int], offset: int) -> int | None:
     return index if index >= 0 else None
 
 
-def _with_running(dropped: list[Dropped], running, placed: list[_Placed], blocks: list[Block]) -> list[Dropped]:
-    """The running lines among the dropped blocks, each after the blocks of the pages before it."""
+def _with_taken(dropped: list[Dropped], taken: list[tuple[int, str, str]], blocks: list[Block]) -> list[Dropped]:
+    """The lines taken out before the text was cleaned (running lines, the headline) among the
+    dropped blocks, each after the kept blocks of the pages before `page` (a footer's page is
+    given as the next, so it follows its own page's text)."""
     kept_by_page: dict[int, int] = {}
     for block in blocks:
         kept_by_page[block.page] = kept_by_page.get(block.page, 0) + 1
     result = list(dropped)
-    for item in running:
-        after = sum(count for page, count in kept_by_page.items() if page < item.span.page)
-        result.append(Dropped(item.span.text, item.rule, after))
-    result.sort(key=lambda d: d.after)
+    for page, text, rule in taken:
+        after = sum(count for number, count in kept_by_page.items() if number < page)
+        result.append(Dropped(text, rule, after))
+    result.sort(key=lambda item: item.after)  # stable: each page's own order is kept
     return result

@@ -47,6 +47,8 @@ class Running:
 
     span: Span
     rule: str
+    #: Printed below the text (a footer): it comes after the page's text in reading order.
+    below: bool = False
 
 
 def _signature(span: Span) -> str:
@@ -113,7 +115,7 @@ def find_running(pages: tuple[Page, ...], doc_title: str | None) -> tuple[list[l
             if rule is None:
                 page_kept.append(span)
                 continue
-            dropped.append(Running(span, rule))
+            dropped.append(Running(span, rule, below=span.top > page.height / 2))
             if where == "header" and rule == "running-header" and _PRINT_DATE.match(text):
                 printed["date"] = printed["date"] or text
             if where == "footer" and _URL.match(text):
