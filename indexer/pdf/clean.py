@@ -59,7 +59,8 @@ def clean_pdf(data: bytes) -> Cleaned:
         title_page = found[at].page
         found, levels = found[:at] + found[at + 1:], levels[:at] + levels[at + 1:]
     placed, text = _compose(found, levels)
-    cleaned = clean_text(text, title=headline) if headline else clean_text(text)
+    given = headline or _info_title(pdf.info)
+    cleaned = clean_text(text, title=given) if given else clean_text(text)
     blocks, dropped = _place(cleaned, placed, text)
     taken = [(item.span.page + item.below, item.span.text, item.rule) for item in running]
     if headline:
@@ -112,39 +113,46 @@ def _place(cleaned: Cleaned, placed: list[_Placed], text: str) -> tuple[list[Blo
     kept = cleaned.blocks
     rules = {item.text.strip(): item.rule for item in cleaned.dropped}
     starts = [item.start for item in placed]
+    # The cleaner joins a paragraph's lines with a space where the text has a line break:
+    # searched with the breaks as spaces, its blocks are found where they start.
+    flat = text.replace("\n", " ")
     blocks: list[Block] = []
-    used = [False] * len(placed)
+    #: For each paragraph, how many blocks are kept up to the one that holds it (0: none holds it).
+    kept_as = [0] * len(placed)
     cursor = 0
     for block in kept:
         probe = block.text[:60]
-        found = text.find(probe, cursor)
+        found = flat.find(probe, cursor)
         if found < 0:
-            found = text.find(probe[:20], cursor)
+            found = flat.find(probe[:20], cursor)
         index = _paragraph_at(starts, found) if found >= 0 else None
         if index is None:
             blocks.append(block)
             continue
         cursor = found + len(probe)
-        end = _paragraph_at(starts, found + max(len(block.text) - 1, 0)) or index
-        for covered in range(index, end + 1):
-            used[covered] = True
+        end = max(_paragraph_at(starts, found + max(len(block.text) - 1, 0)) or index, index)
+        covered = placed[index:end + 1]
         item = placed[index]
+        page = item.paragraph.page
         if item.level and block.text == item.paragraph.text:
-            block = Block("heading", block.text, item.level)
+            block = Block("heading", block.text, item.level, page=page)
+        elif sum(1 for part in covered if part.paragraph.row) >= 2:
+            rows = "\n".join(part.paragraph.row or part.paragraph.text for part in covered)
+            block = Block("table", rows, page=page)
         elif block.kind == "heading" and not item.level:
-            block = Block("paragraph", block.text)
-        blocks.append(Block(block.kind, block.text, block.level, page=item.paragraph.page))
+            block = Block("paragraph", block.text, page=page)
+        else:
+            block = Block(block.kind, block.text, block.level, page=page)
+        blocks.append(block)
+        for number in range(index, end + 1):
+            kept_as[number] = len(blocks)
     dropped = []
-    kept_before = 0
-    block_starts = []
+    after = 0
     for index, item in enumerate(placed):
-        if used[index]:
-            block_starts.append(index)
-    for index, item in enumerate(placed):
-        if used[index]:
-            kept_before = sum(1 for start in block_starts if start <= index)
+        if kept_as[index]:
+            after = kept_as[index]
             continue
-        dropped.append(Dropped(item.paragraph.text, rules.get(item.paragraph.text, "outside-article"), kept_before))
+        dropped.append(Dropped(item.paragraph.text, rules.get(item.paragraph.text, "outside-article"), after))
     return blocks, dropped
 
 
@@ -168,3 +176,9 @@ def _with_taken(dropped: list[Dropped], taken: list[tuple[int, str, str]], block
         result.append(Dropped(text, rule, after))
     result.sort(key=lambda item: item.after)  # stable: each page's own order is kept
     return result
+
+
+def _info_title(info: dict[str, str]) -> str | None:
+    from .metadata import document_title
+
+    return document_title(info)

@@ -51,6 +51,8 @@ class Line:
     bold: bool
     #: How many spans (cells) the row holds.
     cells: int = 1
+    #: The cells' text apart, " | " between (a table's row as the other cleaners write it).
+    row: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ class Paragraph:
     spaced: bool
     #: The widest row's number of cells (a table row has more than one).
     cells: int = 1
+    #: A row of cells (never joined with others): its cells " | " apart.
+    row: str = ""
 
 
 def lines(spans: list[Span]) -> list[Line]:
@@ -90,7 +94,8 @@ def _line(row: list[Span]) -> Line:
         sizes[span.size] += len(span.text)
     return Line(text=" ".join(span.text for span in row), page=first.page, x0=first.x0,
                 top=min(span.top for span in row), x1=row[-1].x1, bottom=max(span.bottom for span in row),
-                size=sizes.most_common(1)[0][0], bold=all(span.bold for span in row), cells=len(row))
+                size=sizes.most_common(1)[0][0], bold=all(span.bold for span in row), cells=len(row),
+                row=" | ".join(span.text for span in row) if len(row) > 1 else "")
 
 
 def reading_order(lines: list[Line]) -> list[Line]:
@@ -222,7 +227,8 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
             previous = result[-1] if result else None
             spaced = previous is None or previous.page != first.page or _gap_before(current_prev[0], first)
             result.append(Paragraph(text=text, page=first.page, size=first.size, bold=all(l.bold for l in current),
-                                    lines=len(current), spaced=spaced, cells=max(l.cells for l in current)))
+                                    lines=len(current), spaced=spaced, cells=max(l.cells for l in current),
+                                    row=first.row if len(current) == 1 else ""))
         current, text = [], ""
 
     current_prev: list[Line | None] = [None]

@@ -46,13 +46,17 @@ def printed_date(value: str | None) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def document_title(info: dict[str, str]) -> str | None:
+    """The document info's Title, unless it is a file name or a template's placeholder."""
+    title = info.get("Title")
+    return None if not title or _PLACEHOLDER.match(title) else title
+
+
 def pdf_metadata(info: dict[str, str], printed: Printed, headline: str | None, found: Metadata) -> Metadata:
     """The article's metadata: the headline the text shows, else the document's title;
     the author the info names, else the text's byline; the text's date, else the info's
     creation date (a print's creation date is the day it was saved)."""
-    info_title = info.get("Title")
-    if info_title and _PLACEHOLDER.match(info_title):
-        info_title = None
+    info_title = document_title(info)
     title = headline or found.title or info_title or printed.title
     url = printed.url if printed.url and not printed.url.endswith(("...", "…")) else None
     published = (found.published or printed_date(printed.date) or pdf_date(info.get("CreationDate")))

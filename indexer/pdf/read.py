@@ -15,6 +15,8 @@ from ..errors import UnreadableArticle, UnsupportedFormat
 
 #: A gap wider than this many line heights between two characters of a line starts a new span.
 SPAN_GAP = 1.2
+#: Bookmarks read at most (a damaged outline may go on and on).
+MAX_OUTLINE = 2000
 #: The largest image (points a side) taken for an icon.
 ICON_SIZE = 20
 #: Font names that say bold (the weight a font reports is often unset or wrong in embedded subsets).
@@ -102,15 +104,32 @@ def _open_error(message: str) -> Exception:
 
 
 def _outline(document) -> list[OutlineEntry]:
-    entries = []
-    try:
-        for item in document.get_toc(max_depth=6):
-            title = " ".join((item.title or "").split())
+    """The bookmarks, depth first (through pdfium's C API, the same in every pypdfium2 version)."""
+    import pypdfium2.raw as raw
+
+    entries: list[OutlineEntry] = []
+    seen: set[int] = set()
+
+    def walk(parent, level: int) -> None:
+        node = raw.FPDFBookmark_GetFirstChild(document.raw, parent)
+        while node and len(entries) < MAX_OUTLINE:
+            address = ctypes.addressof(node.contents)
+            if address in seen:  # a loop of bookmarks in a damaged file
+                return
+            seen.add(address)
+            size = raw.FPDFBookmark_GetTitle(node, None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            raw.FPDFBookmark_GetTitle(node, buffer, size)
+            title = " ".join(buffer.raw[:max(size - 2, 0)].decode("utf-16-le", "replace").split())
+            destination = raw.FPDFBookmark_GetDest(document.raw, node)
+            page = raw.FPDFDest_GetDestPageIndex(document.raw, destination) + 1 if destination else 0
             if title:
-                page = item.page_index + 1 if item.page_index is not None else 0
-                entries.append(OutlineEntry(title=title, level=item.level + 1, page=page))
-    except Exception:  # a damaged outline is no reason to lose the text
-        return []
+                entries.append(OutlineEntry(title=title, level=level, page=max(page, 0)))
+            if level < 6:
+                walk(node, level + 1)
+            node = raw.FPDFBookmark_GetNextSibling(document.raw, node)
+
+    walk(None, 1)
     return entries
 
 
