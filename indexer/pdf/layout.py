@@ -19,6 +19,8 @@ from .read import Span
 
 #: A gap between two lines wider than this many line heights ends a paragraph.
 PARAGRAPH_GAP = 0.6
+#: A gap this many line heights wider than a size's usual gap between lines ends a paragraph.
+WIDER = 0.4
 #: Font sizes this close (a share) are the same size.
 SIZE_TOLERANCE = 0.12
 #: A line ends early (its paragraph ends there) when it stops short of the column's right
@@ -164,14 +166,33 @@ def _wrapped(line: Line, following: Line, edge: float) -> bool:
     return room <= (len(first_word) * 0.55 + EARLY_END) * line.size
 
 
-def _continues(line: Line, following: Line, edge: float) -> bool:
+def line_gaps(lines: list[Line]) -> dict[int, float]:
+    """The usual gap between two lines of one paragraph, for each font size: the commonest gap
+    between consecutive lines of that size (a page set with wide line spacing has wide gaps
+    inside its paragraphs too)."""
+    seen: dict[int, Counter] = {}
+    for line, following in zip(lines, lines[1:]):
+        height = line.bottom - line.top
+        gap = following.top - line.bottom
+        if following.page == line.page and _same_size(line.size, following.size) and 0 <= gap < 2 * height:
+            seen.setdefault(round(line.size), Counter())[round(gap)] += 1
+    return {size: float(gaps.most_common(1)[0][0]) for size, gaps in seen.items()}
+
+
+def _gap_limit(line: Line, usual: dict[int, float]) -> float:
+    """The widest gap below `line` that keeps the next line in its paragraph."""
+    height = line.bottom - line.top
+    return max(PARAGRAPH_GAP * height, usual.get(round(line.size), 0.0) + WIDER * height)
+
+
+def _continues(line: Line, following: Line, edge: float, usual: dict[int, float]) -> bool:
     if following.page != line.page or not _same_size(line.size, following.size):
         return False
     if line.bold != following.bold or line.cells > 1 or following.cells > 1:
         return False
     height = line.bottom - line.top
     gap = following.top - line.bottom
-    if gap > PARAGRAPH_GAP * height or gap < -0.5 * height:
+    if gap > _gap_limit(line, usual) or gap < -0.5 * height:
         return False
     if abs(following.x0 - line.x0) > 3 * line.size and following.x0 > line.x0:
         return False  # an indented line below: a new item or paragraph
@@ -216,6 +237,7 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Lines joined into paragraphs, in reading order; one cut by a page break joined again."""
     edges = _right_edges(lines)
     words = vocabulary(lines)
+    usual = line_gaps(lines)
     result: list[Paragraph] = []
     current: list[Line] = []
     text = ""
@@ -225,7 +247,7 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
         if current:
             first = current[0]
             previous = result[-1] if result else None
-            spaced = previous is None or previous.page != first.page or _gap_before(current_prev[0], first)
+            spaced = previous is None or previous.page != first.page or _gap_before(current_prev[0], first, usual)
             result.append(Paragraph(text=text, page=first.page, size=first.size, bold=all(l.bold for l in current),
                                     lines=len(current), spaced=spaced, cells=max(l.cells for l in current),
                                     row=first.row if len(current) == 1 else ""))
@@ -233,7 +255,7 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
 
     current_prev: list[Line | None] = [None]
     for index, line in enumerate(lines):
-        if current and _continues(current[-1], line, _edge(edges, current[-1])):
+        if current and _continues(current[-1], line, _edge(edges, current[-1]), usual):
             text = join_lines(text, line.text, words)
             current.append(line)
             continue
@@ -248,10 +270,10 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
     return result
 
 
-def _gap_before(previous: Line | None, line: Line) -> bool:
+def _gap_before(previous: Line | None, line: Line, usual: dict[int, float]) -> bool:
     if previous is None or previous.page != line.page:
         return True
-    return line.top - previous.bottom > PARAGRAPH_GAP * (previous.bottom - previous.top)
+    return line.top - previous.bottom > _gap_limit(previous, usual)
 
 
 def _across_pages(last: Line, first: Line, done: list[Paragraph], edges) -> bool:
