@@ -6,6 +6,7 @@ Coordinates are points from the sheet's top left, as a reader sees it.
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 from dataclasses import dataclass
 
@@ -49,10 +50,42 @@ def _content(items) -> bytes:
     return b"\n".join(out)
 
 
+#: The padding of the PDF standard security handler's passwords.
+_PAD = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    box = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out.append(byte ^ box[(box[i] + box[j]) % 256])
+    return bytes(out)
+
+
+def _encryption(password: str, file_id: bytes) -> bytes:
+    """An /Encrypt dictionary (standard handler, revision 2) that asks for `password` to open.
+    Only opening is refused: the content itself is left as it is, which a test never reaches."""
+    user = (password.encode("latin-1") + _PAD)[:32]
+    owner_key = hashlib.md5(user).digest()[:5]
+    owner = _rc4(owner_key, user)
+    permissions = -4
+    key = hashlib.md5(user + owner + permissions.to_bytes(4, "little", signed=True) + file_id).digest()[:5]
+    check = _rc4(key, _PAD)
+    return b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>" % (
+        owner.hex().encode(), check.hex().encode(), permissions)
+
+
 def make_pdf(pages: list[list], info: dict[str, str] | None = None,
-             outline: list[tuple[str, int]] | None = None) -> bytes:
-    """A PDF of these pages (each a list of Text and Image), with this document info and an
-    outline of top-level bookmarks (title, page index)."""
+             outline: list[tuple[str, int]] | None = None, password: str | None = None) -> bytes:
+    """A PDF of these pages (each a list of Text and Image), with this document info, an
+    outline of top-level bookmarks (title, page index), and a password to open it."""
     objects: list[bytes] = []
 
     def add(body: bytes) -> int:
@@ -94,6 +127,8 @@ def make_pdf(pages: list[list], info: dict[str, str] | None = None,
     if info:
         entries = b" ".join(b"/%s (%s)" % (key.encode(), _escape(value)) for key, value in info.items())
         info_ref = add(b"<< %s >>" % entries)
+    file_id = hashlib.md5(repr(pages).encode()).digest()
+    encrypt_ref = add(_encryption(password, file_id)) if password else None
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -106,6 +141,8 @@ def make_pdf(pages: list[list], info: dict[str, str] | None = None,
     trailer = b"/Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
     if info_ref:
         trailer += b" /Info %d 0 R" % info_ref
+    if encrypt_ref:
+        trailer += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (encrypt_ref, file_id.hex().encode(), file_id.hex().encode())
     out += b"trailer\n<< %s >>\nstartxref\n%d\n%%%%EOF\n" % (trailer, xref)
     return bytes(out)
 

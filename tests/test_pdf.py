@@ -155,6 +155,15 @@ def test_corpus_add_skips_a_scan_and_a_damaged_pdf_with_one_line_each(tmp_path, 
     assert "1 added, 0 updated, 0 unchanged, 2 skipped" in mixed.output
 
 
+def test_an_encrypted_pdf_is_skipped_with_one_line(tmp_path, cli):
+    (tmp_path / "locked.pdf").write_bytes(make_pdf([[Text(72, 72, "Secret minutes of the meeting.")]],
+                                                   password="hunter2"))
+    result = cli(tmp_path / "c", "add", str(tmp_path / "locked.pdf"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert [line for line in result.output.splitlines() if "locked.pdf" in line] == [
+        f"corpus: skipped {tmp_path / 'locked.pdf'}: encrypted PDF (it needs a password); corpus-search reads only open PDFs"]
+
+
 def test_search_results_cite_the_page(tmp_path, cli):
     (tmp_path / "report.pdf").write_bytes(_report())
     assert cli(tmp_path / "c", "add", str(tmp_path / "report.pdf")).exit_code == 0
