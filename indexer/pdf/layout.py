@@ -238,36 +238,21 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
     edges = _right_edges(lines)
     words = vocabulary(lines)
     usual = line_gaps(lines)
-    result: list[Paragraph] = []
-    current: list[Line] = []
-    text = ""
-
-    def flush(following: Line | None) -> None:
-        nonlocal current, text
-        if current:
-            first = current[0]
-            previous = result[-1] if result else None
-            spaced = previous is None or previous.page != first.page or _gap_before(current_prev[0], first, usual)
-            result.append(Paragraph(text=text, page=first.page, size=first.size, bold=all(l.bold for l in current),
-                                    lines=len(current), spaced=spaced, cells=max(l.cells for l in current),
-                                    row=first.row if len(current) == 1 else ""))
-        current, text = [], ""
-
-    current_prev: list[Line | None] = [None]
+    groups: list[tuple[list[Line], str, bool]] = []  # lines, joined text, spaced
     for index, line in enumerate(lines):
-        if current and _continues(current[-1], line, _edge(edges, current[-1]), usual):
-            text = join_lines(text, line.text, words)
-            current.append(line)
-            continue
-        if current and _across_pages(current[-1], line, result, edges):
-            text = join_lines(text, line.text, words)
-            current.append(line)
-            continue
-        flush(line)
-        current_prev[0] = lines[index - 1] if index else None
-        current, text = [line], line.text
-    flush(None)
-    return result
+        if groups:
+            current, text, spaced = groups[-1]
+            last = current[-1]
+            if _continues(last, line, _edge(edges, last), usual) or _across_pages(last, line, edges):
+                current.append(line)
+                groups[-1] = (current, join_lines(text, line.text, words), spaced)
+                continue
+        previous = lines[index - 1] if index else None
+        groups.append(([line], line.text, _gap_before(previous, line, usual)))
+    return [Paragraph(text=text, page=group[0].page, size=group[0].size, bold=all(line.bold for line in group),
+                      lines=len(group), spaced=spaced, cells=max(line.cells for line in group),
+                      row=group[0].row if len(group) == 1 else "")
+            for group, text, spaced in groups]
 
 
 def _gap_before(previous: Line | None, line: Line, usual: dict[int, float]) -> bool:
@@ -276,7 +261,7 @@ def _gap_before(previous: Line | None, line: Line, usual: dict[int, float]) -> b
     return line.top - previous.bottom > _gap_limit(previous, usual)
 
 
-def _across_pages(last: Line, first: Line, done: list[Paragraph], edges) -> bool:
+def _across_pages(last: Line, first: Line, edges: dict[int, float]) -> bool:
     """Whether a paragraph ending a page goes on at the next page's first line."""
     if first.page != last.page + 1 or not _same_size(last.size, first.size) or last.bold != first.bold:
         return False
