@@ -35,7 +35,7 @@ from .catalog import Catalog, Entry, catalog_error
 from .errors import ArticleNotFound, CannotWrite, CorpusBusy, IndexDamaged, IndexMissing, UsageError
 from .ids import candidates, file_stem
 from .layout import state_dir
-from .formats import SUFFIXES, for_cleaner, kind_of_name, sniff, store_suffix
+from .formats import SUFFIXES, for_cleaning, kind_of_name, sniff, store_suffix
 from .load import Skipped, document_from_bytes, expand, is_url, load
 from .models import Article, Document, Metadata, Passage
 from .store import Lock, Put, Store, Stored, digest
@@ -435,7 +435,7 @@ class Corpus:
                     reason = str(exc) if str(exc) else type(exc).__name__
                     yield pipeline.Job((change, data, pipeline.Failed(reason)), None)
                     continue
-                yield pipeline.Job((change, data, None), for_cleaner(document))
+                yield pipeline.Job((change, data, None), for_cleaning(document))
 
         # Ids that may be in the index are deleted before any worker indexes anything new.
         writer.delete({i for change in changes for i in change.old_ids})

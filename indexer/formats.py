@@ -48,6 +48,12 @@ def _clean_record(document: Document) -> Cleaned:
     return clean_text(document.text, title=document.given.title)
 
 
+def _clean_pdf(document: Document) -> Cleaned:
+    from .pdf import clean_pdf
+
+    return clean_pdf(document.raw)
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
     """One kind of article file: how it is known, and what cleans it."""
@@ -60,6 +66,8 @@ class Format:
     clean: Callable[[Document], Cleaned]
     #: The cleaner reads the file's bytes (`Document.raw`), not decoded text.
     binary: bool = False
+    #: The bytes such a file starts with, which claim it whatever its name.
+    magic: bytes = b""
 
 
 FORMATS: tuple[Format, ...] = (
@@ -70,6 +78,7 @@ FORMATS: tuple[Format, ...] = (
     # A single-file page snapshot is a MIME message: its cleaner parses the bytes itself.
     Format("mhtml", (".mhtml", ".mht"), ("multipart/related", "application/x-mimearchive", "message/rfc822"),
            _clean_mhtml, binary=True),
+    Format("pdf", (".pdf",), ("application/pdf",), _clean_pdf, binary=True, magic=b"%PDF-"),
 )
 BY_KIND: dict[str, Format] = {spec.kind: spec for spec in FORMATS}
 SUFFIXES: dict[str, DocumentKind] = {suffix: spec.kind for spec in FORMATS for suffix in spec.suffixes}
@@ -96,16 +105,23 @@ def is_article_name(name: str) -> bool:
 
 def sniff(data: bytes, claimed: str | None) -> DocumentKind:
     """Settle a file's kind from its claimed kind and its first bytes."""
+    for spec in FORMATS:
+        # A file named for the kind may have a few bytes before its mark (the PDF spec allows
+        # it); any other file must start with it, so a note that quotes "%PDF-" stays a note.
+        if spec.magic and (data.startswith(spec.magic) or claimed == spec.kind and spec.magic in data[:1024]):
+            return spec.kind
     if claimed is not None and BY_KIND[claimed].binary:
+        if BY_KIND[claimed].magic:
+            raise UnsupportedFormat(f"not a {claimed.upper()} file: it does not start as one")
         return claimed  # type: ignore[return-value]
     if claimed in (None, "text", "html") and _MHTML_START.match(data[:8192]):
         return "mhtml"  # a snapshot saved under another name, or piped in
     if looks_binary(data):
-        raise UnsupportedFormat("binary file; corpus-search reads HTML, MHTML, text, Markdown and JSON Lines")
+        raise UnsupportedFormat("binary file; corpus-search reads HTML, MHTML, text, Markdown, PDF and JSON Lines")
     if _HTML_START.match(data[:2048]):
         return "html"
     if claimed is None:
-        raise UnsupportedFormat("unsupported file type; use .html, .mhtml, .txt, .md or .jsonl")
+        raise UnsupportedFormat("unsupported file type; use .html, .mhtml, .txt, .md, .pdf or .jsonl")
     return claimed  # type: ignore[return-value]
 
 
@@ -116,10 +132,17 @@ def store_suffix(kind: DocumentKind, source_suffix: str) -> str:
     return BY_KIND[kind].suffixes[0]
 
 
-def for_cleaner(document: Document) -> Document:
-    """The document as its cleaner needs it: the raw bytes dropped (they stay with the store)
-    unless its cleaner reads them, so a worker is not sent every file twice."""
-    return document if BY_KIND[document.kind].binary or not document.raw else replace(document, raw=b"")
+def for_cleaning(document: Document) -> Document:
+    """The document as a cleaner needs it: a text kind's stored bytes left out (what travels to a
+    worker process is pickled), a binary kind's kept, as they are what it reads."""
+    if BY_KIND[document.kind].binary or not document.raw:
+        return document
+    return replace(document, raw=b"")
+
+
+def size_to_clean(document: Document) -> int:
+    """How much a document gives its cleaner to read: its text, or a binary kind's bytes."""
+    return len(document.raw) if BY_KIND[document.kind].binary else len(document.text)
 
 
 def clean_document(document: Document) -> Cleaned:

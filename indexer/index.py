@@ -19,7 +19,7 @@ from .errors import IndexDamaged, IndexMissing
 from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 WRITER_MEMORY_MB = 32
 #: Segments of fewer passages than this are merged into the next write's own segment.
 SMALL_SEGMENT = 500
@@ -136,6 +136,8 @@ def passage_fields(article: Article, passage: Passage, vectors: dict[str, bytes]
         "author": article.author,
         "published": article.published,
     }
+    if passage.page:
+        fields["page"] = passage.page
     if vectors:
         fields.update(vectors)
     return fields

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "item", "quote", "pre", "table"]
-DocumentKind = Literal["html", "text", "markdown", "record", "mhtml"]
+DocumentKind = Literal["html", "text", "markdown", "record", "mhtml", "pdf"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +16,8 @@ class Block:
     text: str
     #: Heading level (1-6) for headings; nesting depth (1 = top) for list items.
     level: int = 0
+    #: The page it starts on, from 1, in a paged document (PDF); 0 elsewhere.
+    page: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +105,5 @@ class Passage:
     position: int
     headings: tuple[str, ...]
     text: str
+    #: The page it starts on, from 1, in a paged document (PDF); 0 elsewhere.
+    page: int = 0

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from .errors import CorpusError
-from .formats import for_cleaner
+from .formats import for_cleaning, size_to_clean
 from .models import Article, Document, Passage
 
 T = TypeVar("T")
@@ -153,9 +153,8 @@ def run(jobs: Iterable[Job[T]], writer, index_dir: Path, processes: int | None =
         for batch in _chunks(chain(first, source), chunk, chunk_chars):
             while len(in_flight) >= 2 * processes:
                 yield from _collect(crew, *in_flight.popleft())
-            # The raw bytes stay here; a worker needs only the decoded text (or, for a
-            # format whose cleaner reads bytes, the bytes).
-            documents = [for_cleaner(job.document) for job in batch if job.document is not None]
+            # The raw bytes stay here; a worker needs only the decoded text (a PDF's bytes go).
+            documents = [for_cleaning(job.document) for job in batch if job.document is not None]
             if documents:
                 crew.send(turn, documents)
                 in_flight.append((batch, turn))
@@ -179,7 +178,7 @@ def _chunks(jobs: Iterator[Job[T]], chunk: int, chunk_chars: int) -> Iterator[li
     for job in jobs:
         batch.append(job)
         if job.document is not None:
-            chars += len(job.document.text) or len(job.document.raw)  # a binary kind's text is ""
+            chars += size_to_clean(job.document)
         if len(batch) >= chunk or chars >= chunk_chars:
             yield batch
             batch, chars = [], 0

@@ -32,6 +32,7 @@ def schema():
         url=STORED(),
         author=STORED(),
         published=STORED(),
+        page=STORED(),
         # Each passage's float16 vectors (indexer.embed), in columns: Whoosh keeps them per
         # segment with the passage, so merges, deletions and commits carry them along.
         **{FIELD: COLUMN(FixedBytesColumn(2 * DIM)), COARSE_FIELD: COLUMN(FixedBytesColumn(2 * PREFIX))},

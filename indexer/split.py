@@ -90,29 +90,38 @@ def _pieces(block: Block) -> Iterator[str]:
 
 def chunks(section: Section) -> Iterator[str]:
     """Cut a section's text into passages of about TARGET_WORDS to MAX_WORDS words."""
+    for text, _page in paged_chunks(section):
+        yield text
+
+
+def paged_chunks(section: Section) -> Iterator[tuple[str, int]]:
+    """`chunks`, each with the page its first block starts on (0 when the article has none)."""
     current: list[str] = []
     count = 0
-    pending: list[str] = []
+    page = 0
+    pending: list[tuple[str, int]] = []
     for block in section.blocks:
         for piece in _pieces(block):
             size = _words(piece)
             if current and count >= TARGET_WORDS and count + size > MAX_WORDS:
-                pending.append("\n".join(current))
+                pending.append(("\n".join(current), page))
                 current, count = [], 0
+            if not current:
+                page = block.page
             current.append(piece)
             count += size
     if current:
-        if pending and count < MIN_TAIL_WORDS and _words(pending[-1]) + count <= MAX_WORDS + MIN_TAIL_WORDS:
-            pending[-1] += "\n" + "\n".join(current)
+        if pending and count < MIN_TAIL_WORDS and _words(pending[-1][0]) + count <= MAX_WORDS + MIN_TAIL_WORDS:
+            pending[-1] = (pending[-1][0] + "\n" + "\n".join(current), pending[-1][1])
         else:
-            pending.append("\n".join(current))
+            pending.append(("\n".join(current), page))
     yield from pending
 
 
 def passages(article: Article) -> Iterator[Passage]:
-    """Every passage of an article, in order, each with its heading path."""
+    """Every passage of an article, in order, each with its heading path (and page, in a PDF)."""
     position = 0
     for section in sections(article):
-        for text in chunks(section):
-            yield Passage(article_id=article.id, position=position, headings=section.path, text=text)
+        for text, page in paged_chunks(section):
+            yield Passage(article_id=article.id, position=position, headings=section.path, text=text, page=page)
             position += 1

@@ -260,7 +260,9 @@ def _source_lines(hit: Hit, width: int, color: bool, cwd: Path | None) -> list[s
     # A path or URL cut over two lines cannot be copied; one too long loses its middle
     # instead (the whole is in --json).
     room = width - cell_width(INDENT)
-    source = elided(shown_source(hit.source, cwd), room)
+    # A PDF's page as a PDF viewer's address takes it (file.pdf#page=3).
+    page = f"#page={hit.page}" if hit.page else ""
+    source = elided(shown_source(hit.source, cwd) + page, room)
     lines = [source]
     if hit.url and hit.url != hit.source:
         url = f"<{printable(hit.url, one_line=True)}>"
@@ -276,7 +278,7 @@ def _source_lines(hit: Hit, width: int, color: bool, cwd: Path | None) -> list[s
 def hit_record(hit: Hit) -> dict:
     record = {"rank": hit.rank, "score": round(hit.score, 4), "article_id": hit.article_id,
               "title": hit.title, "headings": list(hit.headings), "source": hit.source,
-              "url": hit.url, "text": hit.text}
+              "url": hit.url, "page": hit.page, "text": hit.text}
     if hit.explanation is not None:
         from .explain import explanation_record
 

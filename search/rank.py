@@ -156,6 +156,8 @@ class Hit:
     #: Character spans of `text` that match the query's terms.
     spans: tuple[tuple[int, int], ...] = ()
     explanation: Explanation | None = None
+    #: The page the passage starts on, in a paged source (PDF); None elsewhere.
+    page: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,7 +457,7 @@ class Ranker:
                             url=stored.get("url"), text=body, position=stored.get("position", 0),
                             spans=match_spans(body, parsed.terms) if options.spans else (),
                             explanation=self._explain(doc, score, weighted, bonus, phrases, meaning)
-                            if options.explain else None))
+                            if options.explain else None, page=stored.get("page") or None))
         return hits
 
     def _explain(self, doc, total, weighted, bonus, phrases, meaning) -> Explanation:

@@ -46,7 +46,7 @@ def test_unsupported_and_binary_and_missing_are_skipped_with_reasons(tmp_path):
 def test_folders_skip_hidden_and_unknown_files(tmp_path):
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.txt").write_text("secret")
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text("A.")
     assert [d.id for d in docs(tmp_path)] == ["a"]

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.pdfmaker import Text, make_pdf
 
 PACKAGES = ("indexer", "search")
 PAGE = """<!doctype html><html lang="en"><head><title>Night cramps explained</title>
@@ -102,26 +103,29 @@ def test_installed_corpus_adds_searches_and_cleans_from_another_folder(installed
     (work / "cramps.html").write_text(PAGE, encoding="utf-8")
     (work / "hiccups.txt").write_text(NOTE, encoding="utf-8")
     (work / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    (work / "glaciers.pdf").write_bytes(make_pdf([[Text(72, 72, "Glaciers retreat as summers lengthen.")],
+                                                  [Text(72, 72, "Meltwater feeds the moraine lakes below.")]]))
     # The installed code, not the checkout's, is what runs.
     where = _run(installed.with_name("python"), "-c", "import indexer, search; print(indexer.__file__); "
                  "print(search.__file__)", cwd=work)
     assert where.returncode == 0, where.stderr
     assert all(Path(line).is_relative_to(installed.parent.parent) for line in where.stdout.split())
 
-    added = _run(installed, "add", "cramps.html", "hiccups.txt", "records.jsonl", cwd=work)
+    added = _run(installed, "add", "cramps.html", "hiccups.txt", "records.jsonl", "glaciers.pdf", cwd=work)
     assert added.returncode == 0, added.stderr
     assert "Traceback" not in added.stderr
-    assert added.stdout.splitlines()[-1].startswith("4 added")
+    assert added.stdout.splitlines()[-1].startswith("5 added")
     assert (work / "corpus" / ".corpus").is_file()
 
     sub = work / "deeper" / "still"
     sub.mkdir(parents=True)
-    for query, expected in (("night cramps", "cramps"), ("diaphragm", "hiccups"), ("sneeze", "rec-2")):
+    for query, expected in (("night cramps", "cramps"), ("diaphragm", "hiccups"), ("sneeze", "rec-2"),
+                            ("moraine", "glaciers")):
         found = _run(installed, "search", query, "--json", cwd=sub)
         assert found.returncode == 0, found.stderr
         assert json.loads(found.stdout)["results"][0]["article_id"] == expected, query
 
-    for name in ("cramps.html", "hiccups.txt", "records.jsonl"):
+    for name in ("cramps.html", "hiccups.txt", "records.jsonl", "glaciers.pdf"):
         cleaned = _run(installed, "clean", "--json", name, cwd=work)
         assert cleaned.returncode == 0 and "Traceback" not in cleaned.stderr, cleaned.stderr
         assert json.loads(cleaned.stdout.splitlines()[0])["text"]

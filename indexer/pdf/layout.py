@@ -1,0 +1,272 @@
+"""Layout: a PDF's spans, in reading order, to paragraphs, each with the page it starts on.
+
+Spans come in the order the page was drawn, which for a browser's print and for most
+typeset documents is the reading order; a side-by-side column is drawn whole before the
+next. Spans side by side on one row, one straight after the other (a table's cells), are
+one line. A line continues the paragraph above it when it follows at the paragraph's
+line spacing, in the same font size, and the line above ran to the column's right edge
+(it was wrapped, not ended: a menu's entries are short lines that end early). A
+paragraph cut by a page break, the running lines between taken out, is joined again; a
+word hyphenated at a line's end is rejoined.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .read import Span
+
+#: A gap between two lines wider than this many line heights ends a paragraph.
+PARAGRAPH_GAP = 0.6
+#: A gap this many line heights wider than a size's usual gap between lines ends a paragraph.
+WIDER = 0.4
+#: Font sizes this close (a share) are the same size.
+SIZE_TOLERANCE = 0.12
+#: A line ends early (its paragraph ends there) when it stops short of the column's right
+#: edge by more than the next line's first word and this many font sizes.
+EARLY_END = 1.5
+#: Lines starting within this many font sizes of a line share its column's right edge.
+EDGE_NEIGHBOURS = 2
+#: A column beside the main one is a sidebar when it holds at most this share of the main one's text.
+SIDE_SHARE = 0.5
+_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+#: How a line may end in a hyphen: pdfium writes U+FFFE for a hyphen it saw at a line's end.
+_HYPHENS = ("-", "\ufffe", "\u00ad", "\u2010")
+#: Scripts written without spaces between words (and their full-width punctuation).
+_UNSPACED = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_WORD_END = re.compile(r"(\w+)$")
+_WORD_START = re.compile(r"^(\w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Spans side by side on one row of a page."""
+
+    text: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    #: How many spans (cells) the row holds.
+    cells: int = 1
+    #: The cells' text apart, " | " between (a table's row as the other cleaners write it).
+    row: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    #: The page it starts on, from 1.
+    page: int
+    size: float
+    bold: bool
+    #: How many lines it was printed on.
+    lines: int
+    #: Whether a wider gap than the line spacing (or a page's start) comes before it.
+    spaced: bool
+    #: The widest row's number of cells (a table row has more than one).
+    cells: int = 1
+    #: A row of cells (never joined with others): its cells " | " apart.
+    row: str = ""
+
+
+def lines(spans: list[Span]) -> list[Line]:
+    """Spans joined into lines: a span that continues the row of the one before it joins it."""
+    rows: list[list[Span]] = []
+    for span in spans:
+        if rows:
+            last = rows[-1][-1]
+            height = min(last.bottom - last.top, span.bottom - span.top)
+            overlap = min(last.bottom, span.bottom) - max(last.top, span.top)
+            if span.page == last.page and overlap > 0.5 * height and span.x0 >= last.x1 - 1:
+                rows[-1].append(span)
+                continue
+        rows.append([span])
+    return [_line(row) for row in rows]
+
+
+def _line(row: list[Span]) -> Line:
+    first = row[0]
+    sizes = Counter()
+    for span in row:
+        sizes[span.size] += len(span.text)
+    return Line(text=" ".join(span.text for span in row), page=first.page, x0=first.x0,
+                top=min(span.top for span in row), x1=row[-1].x1, bottom=max(span.bottom for span in row),
+                size=sizes.most_common(1)[0][0], bold=all(span.bold for span in row), cells=len(row),
+                row=" | ".join(span.text for span in row) if len(row) > 1 else "")
+
+
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Lines in reading order: each page's main column as drawn, and a narrower column beside it
+    (a sidebar) after the whole document's main text, as a reader reads around it.
+
+    A browser prints a sidebar's share of each sheet after the article's, so a paragraph cut
+    by the page break would otherwise have the sidebar inside it. Two columns of like
+    weight (a paper's) are read as drawn, one after the other on each page.
+    """
+    main: list[Line] = []
+    beside: list[Line] = []
+    for number in sorted({line.page for line in lines}):
+        page = [line for line in lines if line.page == number]
+        side = _side_lines(page)
+        main.extend(line for line in page if id(line) not in side)
+        beside.extend(line for line in page if id(line) in side)
+    return main + beside
+
+
+def _side_lines(page: list[Line]) -> set[int]:
+    """The ids of a page's lines wholly beside its main column, when they weigh far less than it."""
+    weight: Counter = Counter()
+    for line in page:
+        weight[round(line.x0 / 4)] += len(line.text)
+    if not weight:
+        return set()
+    left = weight.most_common(1)[0][0] * 4
+    column = sorted(line.x1 for line in page if abs(line.x0 - left) <= 3 * line.size)
+    right = column[int(0.9 * (len(column) - 1))]
+    side = [line for line in page if line.x0 >= right - 2 or line.x1 <= left + 2]
+    side_chars = sum(len(line.text) for line in side)
+    main_chars = sum(len(line.text) for line in page) - side_chars
+    if not side or side_chars > SIDE_SHARE * main_chars:
+        return set()
+    return {id(line) for line in side}
+
+
+def _same_size(a: float, b: float) -> bool:
+    return abs(a - b) <= SIZE_TOLERANCE * max(a, b)
+
+
+def _right_edges(lines: list[Line]) -> dict[int, float]:
+    """The column's right edge for each left edge: the furthest any line starting there reaches
+    (in the whole document: a page of short lines has the same column as the others)."""
+    edges: dict[int, float] = {}
+    for line in lines:
+        key = round(line.x0)
+        edges[key] = max(edges.get(key, 0.0), line.x1)
+    return edges
+
+
+def _edge(edges: dict[int, float], line: Line) -> float:
+    """How far right the line's column reaches: lines starting near it count (a list's
+    marker hangs left of its text, a first line may be indented)."""
+    reach = round(EDGE_NEIGHBOURS * line.size)
+    x = round(line.x0)
+    return max(edges.get(x + d, 0.0) for d in range(-reach, reach + 1))
+
+
+def _wrapped(line: Line, following: Line, edge: float) -> bool:
+    """Whether `line` was wrapped (the text goes on) rather than ended before `following`."""
+    first_word = following.text.split(" ", 1)[0]
+    room = edge - line.x1
+    # A character is about half the font size wide.
+    return room <= (len(first_word) * 0.55 + EARLY_END) * line.size
+
+
+def line_gaps(lines: list[Line]) -> dict[int, float]:
+    """The usual gap between two lines of one paragraph, for each font size: the commonest gap
+    between consecutive lines of that size (a page set with wide line spacing has wide gaps
+    inside its paragraphs too)."""
+    seen: dict[int, Counter] = {}
+    for line, following in zip(lines, lines[1:]):
+        height = line.bottom - line.top
+        gap = following.top - line.bottom
+        if following.page == line.page and _same_size(line.size, following.size) and 0 <= gap < 2 * height:
+            seen.setdefault(round(line.size), Counter())[round(gap)] += 1
+    return {size: float(gaps.most_common(1)[0][0]) for size, gaps in seen.items()}
+
+
+def _gap_limit(line: Line, usual: dict[int, float]) -> float:
+    """The widest gap below `line` that keeps the next line in its paragraph."""
+    height = line.bottom - line.top
+    return max(PARAGRAPH_GAP * height, usual.get(round(line.size), 0.0) + WIDER * height)
+
+
+def _continues(line: Line, following: Line, edge: float, usual: dict[int, float]) -> bool:
+    if following.page != line.page or not _same_size(line.size, following.size):
+        return False
+    if line.bold != following.bold or line.cells > 1 or following.cells > 1:
+        return False
+    height = line.bottom - line.top
+    gap = following.top - line.bottom
+    if gap > _gap_limit(line, usual) or gap < -0.5 * height:
+        return False
+    if abs(following.x0 - line.x0) > 3 * line.size and following.x0 > line.x0:
+        return False  # an indented line below: a new item or paragraph
+    if following.x0 < line.x0 - 3 * line.size:
+        return False
+    return _wrapped(line, following, edge)
+
+
+def join_lines(left: str, right: str, vocabulary: Counter) -> str:
+    """Two wrapped lines' text as one; a word hyphenated across them is rejoined.
+
+    A hyphen at a line's end is dropped when the word without it is what the document
+    writes elsewhere, or when it is not a word the document hyphenates elsewhere and the
+    word goes on in lower case ("infor-" + "mation"); otherwise ("re-" + "election"
+    where the document writes re-election) it stays and the word is closed up.
+    """
+    if _UNSPACED.match(left[-1:]) and _UNSPACED.match(right[:1]):
+        return left + right  # Chinese, Japanese: no space between words, so none where a line wrapped
+    if not left.endswith(_HYPHENS) or not right[:1].islower():
+        return f"{left} {right}"
+    stem = left[:-1]
+    head = _WORD_END.search(stem)
+    tail = _WORD_START.match(right)
+    if head is None or tail is None:
+        return f"{stem}-{right}" if left.endswith("\ufffe") else f"{left}{right}"
+    joined = (head.group(1) + tail.group(1)).casefold()
+    hyphened = f"{head.group(1)}-{tail.group(1)}".casefold()
+    if vocabulary[hyphened] > vocabulary[joined]:
+        return f"{stem}-{right}"
+    return f"{stem}{right}"
+
+
+def vocabulary(lines: list[Line]) -> Counter:
+    """How often each word (and hyphenated compound) is printed, in lower case."""
+    words: Counter = Counter()
+    for line in lines:
+        words.update(re.findall(r"\w+(?:-\w+)*", line.text.casefold()))
+    return words
+
+
+def paragraphs(lines: list[Line]) -> list[Paragraph]:
+    """Lines joined into paragraphs, in reading order; one cut by a page break joined again."""
+    edges = _right_edges(lines)
+    words = vocabulary(lines)
+    usual = line_gaps(lines)
+    groups: list[tuple[list[Line], str, bool]] = []  # lines, joined text, spaced
+    for index, line in enumerate(lines):
+        if groups:
+            current, text, spaced = groups[-1]
+            last = current[-1]
+            if _continues(last, line, _edge(edges, last), usual) or _across_pages(last, line, edges):
+                current.append(line)
+                groups[-1] = (current, join_lines(text, line.text, words), spaced)
+                continue
+        previous = lines[index - 1] if index else None
+        groups.append(([line], line.text, _gap_before(previous, line, usual)))
+    return [Paragraph(text=text, page=group[0].page, size=group[0].size, bold=all(line.bold for line in group),
+                      lines=len(group), spaced=spaced, cells=max(line.cells for line in group),
+                      row=group[0].row if len(group) == 1 else "")
+            for group, text, spaced in groups]
+
+
+def _gap_before(previous: Line | None, line: Line, usual: dict[int, float]) -> bool:
+    if previous is None or previous.page != line.page:
+        return True
+    return line.top - previous.bottom > _gap_limit(previous, usual)
+
+
+def _across_pages(last: Line, first: Line, edges: dict[int, float]) -> bool:
+    """Whether a paragraph ending a page goes on at the next page's first line."""
+    if first.page != last.page + 1 or not _same_size(last.size, first.size) or last.bold != first.bold:
+        return False
+    if last.cells > 1 or first.cells > 1 or _SENTENCE_END.search(last.text):
+        return False
+    if abs(first.x0 - last.x0) > 3 * last.size:
+        return False
+    return _wrapped(last, first, _edge(edges, last))

@@ -1,0 +1,202 @@
+"""PDF cleaning (indexer/pdf) end to end, on small PDFs written by each test (tests/pdfmaker.py)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from indexer import pipeline
+from indexer.clean import clean
+from indexer.load import document_from_bytes
+from indexer.pdf import NoTextLayer, clean_pdf
+from indexer.split import body_text, passages
+from tests.pdfmaker import Image, Text, make_pdf, paragraph
+
+HEADER = "Quarterly Field Report"
+
+
+def _report() -> bytes:
+    """Two pages: running header and footer with page numbers, headings, a word hyphenated at
+    a line's end, a table, and a paragraph that a page break cuts."""
+    def frame(number: int) -> list[Text]:
+        return [Text(72, 40, HEADER, 9, "F2"), Text(260, 770, f"Page {number} of 2", 9, "F2")]
+
+    first = frame(1) + [Text(72, 100, "Soil moisture survey", 16, "F3")] + paragraph(72, 130, [
+        "Field teams walked forty transects across the northern basin in early spring",
+        "and took soil cores every two hundred metres. Each core was weighed wet and",
+        "dry, and the difference gives the water it held. The survey repeats the measure-",
+        "ments of last year so that the two seasons can be compared site by site.",
+    ]) + [Text(72, 210, "Site", 10), Text(200, 210, "Depth", 10), Text(320, 210, "Moisture", 10),
+          Text(72, 223, "North", 10), Text(200, 223, "10 cm", 10), Text(320, 223, "23%", 10),
+          Text(72, 236, "South", 10), Text(200, 236, "10 cm", 10), Text(320, 236, "31%", 10)] + paragraph(72, 700, [
+        "The wettest cores came from the southern edge, where the river floods each",
+        "winter and leaves fine silt behind. Drainage there is slow, and the teams",
+    ])
+    second = frame(2) + paragraph(72, 100, [
+        "found standing water in six of the eleven pits they dug along the riverbank.",
+        "Next year the survey will add two transects on the eastern slope of the hill.",
+    ]) + [Text(72, 160, "Next steps", 14, "F3")] + paragraph(72, 185, [
+        "The basin council will fund a second season if the spring results hold, and",
+        "the teams will share their cores with the university laboratory in autumn.",
+    ])
+    return make_pdf([first, second], {"Title": HEADER, "Author": "Basin Survey Team"})
+
+
+def test_headings_come_from_the_outline_when_the_document_has_one():
+    body = [Text(72, 40, "Method", 10)] + paragraph(72, 60, [
+        "Each site was visited twice, once after the thaw and once in the dry weeks of",
+        "midsummer, and the same three cores were taken at every visit.",
+    ]) + [Text(72, 110, "Results", 10)] + paragraph(72, 130, [
+        "The thaw cores held twice the water of the summer cores at every site.",
+    ])
+    data = make_pdf([body], {"Title": "Two visits"}, outline=[("Method", 0), ("Results", 0)])
+    blocks = clean_pdf(data).blocks
+    assert [(block.text, block.level) for block in blocks if block.kind == "heading"] == [("Method", 1), ("Results", 1)]
+
+
+def _article(data: bytes, name: str = "report.pdf"):
+    return clean(document_from_bytes(data, name, "pdf", "report"))
+
+
+def test_two_page_report_loses_its_running_lines_and_keeps_its_text():
+    article = _article(_report())
+    body = body_text(article)
+    assert HEADER not in body and "Page 1 of 2" not in body and "Page 2 of 2" not in body
+    # The hyphenated word is whole again, and the paragraph the page break cut is one.
+    assert "repeats the measurements of last year" in body
+    assert "Drainage there is slow, and the teams found standing water in six" in body
+    # The table is kept as one, a row a line, its cells in order.
+    tables = [block.text for block in article.blocks if block.kind == "table"]
+    assert tables == ["Site | Depth | Moisture\nNorth | 10 cm | 23%\nSouth | 10 cm | 31%"]
+    headings = [(block.text, block.page) for block in article.blocks if block.kind == "heading"]
+    assert headings == [("Soil moisture survey", 1), ("Next steps", 2)]
+    assert article.title == HEADER and article.author == "Basin Survey Team"
+    pages = {passage.headings[-1]: passage.page for passage in passages(article)}
+    assert pages == {"Soil moisture survey": 1, "Next steps": 2}
+
+
+def test_the_running_lines_are_recorded_as_dropped_in_reading_order():
+    cleaned = clean_pdf(_report())
+    taken = [(item.text, item.rule, item.after) for item in cleaned.dropped if item.rule.startswith("running")]
+    assert (HEADER, "running-header", 0) in taken
+    footer = next(item for item in taken if item[0] == "Page 1 of 2")
+    assert footer[1] == "running-footer" and footer[2] > 0  # after page 1's text
+
+
+def _browser_print() -> bytes:
+    """An article as Chromium's "Save as PDF" prints it: date and title atop each sheet, URL and
+    n/N below; a menu above the article; the last paragraph of sheet 1 going on on sheet 2."""
+    title = "Mars rover finds an ancient lake bed - Space Desk"
+    url = "https://news.example.org/space/2019/11/mars-lake"
+
+    def frame(number: int) -> list[Text]:
+        return [Text(24, 22, "11/20/19, 9:14 AM", 8, "F2"), Text(220, 22, title, 8, "F2"),
+                Text(24, 776, url, 8, "F2"), Text(570, 776, f"{number}/2", 8, "F2")]
+
+    menu = [Text(34, 60 + 14 * i, entry, 10, "F2") for i, entry in enumerate(
+        ["Home", "World", "Science", "Space", "Sign in", "Subscribe"])]
+    first = frame(1) + menu + [Text(34, 180, "Mars rover finds an ancient lake bed", 22, "F3"),
+                               Text(34, 205, "By Jane Doe", 10, "F2")] + paragraph(34, 240, [
+        "The rover drilled into a layered outcrop at the foot of the crater wall this week,",
+        "and its instruments found clay minerals that form only in standing water. The",
+        "team says the outcrop held a lake for thousands of years, long enough for the",
+        "fine sediment to settle in the thin bands that the cameras can see from orbit.",
+    ]) + paragraph(34, 310, [
+        "Scientists chose the crater because orbiters had mapped a delta at its western",
+        "edge, where a river once spilled into the basin. The new samples are the first",
+    ]) + [Image(34, 360, 12, 12), Text(47, 370, "Photo of the drill site", 10, "F2")]
+    second = frame(2) + paragraph(34, 60, [
+        "taken from the lake floor itself, and they will wait in sealed tubes for a later",
+        "mission to bring them back to laboratories on Earth for closer study.",
+    ]) + [Text(34, 110, "Share this article", 10, "F2"), Text(34, 124, "Copyright 2019 Space Desk", 10, "F2")]
+    return make_pdf([first, second], {"Title": title, "Creator": "Mozilla/5.0 HeadlessChrome/120",
+                                      "Producer": "Skia/PDF m120"})
+
+
+def test_a_browser_printed_article_keeps_the_article_and_what_the_browser_said():
+    article = _article(_browser_print(), "mars.pdf")
+    body = body_text(article)
+    assert body.startswith("The rover drilled into a layered outcrop")
+    assert "The new samples are the first taken from the lake floor itself" in body
+    for furniture in ("11/20/19", "Space Desk", "news.example.org", "1/2", "Photo of the drill site", "Subscribe"):
+        assert furniture not in body
+    assert article.title == "Mars rover finds an ancient lake bed"
+    assert article.url == "https://news.example.org/space/2019/11/mars-lake"
+    assert article.author == "Jane Doe"
+
+
+def _scan() -> bytes:
+    return make_pdf([[Image(0, 0, 612, 792)], [Image(0, 0, 612, 792)]], {"Producer": "ScanSnap"})
+
+
+def test_a_pdf_without_text_is_skipped_with_one_line():
+    with pytest.raises(NoTextLayer, match="no text layer"):
+        clean_pdf(_scan())
+
+
+def test_corpus_add_skips_a_scan_and_a_damaged_pdf_with_one_line_each(tmp_path, cli):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(_scan())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ngarbage, then the end")
+    alone = cli(tmp_path / "c", "add", str(folder / "scan.pdf"))
+    assert alone.exit_code == 1
+    assert "no text layer (a scan?); corpus-search does no OCR" in alone.output
+    assert "Traceback" not in alone.output
+    (folder / "report.pdf").write_bytes(_report())
+    mixed = cli(tmp_path / "c", "add", str(folder))
+    assert mixed.exit_code == 0
+    lines = mixed.output.splitlines()
+    assert [line for line in lines if "broken.pdf" in line] == [
+        next(line for line in lines if "broken.pdf" in line)]
+    assert "damaged PDF" in next(line for line in lines if "broken.pdf" in line)
+    assert "1 added, 0 updated, 0 unchanged, 2 skipped" in mixed.output
+
+
+def test_an_encrypted_pdf_is_skipped_with_one_line(tmp_path, cli):
+    (tmp_path / "locked.pdf").write_bytes(make_pdf([[Text(72, 72, "Secret minutes of the meeting.")]],
+                                                   password="hunter2"))
+    result = cli(tmp_path / "c", "add", str(tmp_path / "locked.pdf"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert [line for line in result.output.splitlines() if "locked.pdf" in line] == [
+        f"corpus: skipped {tmp_path / 'locked.pdf'}: encrypted PDF (it needs a password); corpus-search reads only open PDFs"]
+
+
+def test_search_results_cite_the_page(tmp_path, cli):
+    (tmp_path / "report.pdf").write_bytes(_report())
+    assert cli(tmp_path / "c", "add", str(tmp_path / "report.pdf")).exit_code == 0
+    shown = cli(tmp_path / "c", "search", "university laboratory autumn", "--color", "never", "--limit", "1")
+    assert shown.exit_code == 0
+    assert "report.pdf#page=2" in shown.output
+    found = json.loads(cli(tmp_path / "c", "search", "university laboratory autumn", "--json").stdout)
+    first = found["results"][0]
+    assert first["page"] == 2 and first["source"].endswith("report.pdf")
+    assert json.loads(cli(tmp_path / "c", "search", "soil cores transects", "--json").stdout)["results"][0]["page"] == 1
+
+
+@pytest.mark.skipif(pipeline.workers() < 2, reason="needs two cores for a pool")
+def test_worker_processes_get_the_pdfs_bytes_on_add_and_reindex(tmp_path, cli, monkeypatch):
+    """A PDF's bytes reach the worker process that cleans it (a text kind's stay behind)."""
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 2_000)  # a chunk a PDF: every worker gets some
+    folder = tmp_path / "in"
+    folder.mkdir()
+    count = pipeline.CHUNK + 2  # fewer than a chunk's worth are cleaned in the parent
+    for number in range(count):
+        (folder / f"report-{number:02}.pdf").write_bytes(_report().replace(b"Quarterly", b"Quarter%02d" % number, 1))
+    added = cli(tmp_path / "c", "add", str(folder))
+    assert added.exit_code == 0 and f"{count} added, 0 updated, 0 unchanged, 0 skipped" in added.output
+    assert cli(tmp_path / "c", "reindex").exit_code == 0
+    found = json.loads(cli(tmp_path / "c", "search", "university laboratory", "--json", "--per-doc", "1",
+                           "--limit", str(count)).stdout)
+    assert len(found["results"]) == count and {hit["page"] for hit in found["results"]} == {2}
+
+
+def test_search_does_not_import_the_pdf_library(tmp_path):
+    code = ("import sys; from search.cli import main; sys.argv = ['corpus', '--corpus', sys.argv[1], 'search', 'x'];\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nassert 'pypdfium2' not in sys.modules")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "note.txt").write_text("A note about x and y.\n")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "c")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
