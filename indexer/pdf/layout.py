@@ -145,6 +145,8 @@ def _right_edges(lines: list[Line]) -> dict[int, float]:
     (in the whole document: a page of short lines has the same column as the others)."""
     edges: dict[int, float] = {}
     for line in lines:
+        if line.cells > 1:
+            continue
         key = round(line.x0)
         edges[key] = max(edges.get(key, 0.0), line.x1)
     return edges
