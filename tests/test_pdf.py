@@ -200,3 +200,65 @@ def test_search_does_not_import_the_pdf_library(tmp_path):
     (tmp_path / "c" / "note.txt").write_text("A note about x and y.\n")
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "c")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _order(data: bytes) -> list[str]:
+    """The PDF's lines, in the reading order the layout step gives them."""
+    from indexer.pdf.layout import lines, reading_order
+    from indexer.pdf.read import read_pdf
+
+    return [line.text for line in reading_order(lines([span for page in read_pdf(data).pages for span in page.spans]))]
+
+
+OPENING = [
+    "The harbour board voted on Tuesday night to close the old ferry pier for repairs,",
+    "after divers found that two of its timber piles had rotted through at the waterline.",
+]
+
+
+def test_a_menu_and_headline_drawn_after_the_articles_opening_are_read_before_it():
+    """A page's markup may put the article first and its menu and headline after it, placed
+    above by the style sheet: what is printed above is read first, as a reader reads it."""
+    rest = [
+        "The pier will stay closed until the spring, and the ferry will use the fishing quay.",
+        "Repairs are expected to cost less than a new pier, the board's engineer told members.",
+    ]
+    page = (paragraph(34, 300, OPENING) + paragraph(34, 340, rest)
+            + [Text(34, 60 + 14 * i, entry, 10, "F2") for i, entry in enumerate(["Home", "News", "Sport", "Weather"])]
+            + [Text(34, 200, "Old ferry pier to close for repairs", 20, "F3"), Text(34, 230, "By Ann Lee", 10, "F2")])
+    order = _order(make_pdf([page]))
+    assert order[:6] == ["Home", "News", "Sport", "Weather", "Old ferry pier to close for repairs", "By Ann Lee"]
+    assert order[6:8] == OPENING
+    article = _article(make_pdf([page], {"Title": "Old ferry pier to close for repairs | Harbour News"}), "pier.pdf")
+    assert body_text(article).startswith(" ".join(OPENING))
+    assert article.title == "Old ferry pier to close for repairs"
+
+
+def test_side_by_side_columns_keep_their_order_and_text_printed_over_text_is_not_interleaved():
+    left = paragraph(40, 100, ["Left column first line", "left column second line", "left column third line"])
+    right = paragraph(320, 100, ["Right column first line", "right column second line", "right column third"])
+    title = [Text(40, 60, "A title across both columns", 16, "F3")]
+    assert _order(make_pdf([title + left + right])) == [
+        "A title across both columns", *(t.text for t in left), *(t.text for t in right)]
+    # A menu drawer printed over the article (drawn first, the article after, each going down
+    # the page) stays whole, not shuffled line by line into the article.
+    drawer = paragraph(40, 100, ["Home", "Sections", "Weather", "Puzzles", "Sign in"], leading=20)
+    article = paragraph(40, 110, ["The council met at noon and", "agreed the budget for next",
+                                  "year after a long debate."], leading=30)
+    assert _order(make_pdf([drawer + article])) == [t.text for t in drawer + article]
+
+
+def test_a_menu_row_at_the_articles_left_edge_does_not_widen_its_column():
+    """Wrapped lines are joined when they run to their column's edge: a wide row of menu cells
+    starting at the same left edge is not that column (the column would seem to end early)."""
+    menu = [Text(40 + 110 * i, 50, entry, 10, "F2") for i, entry in enumerate(
+        ["Popular diets", "Effective diets", "Fashionable diets", "About losing weight", "Services"])]
+    column = paragraph(40, 100, [
+        "This diet came to us from the west and",
+        "limits how much carbohydrate you eat. Unlike",
+        "other diets it takes your own body into",
+        "account, and it asks you to stop taking any",
+        "medicine in its first two weeks.",
+    ])
+    body = body_text(_article(make_pdf([menu + column], {"Title": "The diet"}), "diet.pdf"))
+    assert "This diet came to us from the west and limits how much carbohydrate you eat. Unlike other diets it" in body

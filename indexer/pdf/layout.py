@@ -11,6 +11,7 @@ word hyphenated at a line's end is rejoined.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ EARLY_END = 1.5
 EDGE_NEIGHBOURS = 2
 #: A column beside the main one is a sidebar when it holds at most this share of the main one's text.
 SIDE_SHARE = 0.5
+#: A page with more lines than this is read in drawing order (reordering compares each pair).
+MAX_REORDERED = 600
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 #: How a line may end in a hyphen: pdfium writes U+FFFE for a hyphen it saw at a line's end.
 _HYPHENS = ("-", "\ufffe", "\u00ad", "\u2010")
@@ -106,16 +109,96 @@ def reading_order(lines: list[Line]) -> list[Line]:
 
     A browser prints a sidebar's share of each sheet after the article's, so a paragraph cut
     by the page break would otherwise have the sidebar inside it. Two columns of like
-    weight (a paper's) are read as drawn, one after the other on each page.
+    weight (a paper's) are read as drawn, one after the other on each page. A line drawn
+    after others but printed above them, across their width (a page's menu and headline
+    drawn after the article's opening), is read before them.
     """
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
     main: list[Line] = []
     beside: list[Line] = []
-    for number in sorted({line.page for line in lines}):
-        page = [line for line in lines if line.page == number]
+    for number in sorted(pages):
+        page = pages[number]
         side = _side_lines(page)
-        main.extend(line for line in page if id(line) not in side)
-        beside.extend(line for line in page if id(line) in side)
+        main.extend(_top_down([line for line in page if id(line) not in side]))
+        beside.extend(_top_down([line for line in page if id(line) in side]))
     return main + beside
+
+
+def _top_down(lines: list[Line]) -> list[Line]:
+    """The lines in drawing order, except that a run of lines drawn later, printed above lines
+    drawn earlier and overlapping them across, is read before them (side-by-side columns,
+    which do not overlap across, keep their order).
+
+    A run is a stretch of lines drawn one below another; it is read in its own order. Text
+    printed over other text (a menu drawer open over the article) is a layer: its runs and
+    the runs beneath keep their drawing order, not interleaved by height.
+    """
+    if len(lines) > MAX_REORDERED:
+        return lines
+    runs = _runs(lines)
+    layered = {(runs[i], runs[j]) for i, line in enumerate(lines) for j in range(i + 1, len(lines))
+               if runs[i] != runs[j] and _overprint(line, lines[j])}
+    # after[u]: the lines that must come after line u.
+    after: list[list[int]] = [[] for _ in lines]
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and runs[i + 1] == runs[i]:
+            after[i].append(i + 1)
+        for j in range(i + 1, len(lines)):
+            other = lines[j]
+            if (runs[j] != runs[i] and other.bottom <= line.top + 1
+                    and min(line.x1, other.x1) - max(line.x0, other.x0) > 1 and (runs[i], runs[j]) not in layered):
+                after[j].append(i)
+    # A line drawn later is pulled up to just before the first line it must precede (its
+    # rank), rather than the lines below it held back until it is drawn.
+    rank = list(range(len(lines)))
+    for u in reversed(_ordered(after, [0] * len(lines))):
+        for v in after[u]:
+            rank[u] = min(rank[u], rank[v])
+    return [lines[u] for u in _ordered(after, rank)]
+
+
+def _ordered(after: list[list[int]], rank: list[int]) -> list[int]:
+    """The lines in an order that keeps every `after` constraint, the lowest (rank, index) first
+    among those free to come next."""
+    before = [0] * len(after)
+    for targets in after:
+        for v in targets:
+            before[v] += 1
+    ready = [(rank[u], u) for u, count in enumerate(before) if not count]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        _, u = heapq.heappop(ready)
+        order.append(u)
+        for v in after[u]:
+            before[v] -= 1
+            if not before[v]:
+                heapq.heappush(ready, (rank[v], v))
+    return order
+
+
+def _runs(lines: list[Line]) -> list[int]:
+    """Each line's run: lines drawn one below another; a line drawn higher up than the one
+    before it starts a new run."""
+    runs = []
+    number = 0
+    for index, line in enumerate(lines):
+        if index and line.top < lines[index - 1].top - 0.5 * (line.bottom - line.top):
+            number += 1
+        runs.append(number)
+    return runs
+
+
+def _overprint(a: Line, b: Line) -> bool:
+    """Whether two lines are printed over each other (by more than a quarter of the smaller)."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if width <= 0 or height <= 0:
+        return False
+    smaller = min((a.x1 - a.x0) * (a.bottom - a.top), (b.x1 - b.x0) * (b.bottom - b.top))
+    return width * height > 0.25 * smaller
 
 
 def _side_lines(page: list[Line]) -> set[int]:
@@ -145,7 +228,7 @@ def _right_edges(lines: list[Line]) -> dict[int, float]:
     (in the whole document: a page of short lines has the same column as the others)."""
     edges: dict[int, float] = {}
     for line in lines:
-        if line.cells > 1:
+        if line.cells > 1:  # a menu bar's or a table's row is no column's width
             continue
         key = round(line.x0)
         edges[key] = max(edges.get(key, 0.0), line.x1)
