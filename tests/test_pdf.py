@@ -262,3 +262,19 @@ def test_a_menu_row_at_the_articles_left_edge_does_not_widen_its_column():
     ])
     body = body_text(_article(make_pdf([menu + column], {"Title": "The diet"}), "diet.pdf"))
     assert "This diet came to us from the west and limits how much carbohydrate you eat. Unlike other diets it" in body
+
+
+def test_korean_wrapped_inside_a_word_is_joined_without_a_space():
+    """A browser wraps Korean between any two syllables: a line broken inside a word is closed
+    up, one broken between words (a word the document writes whole elsewhere, or one ending
+    in a particle) keeps its space."""
+    from collections import Counter
+
+    from indexer.pdf.layout import join_lines
+
+    words = Counter({"공개한다는": 0, "사진": 3, "자신의": 2, "엘제이는": 1})
+    assert join_lines("사진을 SNS에 공개한", "다는 건 분명한", words) == "사진을 SNS에 공개한다는 건 분명한"
+    assert join_lines("엘제이의 일방적인", "사진 공개로부터", words) == "엘제이의 일방적인 사진 공개로부터"
+    assert join_lines("하지만 엘제이는", "자신의 행동에", words) == "하지만 엘제이는 자신의 행동에"
+    assert join_lines("그 사람의 용기를", "얻습니다", words) == "그 사람의 용기를 얻습니다"
+    assert join_lines("a line of English", "text goes on", words) == "a line of English text goes on"

@@ -38,6 +38,10 @@ _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 _HYPHENS = ("-", "\ufffe", "\u00ad", "\u2010")
 #: Scripts written without spaces between words (and their full-width punctuation).
 _UNSPACED = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+#: Hangul syllables: Korean puts spaces between words, but a browser wraps it between any two syllables.
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+#: Particles that end a Korean word (topic, subject, object, possessive, direction, "and").
+_PARTICLES = tuple("은는을를의에로와과")
 _WORD_END = re.compile(r"(\w+)$")
 _WORD_START = re.compile(r"^(\w+)")
 
@@ -296,6 +300,9 @@ def join_lines(left: str, right: str, vocabulary: Counter) -> str:
     """
     if _UNSPACED.match(left[-1:]) and _UNSPACED.match(right[:1]):
         return left + right  # Chinese, Japanese: no space between words, so none where a line wrapped
+    if _HANGUL.match(left[-1:]) and _HANGUL.match(right[:1]):
+        head, tail = _WORD_END.search(left).group(1), _WORD_START.match(right).group(1)
+        return left + right if _inside_word(head.casefold(), tail.casefold(), vocabulary) else f"{left} {right}"
     if not left.endswith(_HYPHENS) or not right[:1].islower():
         return f"{left} {right}"
     stem = left[:-1]
@@ -308,6 +315,17 @@ def join_lines(left: str, right: str, vocabulary: Counter) -> str:
     if vocabulary[hyphened] > vocabulary[joined]:
         return f"{stem}-{right}"
     return f"{stem}{right}"
+
+
+def _inside_word(head: str, tail: str, vocabulary: Counter) -> bool:
+    """Whether Korean wrapped between `head` and `tail` was wrapped inside a word: the document
+    writes the two as one word elsewhere; or it does not write either as a word of its own
+    elsewhere (the line counts each once) and `head` does not end in a particle."""
+    if vocabulary[head + tail]:
+        return True
+    if len(head) > 1 and vocabulary[head] > 1 or len(tail) > 1 and vocabulary[tail] > 1:
+        return False
+    return not head.endswith(_PARTICLES)
 
 
 def vocabulary(lines: list[Line]) -> Counter:
