@@ -278,3 +278,81 @@ def test_korean_wrapped_inside_a_word_is_joined_without_a_space():
     assert join_lines("하지만 엘제이는", "자신의 행동에", words) == "하지만 엘제이는 자신의 행동에"
     assert join_lines("그 사람의 용기를", "얻습니다", words) == "그 사람의 용기를 얻습니다"
     assert join_lines("a line of English", "text goes on", words) == "a line of English text goes on"
+
+
+def test_damaged_truncated_garbage_and_pageless_pdfs_are_skipped_with_one_line_each(tmp_path, cli):
+    whole = _report()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "half.pdf").write_bytes(whole[: len(whole) // 2])  # an unfinished download
+    (folder / "noise.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n")
+    (folder / "pageless.pdf").write_bytes(make_pdf([]))
+    (folder / "good.pdf").write_bytes(whole)
+    result = cli(tmp_path / "c", "add", str(folder))
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    said = {name: [line for line in result.output.splitlines() if name in line]
+            for name in ("half.pdf", "noise.pdf", "pageless.pdf")}
+    assert said == {
+        "half.pdf": [f"corpus: skipped {folder / 'half.pdf'}: damaged PDF: it ends early (an unfinished download?) "
+                     "and cannot be opened"],
+        "noise.pdf": [f"corpus: skipped {folder / 'noise.pdf'}: damaged PDF: it cannot be opened"],
+        "pageless.pdf": [f"corpus: skipped {folder / 'pageless.pdf'}: damaged PDF: it cannot be opened"],
+    }
+    assert "1 added, 0 updated, 0 unchanged, 3 skipped" in result.output
+
+
+def test_a_page_pdfium_cannot_load_is_left_out_and_the_others_are_read(monkeypatch, tmp_path, cli):
+    two = make_pdf([paragraph(72, 72, ["The first page tells of the harbour and its boats."]),
+                    paragraph(72, 72, ["The second page is damaged beyond reading."])])
+    import pypdfium2 as pdfium
+
+    from indexer.pdf import read
+
+    real = read._spans
+
+    def second_fails(raw, textpage, number, height):
+        if number == 2:
+            raise pdfium.PdfiumError("Failed to load text page.")
+        return real(raw, textpage, number, height)
+
+    monkeypatch.setattr(read, "_spans", second_fails)
+    cleaned = clean_pdf(two)
+    assert [block.text for block in cleaned.blocks] == ["The first page tells of the harbour and its boats."]
+    assert ("page 2", "unreadable-page") in [(item.text, item.rule) for item in cleaned.dropped]
+    # When no page can be read, the file is one line naming it, as any skipped file.
+    monkeypatch.setattr(read, "_spans", lambda *args: (_ for _ in ()).throw(pdfium.PdfiumError("Failed.")))
+    (tmp_path / "ruined.pdf").write_bytes(two)
+    result = cli(tmp_path / "c", "add", str(tmp_path / "ruined.pdf"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"corpus: skipped {tmp_path / 'ruined.pdf'}: damaged PDF: none of its pages can be read" in result.output
+
+
+def test_a_pdf_past_the_page_or_character_limit_is_one_line(monkeypatch):
+    from indexer.errors import UnsupportedFormat
+    from indexer.pdf import read
+
+    monkeypatch.setattr(read, "MAX_PAGES", 1)
+    with pytest.raises(UnsupportedFormat, match="^PDF has 2 pages; corpus-search reads at most 1$"):
+        clean_pdf(_report())
+    monkeypatch.setattr(read, "MAX_PAGES", 10)
+    monkeypatch.setattr(read, "MAX_CHARS", 500)
+    with pytest.raises(UnsupportedFormat, match="^PDF has more than 500 characters of text"):
+        clean_pdf(_report())
+
+
+def test_a_500_page_pdf_is_read_whole_each_paragraph_citing_its_page():
+    """Every page's paragraphs are kept, in order, with their own page; the running lines of
+    500 sheets go (the steps after reading are linear in the document's length)."""
+    pages = []
+    for number in range(1, 501):
+        pages.append([Text(72, 40, "Annual Basin Report", 9, "F2"), Text(280, 770, f"Page {number} of 500", 9, "F2")]
+                     + paragraph(72, 100, [f"Section {number:03} opens with the survey of site {number:03}, where the",
+                                           f"teams took {number % 7 + 3} cores along the river bank and weighed each",
+                                           f"core wet and dry to find the water it held ({number} g)."]))
+    cleaned = clean_pdf(make_pdf(pages, {"Title": "Annual Basin Report"}))
+    body = [block for block in cleaned.blocks if block.text.startswith("Section ")]
+    assert len(body) == 500
+    assert [block.page for block in body] == list(range(1, 501))
+    assert body[411].text == ("Section 412 opens with the survey of site 412, where the teams took 9 cores along "
+                              "the river bank and weighed each core wet and dry to find the water it held (412 g).")
+    assert not any("Page " in block.text or "Annual Basin" in block.text for block in cleaned.blocks)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import UnsupportedFormat
+from ..errors import UnreadableArticle, UnsupportedFormat
 from ..models import Block, Cleaned, Dropped
 from .headings import heading_levels
 from .layout import Paragraph, lines, paragraphs, reading_order
@@ -45,7 +45,11 @@ def clean_pdf(data: bytes) -> Cleaned:
     from ..text import clean_text
 
     pdf = read_pdf(data)
+    damaged = [page.number for page in pdf.pages if page.unreadable]
     if not any(page.spans for page in pdf.pages):
+        if damaged:
+            raise UnreadableArticle(f"damaged PDF: {len(damaged)} of its {len(pdf.pages)} pages cannot be read "
+                                    "and the others hold no text")
         raise NoTextLayer("no text layer (a scan?); corpus-search does no OCR")
     kept, running, printed = find_running(pdf.pages, pdf.info.get("Title"))
     found = paragraphs(reading_order(lines([span for page in kept for span in page])))
@@ -63,6 +67,7 @@ def clean_pdf(data: bytes) -> Cleaned:
     cleaned = clean_text(text, title=given) if given else clean_text(text)
     blocks, dropped = _place(cleaned, placed, text)
     taken = [(item.span.page + item.below, item.span.text, item.rule) for item in running]
+    taken += [(number, f"page {number}", "unreadable-page") for number in damaged]
     if headline:
         taken.append((title_page, headline, "headline"))
     dropped = _with_taken(dropped, taken, blocks)
@@ -179,13 +184,12 @@ def _with_taken(dropped: list[Dropped], taken: list[tuple[int, str, str]], block
     """The lines taken out before the text was cleaned (running lines, the headline) among the
     dropped blocks, each after the kept blocks of the pages before `page` (a footer's page is
     given as the next, so it follows its own page's text)."""
-    kept_by_page: dict[int, int] = {}
-    for block in blocks:
-        kept_by_page[block.page] = kept_by_page.get(block.page, 0) + 1
+    from bisect import bisect_left
+
+    pages = sorted(block.page for block in blocks)
     result = list(dropped)
     for page, text, rule in taken:
-        after = sum(count for number, count in kept_by_page.items() if number < page)
-        result.append(Dropped(text, rule, after))
+        result.append(Dropped(text, rule, bisect_left(pages, page)))
     result.sort(key=lambda item: item.after)  # stable: each page's own order is kept
     return result
 

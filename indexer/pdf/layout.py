@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .read import Span
@@ -29,6 +30,8 @@ SIZE_TOLERANCE = 0.12
 EARLY_END = 1.5
 #: Lines starting within this many font sizes of a line share its column's right edge.
 EDGE_NEIGHBOURS = 2
+#: ...but no further than this many points (a damaged file's type may be miles high).
+MAX_REACH = 60
 #: A column beside the main one is a sidebar when it holds at most this share of the main one's text.
 SIDE_SHARE = 0.5
 #: A page with more lines than this is read in drawing order (reordering compares each pair).
@@ -227,24 +230,26 @@ def _same_size(a: float, b: float) -> bool:
     return abs(a - b) <= SIZE_TOLERANCE * max(a, b)
 
 
-def _right_edges(lines: list[Line]) -> dict[int, float]:
-    """The column's right edge for each left edge: the furthest any line starting there reaches
-    (in the whole document: a page of short lines has the same column as the others)."""
-    edges: dict[int, float] = {}
+def _right_edges(lines: list[Line]) -> Callable[[Line], float]:
+    """How far right a line's column reaches: the furthest any line starting near it reaches
+    (a list's marker hangs left of its text, a first line may be indented), in the whole
+    document (a page of short lines has the same column as the others)."""
+    ends: dict[int, float] = {}
     for line in lines:
         if line.cells > 1:  # a menu bar's or a table's row is no column's width
             continue
         key = round(line.x0)
-        edges[key] = max(edges.get(key, 0.0), line.x1)
-    return edges
+        ends[key] = max(ends.get(key, 0.0), line.x1)
+    found: dict[tuple[int, int], float] = {}
 
+    def edge(line: Line) -> float:
+        reach = min(round(EDGE_NEIGHBOURS * line.size), MAX_REACH)
+        x = round(line.x0)
+        if (x, reach) not in found:
+            found[(x, reach)] = max(ends.get(x + d, 0.0) for d in range(-reach, reach + 1))
+        return found[(x, reach)]
 
-def _edge(edges: dict[int, float], line: Line) -> float:
-    """How far right the line's column reaches: lines starting near it count (a list's
-    marker hangs left of its text, a first line may be indented)."""
-    reach = round(EDGE_NEIGHBOURS * line.size)
-    x = round(line.x0)
-    return max(edges.get(x + d, 0.0) for d in range(-reach, reach + 1))
+    return edge
 
 
 def _wrapped(line: Line, following: Line, edge: float) -> bool:
@@ -338,24 +343,29 @@ def vocabulary(lines: list[Line]) -> Counter:
 
 def paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Lines joined into paragraphs, in reading order; one cut by a page break joined again."""
-    edges = _right_edges(lines)
+    edge = _right_edges(lines)
     words = vocabulary(lines)
     usual = line_gaps(lines)
-    groups: list[tuple[list[Line], str, bool]] = []  # lines, joined text, spaced
+    # Each paragraph's text as pieces, a line's each (joining mends only where two lines
+    # meet, so a paragraph of many lines is not copied again at every line).
+    groups: list[tuple[list[Line], list[str], bool]] = []  # lines, pieces of text, spaced
     for index, line in enumerate(lines):
         if groups:
-            current, text, spaced = groups[-1]
+            current, pieces, _ = groups[-1]
             last = current[-1]
-            if _continues(last, line, _edge(edges, last), usual) or _across_pages(last, line, edges):
+            if _continues(last, line, edge(last), usual) or _across_pages(last, line, edge):
                 current.append(line)
-                groups[-1] = (current, join_lines(text, line.text, words), spaced)
+                joined = join_lines(pieces[-1], line.text, words)
+                kept = len(pieces[-1]) if joined.startswith(pieces[-1]) else len(pieces[-1]) - 1  # a hyphen dropped
+                pieces[-1:] = [pieces[-1][:kept], joined[kept:]]
                 continue
         previous = lines[index - 1] if index else None
-        groups.append(([line], line.text, _gap_before(previous, line, usual)))
-    return [Paragraph(text=text, page=group[0].page, size=group[0].size, bold=all(line.bold for line in group),
-                      lines=len(group), spaced=spaced, cells=max(line.cells for line in group),
-                      row=group[0].row if len(group) == 1 else "")
-            for group, text, spaced in groups]
+        groups.append(([line], [line.text], _gap_before(previous, line, usual)))
+    # A hyphen pdfium saw at a line's end that no joining took is a hyphen.
+    return [Paragraph(text="".join(pieces).replace("\ufffe", "-"), page=group[0].page, size=group[0].size,
+                      bold=all(line.bold for line in group), lines=len(group), spaced=spaced,
+                      cells=max(line.cells for line in group), row=group[0].row if len(group) == 1 else "")
+            for group, pieces, spaced in groups]
 
 
 def _gap_before(previous: Line | None, line: Line, usual: dict[int, float]) -> bool:
@@ -364,7 +374,7 @@ def _gap_before(previous: Line | None, line: Line, usual: dict[int, float]) -> b
     return line.top - previous.bottom > _gap_limit(previous, usual)
 
 
-def _across_pages(last: Line, first: Line, edges: dict[int, float]) -> bool:
+def _across_pages(last: Line, first: Line, edge: Callable[[Line], float]) -> bool:
     """Whether a paragraph ending a page goes on at the next page's first line."""
     if first.page != last.page + 1 or not _same_size(last.size, first.size) or last.bold != first.bold:
         return False
@@ -372,4 +382,4 @@ def _across_pages(last: Line, first: Line, edges: dict[int, float]) -> bool:
         return False
     if abs(first.x0 - last.x0) > 3 * last.size:
         return False
-    return _wrapped(last, first, _edge(edges, last))
+    return _wrapped(last, first, edge(last))

@@ -84,6 +84,14 @@ def find_running(pages: tuple[Page, ...], doc_title: str | None) -> tuple[list[l
                 margin_seen[(where, _signature(span))].append(span.top)
             fixed_seen[(span.text, round(span.x0 / DRIFT), round(span.top / DRIFT))].add(page.number)
     needed = max(2, RUNNING_SHARE * len(pages))
+    steady_seen: dict[tuple[str, str], bool] = {}
+
+    def steady(where: str, signature: str) -> bool:
+        key = (where, signature)
+        if key not in steady_seen:  # once a signature: a line on every page has as many heights
+            steady_seen[key] = _steady(margin_seen[key], needed)
+        return steady_seen[key]
+
     title_key = " ".join(doc_title.split()).casefold() if doc_title else None
     kept: list[list[Span]] = []
     dropped: list[Running] = []
@@ -96,7 +104,7 @@ def find_running(pages: tuple[Page, ...], doc_title: str | None) -> tuple[list[l
             where = _in_margin(span, page)
             text = span.text
             outer = where == "header" and span.top - top_row < DRIFT or where == "footer" and bottom_row - span.bottom < DRIFT
-            if where and len(pages) > 1 and _steady(margin_seen[(where, _signature(span))], needed):
+            if where and len(pages) > 1 and steady(where, _signature(span)):
                 rule = f"running-{where}"
             elif where and _PAGE_NUMBER.match(text):
                 rule = "page-number"
