@@ -11,7 +11,9 @@ word hyphenated at a line's end is rejoined.
 """
 from __future__ import annotations
 
+import bisect
 import heapq
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -32,8 +34,15 @@ EARLY_END = 1.5
 EDGE_NEIGHBOURS = 2
 #: ...but no further than this many points (a damaged file's type may be miles high).
 MAX_REACH = 60
+#: Text beside a line, at least this many font sizes right of its end, bounds its column.
+GUTTER = 1.5
+#: A left edge at least this many lines (and this share of all) start at, beside other text, is a column's.
+COLUMN_LINES = 10
+COLUMN_SHARE = 0.05
 #: A column beside the main one is a sidebar when it holds at most this share of the main one's text.
 SIDE_SHARE = 0.5
+#: ...and is narrower than this share of the main column's width (a paper's columns are alike).
+COLUMN_LIKE = 0.75
 #: A page with more lines than this is read in drawing order (reordering compares each pair).
 MAX_REORDERED = 600
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
@@ -145,8 +154,20 @@ def _top_down(lines: list[Line]) -> list[Line]:
     if len(lines) > MAX_REORDERED:
         return lines
     runs = _runs(lines)
-    layered = {(runs[i], runs[j]) for i, line in enumerate(lines) for j in range(i + 1, len(lines))
-               if runs[i] != runs[j] and _overprint(line, lines[j])}
+    # Runs printed over each other, or a run printed beside an earlier one at the same height
+    # for the most part (a box the text flows around), are read as drawn.
+    layered: set[tuple[int, int]] = set()
+    beside: dict[tuple[int, int], set[int]] = {}
+    for i, line in enumerate(lines):
+        for j in range(i + 1, len(lines)):
+            if runs[i] == runs[j]:
+                continue
+            if _overprint(line, lines[j]):
+                layered.add((runs[i], runs[j]))
+            elif _beside(line, lines[j]):
+                beside.setdefault((runs[i], runs[j]), set()).add(j)
+    sizes = Counter(runs)
+    layered |= {pair for pair, found in beside.items() if len(found) >= 0.5 * sizes[pair[1]]}
     # after[u]: the lines that must come after line u.
     after: list[list[int]] = [[] for _ in lines]
     for i, line in enumerate(lines):
@@ -198,6 +219,12 @@ def _runs(lines: list[Line]) -> list[int]:
     return runs
 
 
+def _beside(a: Line, b: Line) -> bool:
+    """Whether two lines are printed side by side: at the same height, apart across."""
+    return (min(a.bottom, b.bottom) - max(a.top, b.top) > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+            and (b.x0 >= a.x1 or a.x0 >= b.x1))
+
+
 def _overprint(a: Line, b: Line) -> bool:
     """Whether two lines are printed over each other (by more than a quarter of the smaller)."""
     width = min(a.x1, b.x1) - max(a.x0, b.x0)
@@ -223,6 +250,9 @@ def _side_lines(page: list[Line]) -> set[int]:
     main_chars = sum(len(line.text) for line in page) - side_chars
     if not side or side_chars > SIDE_SHARE * main_chars:
         return set()
+    for part in ([line for line in side if line.x0 >= right - 2], [line for line in side if line.x1 <= left + 2]):
+        if part and max(line.x1 for line in part) - min(line.x0 for line in part) >= COLUMN_LIKE * (right - left):
+            return set()  # a column as wide as the main one: a paper's second column, read as drawn
     return {id(line) for line in side}
 
 
@@ -233,23 +263,89 @@ def _same_size(a: float, b: float) -> bool:
 def _right_edges(lines: list[Line]) -> Callable[[Line], float]:
     """How far right a line's column reaches: the furthest any line starting near it reaches
     (a list's marker hangs left of its text, a first line may be indented), in the whole
-    document (a page of short lines has the same column as the others)."""
-    ends: dict[int, float] = {}
+    document (a page of short lines has the same column as the others), short of any text
+    printed beside the line (a paper's second column, a sidebar: a full-width abstract above
+    the columns, or a wide footer, is not the column's width)."""
+    ends: dict[int, list[float]] = {}
     for line in lines:
         if line.cells > 1:  # a menu bar's or a table's row is no column's width
             continue
-        key = round(line.x0)
-        ends[key] = max(ends.get(key, 0.0), line.x1)
-    found: dict[tuple[int, int], float] = {}
+        ends.setdefault(round(line.x0), []).append(line.x1)
+    for values in ends.values():
+        values.sort()
+    walls = _walls(lines)
+    found: dict[tuple[int, int, int], float] = {}
 
     def edge(line: Line) -> float:
         reach = min(round(EDGE_NEIGHBOURS * line.size), MAX_REACH)
         x = round(line.x0)
-        if (x, reach) not in found:
-            found[(x, reach)] = max(ends.get(x + d, 0.0) for d in range(-reach, reach + 1))
-        return found[(x, reach)]
+        wall = walls.get(id(line), math.inf)
+        key = (x, reach, round(wall) if wall != math.inf else -1)
+        if key not in found:
+            found[key] = max((values[at - 1] for d in range(-reach, reach + 1) for values in [ends.get(x + d, ())]
+                              for at in [bisect.bisect_left(values, wall)] if at), default=0.0)
+        return max(found[key], line.x1)
 
     return edge
+
+
+def _walls(lines: list[Line]) -> dict[int, float]:
+    """For each line with a column beside it on its right, across a gutter, where that column
+    starts (by id): text printed beside the line, or a left edge that many lines of the
+    document start at beside other text (a paper's second column, a sidebar), though none is
+    beside this line (the column ends higher up, or on this page it is a figure's). Pages with
+    more lines than MAX_REORDERED are not looked at."""
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    beside_of: dict[int, float] = {}
+    besides: dict[int, Line] = {}  # the lines printed beside another, right of it
+    for page in pages.values():
+        if len(page) > MAX_REORDERED:
+            continue
+        page = sorted(page, key=lambda item: item.top)
+        tops = [item.top for item in page]
+        for line in page:
+            height = line.bottom - line.top
+            low, high = line.top - 0.5 * height, line.bottom + 0.5 * height
+            gutter = line.x1 + GUTTER * line.size
+            # Lines whose top lies above `high` and whose bottom lies below `low`, right of the gutter.
+            beside = [other for other in page[:bisect.bisect_left(tops, high)]
+                      if other.bottom > low and other.x0 >= gutter]
+            if beside:
+                beside_of[id(line)] = min(other.x0 for other in beside)
+                besides.update((id(other), other) for other in beside if other.cells == 1)
+    columns = Counter(round(line.x0 / 2) for line in besides.values())  # by left edge, to 2 points
+    needed = max(COLUMN_LINES, COLUMN_SHARE * len(lines))
+    starts = sorted(key * 2.0 for key, count in columns.items() if count >= needed)
+    walls: dict[int, float] = {}
+    for line in lines:
+        at = bisect.bisect_left(starts, line.x1 + GUTTER * line.size)
+        wall = min(starts[at] if at < len(starts) else math.inf, beside_of.get(id(line), math.inf))
+        if wall != math.inf:
+            walls[id(line)] = wall
+    # A column's lines below the end of the text beside it (a paper's second column ending
+    # higher up) are still that column's: a stretch of lines at one left edge and size shares
+    # the furthest wall found beside any of them.
+    stretch: list[Line] = []
+    for line in lines + [None]:
+        if stretch and (line is None or not _same_stretch(stretch[-1], line)):
+            found = [walls[id(item)] for item in stretch if id(item) in walls]
+            if found:
+                for item in stretch:
+                    walls.setdefault(id(item), max(found))
+            stretch = []
+        if line is not None:
+            stretch.append(line)
+    return walls
+
+
+def _same_stretch(line: Line, following: Line) -> bool:
+    """Whether two lines in reading order stand one under the other in one column of one size."""
+    height = line.bottom - line.top
+    return (following.page == line.page and _same_size(line.size, following.size)
+            and abs(following.x0 - line.x0) <= EDGE_NEIGHBOURS * line.size
+            and 0 <= following.top - line.bottom <= 2 * height)
 
 
 def _wrapped(line: Line, following: Line, edge: float) -> bool:
