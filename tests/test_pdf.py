@@ -229,7 +229,8 @@ def test_a_menu_and_headline_drawn_after_the_articles_opening_are_read_before_it
     order = _order(make_pdf([page]))
     assert order[:6] == ["Home", "News", "Sport", "Weather", "Old ferry pier to close for repairs", "By Ann Lee"]
     assert order[6:8] == OPENING
-    article = _article(make_pdf([page], {"Title": "Old ferry pier to close for repairs | Harbour News"}), "pier.pdf")
+    article = _article(make_pdf([page], {"Title": "Old ferry pier to close for repairs | Harbour News",
+                                         "Producer": "Skia/PDF m120"}), "pier.pdf")
     assert body_text(article).startswith(" ".join(OPENING))
     assert article.title == "Old ferry pier to close for repairs"
 

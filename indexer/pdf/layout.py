@@ -43,9 +43,17 @@ COLUMN_SHARE = 0.05
 SIDE_SHARE = 0.5
 #: ...and is narrower than this share of the main column's width (a paper's columns are alike).
 COLUMN_LIKE = 0.75
+#: Type at least this share larger than the body text is a heading's (lines set centred join).
+HEADING_SIZE = 1.15
+#: ...when no wider a gap than this many line heights parts them (a centred menu's entries are spaced).
+CENTRED_GAP = 0.5
+#: Type at most this share of a page's text size, under its text, is a footnote.
+FOOTNOTE_SIZE = 0.9
 #: A page with more lines than this is read in drawing order (reordering compares each pair).
 MAX_REORDERED = 600
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+#: How a footnote opens: its number or mark.
+_NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¶¹²³⁰-⁹]+|\[\d{1,3}\]|\(\d{1,3}\))(?:\s|[A-Z]|$)")
 #: How a line may end in a hyphen: pdfium writes U+FFFE for a hyphen it saw at a line's end.
 _HYPHENS = ("-", "\ufffe", "\u00ad", "\u2010")
 #: Scripts written without spaces between words (and their full-width punctuation).
@@ -137,9 +145,44 @@ def reading_order(lines: list[Line]) -> list[Line]:
     for number in sorted(pages):
         page = pages[number]
         side = _side_lines(page)
-        main.extend(_top_down([line for line in page if id(line) not in side]))
+        main.extend(_notes_last(_top_down([line for line in page if id(line) not in side])))
         beside.extend(_top_down([line for line in page if id(line) in side]))
     return main + beside
+
+
+def _notes_last(lines: list[Line]) -> list[Line]:
+    """A page's lines with its footnotes last: lines in smaller type than the page's text, under
+    its text with none of it below them across their width, the first of them opening with a
+    note's mark (a digit, a star, a dagger). A note at a column's foot is read after the page's
+    other column, not inside a paragraph that goes on there; a figure's caption stays."""
+    if len(lines) > MAX_REORDERED:
+        return lines
+    sizes: Counter = Counter()
+    for line in lines:
+        sizes[round(line.size)] += len(line.text)
+    if not sizes:
+        return lines
+    body = sizes.most_common(1)[0][0]
+    text = [line for line in lines if abs(line.size - body) < 1]
+
+    def under(line: Line) -> bool:
+        if line.size > FOOTNOTE_SIZE * body:
+            return False
+        across = [other for other in text if min(line.x1, other.x1) > max(line.x0, other.x0)]
+        return bool(across) and all(other.bottom <= line.top for other in across)
+
+    notes: set[int] = set()
+    opened = False  # within a stretch of such lines that opened with a mark
+    for index, line in enumerate(lines):
+        if not under(line):
+            opened = False
+            continue
+        if _NOTE_MARK.match(line.text) or opened and index and id(lines[index - 1]) in notes:
+            notes.add(id(line))
+            opened = True
+    if not notes:
+        return lines
+    return [line for line in lines if id(line) not in notes] + [line for line in lines if id(line) in notes]
 
 
 def _top_down(lines: list[Line]) -> list[Line]:
@@ -375,7 +418,7 @@ def _gap_limit(line: Line, usual: dict[int, float]) -> float:
     return max(PARAGRAPH_GAP * height, usual.get(round(line.size), 0.0) + WIDER * height)
 
 
-def _continues(line: Line, following: Line, edge: float, usual: dict[int, float]) -> bool:
+def _continues(line: Line, following: Line, edge: float, usual: dict[int, float], body: float) -> bool:
     if following.page != line.page or not _same_size(line.size, following.size):
         return False
     if line.bold != following.bold or line.cells > 1 or following.cells > 1:
@@ -384,6 +427,9 @@ def _continues(line: Line, following: Line, edge: float, usual: dict[int, float]
     gap = following.top - line.bottom
     if gap > _gap_limit(line, usual) or gap < -0.5 * height:
         return False
+    if (line.size >= HEADING_SIZE * body and gap <= CENTRED_GAP * height
+            and abs((line.x0 + line.x1) - (following.x0 + following.x1)) <= 2 * line.size):
+        return not _SENTENCE_END.search(line.text)  # a title set centred over lines close together
     if abs(following.x0 - line.x0) > 3 * line.size and following.x0 > line.x0:
         return False  # an indented line below: a new item or paragraph
     if following.x0 < line.x0 - 3 * line.size:
@@ -442,6 +488,10 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
     edge = _right_edges(lines)
     words = vocabulary(lines)
     usual = line_gaps(lines)
+    sizes: Counter = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
     # Each paragraph's text as pieces, a line's each (joining mends only where two lines
     # meet, so a paragraph of many lines is not copied again at every line).
     groups: list[tuple[list[Line], list[str], bool]] = []  # lines, pieces of text, spaced
@@ -449,7 +499,7 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
         if groups:
             current, pieces, _ = groups[-1]
             last = current[-1]
-            if _continues(last, line, edge(last), usual) or _across_pages(last, line, edge):
+            if _continues(last, line, edge(last), usual, body) or _across_pages(last, line, edge):
                 current.append(line)
                 joined = join_lines(pieces[-1], line.text, words)
                 kept = len(pieces[-1]) if joined.startswith(pieces[-1]) else len(pieces[-1]) - 1  # a hyphen dropped
@@ -471,11 +521,12 @@ def _gap_before(previous: Line | None, line: Line, usual: dict[int, float]) -> b
 
 
 def _across_pages(last: Line, first: Line, edge: Callable[[Line], float]) -> bool:
-    """Whether a paragraph ending a page goes on at the next page's first line."""
-    if first.page != last.page + 1 or not _same_size(last.size, first.size) or last.bold != first.bold:
+    """Whether a paragraph ending a page or a column goes on at the first line of the next page
+    (at its left edge) or of the next column (up the page, right of it)."""
+    next_page = first.page == last.page + 1 and abs(first.x0 - last.x0) <= 3 * last.size
+    next_column = first.page == last.page and first.bottom < last.top and first.x0 >= last.x1
+    if not (next_page or next_column) or not _same_size(last.size, first.size) or last.bold != first.bold:
         return False
     if last.cells > 1 or first.cells > 1 or _SENTENCE_END.search(last.text):
-        return False
-    if abs(first.x0 - last.x0) > 3 * last.size:
         return False
     return _wrapped(last, first, edge(last))

@@ -21,7 +21,10 @@ from .read import Page, Span
 MARGIN = 0.08
 #: How far (points) the same running line may move from sheet to sheet.
 DRIFT = 4.0
-#: A line is running when it is printed on at least this share of the sheets (and on two or more).
+#: A line is running when it is printed on at least this share of the sheets (and on two or more):
+#: in a margin (a book's or a paper's running heads alternate between even and odd pages, and
+#: the first page has none), or at the same place anywhere on the sheet.
+MARGIN_SHARE = 0.25
 RUNNING_SHARE = 0.5
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|p\.|pg\.?|seite|página|pagina)\s*)?[-–—(\[]?\s*\d{1,4}\s*"
@@ -89,7 +92,7 @@ def find_running(pages: tuple[Page, ...], doc_title: str | None) -> tuple[list[l
     def steady(where: str, signature: str) -> bool:
         key = (where, signature)
         if key not in steady_seen:  # once a signature: a line on every page has as many heights
-            steady_seen[key] = _steady(margin_seen[key], needed)
+            steady_seen[key] = _steady(margin_seen[key], max(2, MARGIN_SHARE * len(pages)))
         return steady_seen[key]
 
     title_key = " ".join(doc_title.split()).casefold() if doc_title else None
