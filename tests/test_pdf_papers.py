@@ -159,3 +159,51 @@ def test_a_browser_print_is_still_cleaned_as_a_web_page(tmp_path):
     assert "Sign in" not in "\n".join(block.text for block in printed.blocks)
     document = clean_pdf(make_pdf([page], {"Title": "Soil water", "Producer": "LibreOffice 7.6"}))
     assert "Sign in" in "\n".join(block.text for block in document.blocks)
+
+
+def _word_report() -> bytes:
+    """A report a word processor saved as PDF: its info's Title is the file's name, a cover line
+    in large type, headings at two sizes, a bulleted list, a table, "Page n of 3" footers."""
+    def footer(number: int) -> list[Text]:
+        return [Text(260, 770, f"Page {number} of 3", 8, "F2")]
+
+    body, y = _column(72, 150, "The council asked for a short account of the spring survey before it decides "
+                      "whether to fund a second season. This report gives the survey's findings and its costs.",
+                      size=10, leading=13, width=468)
+    first = footer(1) + [Text(72, 90, "Spring Survey of the Northern Basin", 20, "F3"),
+                         Text(72, 120, "Prepared for the Basin Council", 11, "F2")] + body
+    first += [Text(72, y + 20, "Findings", 14, "F3")]
+    findings, y = _column(72, y + 40, "Three findings stand out from the forty transects the teams walked.",
+                          size=10, leading=13, width=468)
+    first += findings + [Text(72, y + 8 + 14 * index, f"• {item}", 10) for index, item in enumerate([
+        "the valley floor holds twice the water of the slopes;",
+        "gravel under the slopes drains them within days;",
+        "the models overestimate the slopes by a third."])]
+    second = footer(2) + [Text(72, 72, "Costs", 14, "F3"), Text(72, 100, "Item", 10), Text(250, 100, "Cost", 10),
+                          Text(72, 113, "Field teams", 10), Text(250, 113, "12,400", 10),
+                          Text(72, 126, "Laboratory", 10), Text(250, 126, "3,150", 10),
+                          Text(72, 150, "Next season", 12, "F3")]
+    plan, _ = _column(72, 170, "A second season would add two transects on the eastern slope and repeat the "
+                      "forty of this spring.", size=10, leading=13, width=468)
+    second += plan
+    third = footer(3) + [Text(72, 72, "Contact: survey office, Basin Council, Northtown.", 10)]
+    return make_pdf([first, second, third], {"Title": "Microsoft Word - spring-survey-v3.docx",
+                                              "Author": "Basin Survey Team",
+                                              "Producer": "Microsoft: Print To PDF"})
+
+
+def test_a_word_processors_report_keeps_its_list_table_and_heading_levels():
+    cleaned = clean_pdf(_word_report())
+    assert cleaned.metadata.title == "Spring Survey of the Northern Basin"  # not the file's name
+    assert cleaned.metadata.author == "Basin Survey Team"
+    blocks = [(block.kind, block.level if block.kind == "heading" else 0, block.text) for block in cleaned.blocks]
+    # Levels by type size: the title (20 points, the headline) is the first, 14 the second, 12 the third.
+    assert ("heading", 2, "Findings") in blocks and ("heading", 2, "Costs") in blocks
+    assert ("heading", 3, "Next season") in blocks
+    items = [text for kind, _, text in blocks if kind == "item"]
+    assert items == ["the valley floor holds twice the water of the slopes;",
+                     "gravel under the slopes drains them within days;",
+                     "the models overestimate the slopes by a third."]
+    assert ("table", 0, "Item | Cost\nField teams | 12,400\nLaboratory | 3,150") in blocks
+    assert "Contact: survey office, Basin Council, Northtown." in [text for _, _, text in blocks]
+    assert not any("Page " in text for _, _, text in blocks)
