@@ -50,7 +50,7 @@ CENTRED_GAP = 0.5
 #: Type at most this share of a page's text size, under its text, is a footnote.
 FOOTNOTE_SIZE = 0.9
 #: A page with more lines than this is read in drawing order (reordering compares each pair).
-MAX_REORDERED = 600
+MAX_REORDERED = 300
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 #: How a footnote opens: its number or mark.
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¶¹²³⁰-⁹]+|\[\d{1,3}\]|\(\d{1,3}\))(?:\s|[A-Z]|$)")
@@ -203,8 +203,8 @@ def _top_down(lines: list[Line]) -> list[Line]:
     beside: dict[tuple[int, int], set[int]] = {}
     for i, line in enumerate(lines):
         for j in range(i + 1, len(lines)):
-            if runs[i] == runs[j]:
-                continue
+            if runs[i] == runs[j] or lines[j].top >= line.bottom or lines[j].bottom <= line.top:
+                continue  # one run, or not at the same height: neither printed over nor beside
             if _overprint(line, lines[j]):
                 layered.add((runs[i], runs[j]))
             elif _beside(line, lines[j]):
