@@ -357,3 +357,25 @@ def test_a_500_page_pdf_is_read_whole_each_paragraph_citing_its_page():
     assert body[411].text == ("Section 412 opens with the survey of site 412, where the teams took 9 cores along "
                               "the river bank and weighed each core wet and dry to find the water it held (412 g).")
     assert not any("Page " in block.text or "Annual Basin" in block.text for block in cleaned.blocks)
+
+
+def test_cut_and_corrupted_pdfs_raise_only_the_projects_errors():
+    """A PDF cut short anywhere, or with bytes overwritten, is cleaned or refused with a
+    CorpusError (one line at the CLI), never another exception."""
+    import random
+
+    from indexer.errors import CorpusError
+
+    whole = _report()
+    rng = random.Random(16)
+    damaged = [whole[:cut] for cut in range(9, len(whole), len(whole) // 25)]
+    for _ in range(25):
+        data = bytearray(whole)
+        for _ in range(rng.randrange(1, 40)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        damaged.append(bytes(data))
+    for data in damaged:
+        try:
+            clean_pdf(data)
+        except CorpusError:
+            pass
