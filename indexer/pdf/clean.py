@@ -5,10 +5,12 @@
    printed around each sheet (date, title, URL, "n/N") and boxes repeated on every sheet,
    taken out and recorded;
 3. `lines`, `paragraphs` (layout): spans to lines to paragraphs in reading order, wrapped
-   lines and hyphenated words rejoined, paragraphs cut by a page break joined again;
+   lines and hyphenated words rejoined, paragraphs cut by a page or column break joined;
 4. `heading_levels` (headings): headings from the outline, or from type size and weight;
-5. `clean_text` (indexer.text): the paragraphs, one a line, cleaned as plain text is
-   (menus, share bars, related links and footers dropped, the article's region kept);
+5. a web page a browser printed: `clean_text` (indexer.text), the paragraphs, one a line,
+   cleaned as plain text is (menus, share bars, related links and footers dropped, the
+   article's region kept); a document (a paper, a report): all of it, cut into blocks by
+   `text_blocks`, its title and authors from its info or its title page;
 6. the kept text back to blocks, each with the page it starts on, and metadata settled.
 """
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 Spans come in the order the page was drawn, which for a browser's print and for most
 typeset documents is the reading order; a side-by-side column is drawn whole before the
-next. Spans side by side on one row, one straight after the other (a table's cells), are
-one line. A line continues the paragraph above it when it follows at the paragraph's
-line spacing, in the same font size, and the line above ran to the column's right edge
-(it was wrapped, not ended: a menu's entries are short lines that end early). A
-paragraph cut by a page break, the running lines between taken out, is joined again; a
-word hyphenated at a line's end is rejoined.
+next. Where the drawing order disagrees with the page (a menu drawn after the text it is
+printed above), what is printed above is read first; a sidebar is read after the main
+text, a footnote after its page. Spans side by side on one row, one straight after the
+other (a table's cells), are one line. A line continues the paragraph above it when it
+follows at the paragraph's line spacing, in the same font size, and the line above ran to
+its column's right edge (it was wrapped, not ended: a menu's entries are short lines that
+end early). A paragraph cut by a page or column break, the running lines between taken
+out, is joined again; a word hyphenated at a line's end is rejoined.
 """
 from __future__ import annotations
 
