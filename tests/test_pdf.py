@@ -294,8 +294,8 @@ def test_damaged_truncated_garbage_and_pageless_pdfs_are_skipped_with_one_line_e
     said = {name: [line for line in result.output.splitlines() if name in line]
             for name in ("half.pdf", "noise.pdf", "pageless.pdf")}
     assert said == {
-        "half.pdf": [f"corpus: skipped {folder / 'half.pdf'}: damaged PDF: it ends early (an unfinished download?) "
-                     "and cannot be opened"],
+        "half.pdf": [(f"corpus: skipped {folder / 'half.pdf'}: damaged PDF: it ends early (an unfinished download?) "
+                      "and cannot be opened")],
         "noise.pdf": [f"corpus: skipped {folder / 'noise.pdf'}: damaged PDF: it cannot be opened"],
         "pageless.pdf": [f"corpus: skipped {folder / 'pageless.pdf'}: damaged PDF: it cannot be opened"],
     }
