@@ -200,3 +200,182 @@ def test_search_does_not_import_the_pdf_library(tmp_path):
     (tmp_path / "c" / "note.txt").write_text("A note about x and y.\n")
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "c")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _order(data: bytes) -> list[str]:
+    """The PDF's lines, in the reading order the layout step gives them."""
+    from indexer.pdf.layout import lines, reading_order
+    from indexer.pdf.read import read_pdf
+
+    return [line.text for line in reading_order(lines([span for page in read_pdf(data).pages for span in page.spans]))]
+
+
+OPENING = [
+    "The harbour board voted on Tuesday night to close the old ferry pier for repairs,",
+    "after divers found that two of its timber piles had rotted through at the waterline.",
+]
+
+
+def test_a_menu_and_headline_drawn_after_the_articles_opening_are_read_before_it():
+    """A page's markup may put the article first and its menu and headline after it, placed
+    above by the style sheet: what is printed above is read first, as a reader reads it."""
+    rest = [
+        "The pier will stay closed until the spring, and the ferry will use the fishing quay.",
+        "Repairs are expected to cost less than a new pier, the board's engineer told members.",
+    ]
+    page = (paragraph(34, 300, OPENING) + paragraph(34, 340, rest)
+            + [Text(34, 60 + 14 * i, entry, 10, "F2") for i, entry in enumerate(["Home", "News", "Sport", "Weather"])]
+            + [Text(34, 200, "Old ferry pier to close for repairs", 20, "F3"), Text(34, 230, "By Ann Lee", 10, "F2")])
+    order = _order(make_pdf([page]))
+    assert order[:6] == ["Home", "News", "Sport", "Weather", "Old ferry pier to close for repairs", "By Ann Lee"]
+    assert order[6:8] == OPENING
+    article = _article(make_pdf([page], {"Title": "Old ferry pier to close for repairs | Harbour News",
+                                         "Producer": "Skia/PDF m120"}), "pier.pdf")
+    assert body_text(article).startswith(" ".join(OPENING))
+    assert article.title == "Old ferry pier to close for repairs"
+
+
+def test_side_by_side_columns_keep_their_order_and_text_printed_over_text_is_not_interleaved():
+    left = paragraph(40, 100, ["Left column first line", "left column second line", "left column third line"])
+    right = paragraph(320, 100, ["Right column first line", "right column second line", "right column third"])
+    title = [Text(40, 60, "A title across both columns", 16, "F3")]
+    assert _order(make_pdf([title + left + right])) == [
+        "A title across both columns", *(t.text for t in left), *(t.text for t in right)]
+    # A menu drawer printed over the article (drawn first, the article after, each going down
+    # the page) stays whole, not shuffled line by line into the article.
+    drawer = paragraph(40, 100, ["Home", "Sections", "Weather", "Puzzles", "Sign in"], leading=20)
+    article = paragraph(40, 110, ["The council met at noon and", "agreed the budget for next",
+                                  "year after a long debate."], leading=30)
+    assert _order(make_pdf([drawer + article])) == [t.text for t in drawer + article]
+
+
+def test_a_menu_row_at_the_articles_left_edge_does_not_widen_its_column():
+    """Wrapped lines are joined when they run to their column's edge: a wide row of menu cells
+    starting at the same left edge is not that column (the column would seem to end early)."""
+    menu = [Text(40 + 110 * i, 50, entry, 10, "F2") for i, entry in enumerate(
+        ["Popular diets", "Effective diets", "Fashionable diets", "About losing weight", "Services"])]
+    column = paragraph(40, 100, [
+        "This diet came to us from the west and",
+        "limits how much carbohydrate you eat. Unlike",
+        "other diets it takes your own body into",
+        "account, and it asks you to stop taking any",
+        "medicine in its first two weeks.",
+    ])
+    body = body_text(_article(make_pdf([menu + column], {"Title": "The diet"}), "diet.pdf"))
+    assert "This diet came to us from the west and limits how much carbohydrate you eat. Unlike other diets it" in body
+
+
+def test_korean_wrapped_inside_a_word_is_joined_without_a_space():
+    """A browser wraps Korean between any two syllables: a line broken inside a word is closed
+    up, one broken between words (a word the document writes whole elsewhere, or one ending
+    in a particle) keeps its space."""
+    from collections import Counter
+
+    from indexer.pdf.layout import join_lines
+
+    words = Counter({"공개한다는": 0, "사진": 3, "자신의": 2, "엘제이는": 1})
+    assert join_lines("사진을 SNS에 공개한", "다는 건 분명한", words) == "사진을 SNS에 공개한다는 건 분명한"
+    assert join_lines("엘제이의 일방적인", "사진 공개로부터", words) == "엘제이의 일방적인 사진 공개로부터"
+    assert join_lines("하지만 엘제이는", "자신의 행동에", words) == "하지만 엘제이는 자신의 행동에"
+    assert join_lines("그 사람의 용기를", "얻습니다", words) == "그 사람의 용기를 얻습니다"
+    assert join_lines("a line of English", "text goes on", words) == "a line of English text goes on"
+
+
+def test_damaged_truncated_garbage_and_pageless_pdfs_are_skipped_with_one_line_each(tmp_path, cli):
+    whole = _report()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "half.pdf").write_bytes(whole[: len(whole) // 2])  # an unfinished download
+    (folder / "noise.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n")
+    (folder / "pageless.pdf").write_bytes(make_pdf([]))
+    (folder / "good.pdf").write_bytes(whole)
+    result = cli(tmp_path / "c", "add", str(folder))
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    said = {name: [line for line in result.output.splitlines() if name in line]
+            for name in ("half.pdf", "noise.pdf", "pageless.pdf")}
+    assert said == {
+        "half.pdf": [(f"corpus: skipped {folder / 'half.pdf'}: damaged PDF: it ends early (an unfinished download?) "
+                      "and cannot be opened")],
+        "noise.pdf": [f"corpus: skipped {folder / 'noise.pdf'}: damaged PDF: it cannot be opened"],
+        "pageless.pdf": [f"corpus: skipped {folder / 'pageless.pdf'}: damaged PDF: it cannot be opened"],
+    }
+    assert "1 added, 0 updated, 0 unchanged, 3 skipped" in result.output
+
+
+def test_a_page_pdfium_cannot_load_is_left_out_and_the_others_are_read(monkeypatch, tmp_path, cli):
+    two = make_pdf([paragraph(72, 72, ["The first page tells of the harbour and its boats."]),
+                    paragraph(72, 72, ["The second page is damaged beyond reading."])])
+    import pypdfium2 as pdfium
+
+    from indexer.pdf import read
+
+    real = read._spans
+
+    def second_fails(raw, textpage, number, height):
+        if number == 2:
+            raise pdfium.PdfiumError("Failed to load text page.")
+        return real(raw, textpage, number, height)
+
+    monkeypatch.setattr(read, "_spans", second_fails)
+    cleaned = clean_pdf(two)
+    assert [block.text for block in cleaned.blocks] == ["The first page tells of the harbour and its boats."]
+    assert ("page 2", "unreadable-page") in [(item.text, item.rule) for item in cleaned.dropped]
+    # When no page can be read, the file is one line naming it, as any skipped file.
+    monkeypatch.setattr(read, "_spans", lambda *args: (_ for _ in ()).throw(pdfium.PdfiumError("Failed.")))
+    (tmp_path / "ruined.pdf").write_bytes(two)
+    result = cli(tmp_path / "c", "add", str(tmp_path / "ruined.pdf"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"corpus: skipped {tmp_path / 'ruined.pdf'}: damaged PDF: none of its pages can be read" in result.output
+
+
+def test_a_pdf_past_the_page_or_character_limit_is_one_line(monkeypatch):
+    from indexer.errors import UnsupportedFormat
+    from indexer.pdf import read
+
+    monkeypatch.setattr(read, "MAX_PAGES", 1)
+    with pytest.raises(UnsupportedFormat, match="^PDF has 2 pages; corpus-search reads at most 1$"):
+        clean_pdf(_report())
+    monkeypatch.setattr(read, "MAX_PAGES", 10)
+    monkeypatch.setattr(read, "MAX_CHARS", 500)
+    with pytest.raises(UnsupportedFormat, match="^PDF has more than 500 characters of text"):
+        clean_pdf(_report())
+
+
+def test_a_500_page_pdf_is_read_whole_each_paragraph_citing_its_page():
+    """Every page's paragraphs are kept, in order, with their own page; the running lines of
+    500 sheets go (the steps after reading are linear in the document's length)."""
+    pages = []
+    for number in range(1, 501):
+        pages.append([Text(72, 40, "Annual Basin Report", 9, "F2"), Text(280, 770, f"Page {number} of 500", 9, "F2")]
+                     + paragraph(72, 100, [f"Section {number:03} opens with the survey of site {number:03}, where the",
+                                           f"teams took {number % 7 + 3} cores along the river bank and weighed each",
+                                           f"core wet and dry to find the water it held ({number} g)."]))
+    cleaned = clean_pdf(make_pdf(pages, {"Title": "Annual Basin Report"}))
+    body = [block for block in cleaned.blocks if block.text.startswith("Section ")]
+    assert len(body) == 500
+    assert [block.page for block in body] == list(range(1, 501))
+    assert body[411].text == ("Section 412 opens with the survey of site 412, where the teams took 9 cores along "
+                              "the river bank and weighed each core wet and dry to find the water it held (412 g).")
+    assert not any("Page " in block.text or "Annual Basin" in block.text for block in cleaned.blocks)
+
+
+def test_cut_and_corrupted_pdfs_raise_only_the_projects_errors():
+    """A PDF cut short anywhere, or with bytes overwritten, is cleaned or refused with a
+    CorpusError (one line at the CLI), never another exception."""
+    import random
+
+    from indexer.errors import CorpusError
+
+    whole = _report()
+    rng = random.Random(16)
+    damaged = [whole[:cut] for cut in range(9, len(whole), len(whole) // 25)]
+    for _ in range(25):
+        data = bytearray(whole)
+        for _ in range(rng.randrange(1, 40)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        damaged.append(bytes(data))
+    for data in damaged:
+        try:
+            clean_pdf(data)
+        except CorpusError:
+            pass

@@ -5,7 +5,8 @@
     layout    spans to lines to paragraphs in reading order; hyphenation and page breaks mended
     headings  headings from the outline, or from type size and weight
     metadata  title, author, date and URL from the document info and the printed lines
-    clean     the steps in order, then the plain-text cleaner (indexer.text) for boilerplate
+    clean     the steps in order, then the plain-text cleaner (indexer.text) for a browser's
+              print's boilerplate; a document (a paper, a report) is kept whole
 """
 from .clean import NoTextLayer, clean_pdf
 

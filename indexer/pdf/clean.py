@@ -5,10 +5,12 @@
    printed around each sheet (date, title, URL, "n/N") and boxes repeated on every sheet,
    taken out and recorded;
 3. `lines`, `paragraphs` (layout): spans to lines to paragraphs in reading order, wrapped
-   lines and hyphenated words rejoined, paragraphs cut by a page break joined again;
+   lines and hyphenated words rejoined, paragraphs cut by a page or column break joined;
 4. `heading_levels` (headings): headings from the outline, or from type size and weight;
-5. `clean_text` (indexer.text): the paragraphs, one a line, cleaned as plain text is
-   (menus, share bars, related links and footers dropped, the article's region kept);
+5. a web page a browser printed: `clean_text` (indexer.text), the paragraphs, one a line,
+   cleaned as plain text is (menus, share bars, related links and footers dropped, the
+   article's region kept); a document (a paper, a report): all of it, cut into blocks by
+   `text_blocks`, its title and authors from its info or its title page;
 6. the kept text back to blocks, each with the page it starts on, and metadata settled.
 """
 from __future__ import annotations
@@ -16,15 +18,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import UnsupportedFormat
-from ..models import Block, Cleaned, Dropped
+from ..errors import UnreadableArticle, UnsupportedFormat
+from ..models import Block, Cleaned, Dropped, Metadata
 from .headings import heading_levels
 from .layout import Paragraph, lines, paragraphs, reading_order
-from .metadata import pdf_metadata
+from .metadata import document_title, names, pdf_metadata, printed_by_browser
 from .read import read_pdf
 from .running import find_running
 
 _WORD = re.compile(r"\w+")
+#: How many paragraphs into a document its title is looked for.
+TITLE_WINDOW = 12
 
 
 class NoTextLayer(UnsupportedFormat):
@@ -42,27 +46,42 @@ class _Placed:
 
 def clean_pdf(data: bytes) -> Cleaned:
     """Clean a PDF; NoTextLayer when no page has text, other CorpusErrors when it cannot be read."""
-    from ..text import clean_text
+    from ..text import clean_text, text_blocks
 
     pdf = read_pdf(data)
+    damaged = [page.number for page in pdf.pages if page.unreadable]
     if not any(page.spans for page in pdf.pages):
+        if damaged:
+            raise UnreadableArticle(f"damaged PDF: {len(damaged)} of its {len(pdf.pages)} pages cannot be read "
+                                    "and the others hold no text")
         raise NoTextLayer("no text layer (a scan?); corpus-search does no OCR")
     kept, running, printed = find_running(pdf.pages, pdf.info.get("Title"))
     found = paragraphs(reading_order(lines([span for page in kept for span in page])))
     if not found:
         raise NoTextLayer("no text besides running headers and footers")
     levels = heading_levels(found, pdf.outline)
+    web = printed_by_browser(pdf.info, printed)
     headline = _headline(found, levels, pdf.info.get("Title"))
+    if headline is None and not web and not document_title(pdf.info):
+        headline = _first_page_title(found, levels)
     title_page = 0
+    byline = None
     if headline:  # the title, not the body's: its first printing leaves the text
         at = next(index for index, paragraph in enumerate(found) if paragraph.text == headline)
         title_page = found[at].page
+        byline = None if web else _authors_below(found, levels, at)
         found, levels = found[:at] + found[at + 1:], levels[:at] + levels[at + 1:]
     placed, text = _compose(found, levels)
-    given = headline or _info_title(pdf.info)
-    cleaned = clean_text(text, title=given) if given else clean_text(text)
+    if web:  # a web page as a browser printed it: its menus, share bars and footers go
+        given = headline or document_title(pdf.info)
+        cleaned = clean_text(text, title=given) if given else clean_text(text)
+    else:
+        # A downloaded document (a paper, a report) has no menus to drop: all its text is
+        # kept, cut into paragraphs, headings, list items and tables as plain text is.
+        cleaned = Cleaned(Metadata(author=byline), tuple(text_blocks(text.split("\n"))), ())
     blocks, dropped = _place(cleaned, placed, text)
     taken = [(item.span.page + item.below, item.span.text, item.rule) for item in running]
+    taken += [(number, f"page {number}", "unreadable-page") for number in damaged]
     if headline:
         taken.append((title_page, headline, "headline"))
     dropped = _with_taken(dropped, taken, blocks)
@@ -104,6 +123,28 @@ def _headline(found: list[Paragraph], levels: list[int], doc_title: str | None) 
         if share >= 0.6 and (best is None or share > best[0]):
             best = (share, paragraph.text)
     return best[1] if best else None
+
+
+def _first_page_title(found: list[Paragraph], levels: list[int]) -> str | None:
+    """A document's title when its info names none: the first page's heading in the largest
+    type, among its first paragraphs (a paper's title above its authors and abstract)."""
+    first = [(paragraph, level) for paragraph, level in zip(found[:TITLE_WINDOW], levels) if paragraph.page == 1]
+    headings = [paragraph for paragraph, level in first if level]
+    if not headings:
+        return None
+    return max(headings, key=lambda paragraph: paragraph.size).text
+
+
+def _authors_below(found: list[Paragraph], levels: list[int], at: int) -> str | None:
+    """The authors a document's title page names in the lines just below its title, before its
+    text or next heading ("Jane Doe¹, Rui Roe² and Ann Lee")."""
+    for paragraph, level in zip(found[at + 1:at + 4], levels[at + 1:at + 4]):
+        if level or paragraph.page != found[at].page:
+            return None
+        found_names = names(paragraph.text)
+        if found_names:
+            return found_names
+    return None
 
 
 def _place(cleaned: Cleaned, placed: list[_Placed], text: str) -> tuple[list[Block], list[Dropped]]:
@@ -179,18 +220,11 @@ def _with_taken(dropped: list[Dropped], taken: list[tuple[int, str, str]], block
     """The lines taken out before the text was cleaned (running lines, the headline) among the
     dropped blocks, each after the kept blocks of the pages before `page` (a footer's page is
     given as the next, so it follows its own page's text)."""
-    kept_by_page: dict[int, int] = {}
-    for block in blocks:
-        kept_by_page[block.page] = kept_by_page.get(block.page, 0) + 1
+    from bisect import bisect_left
+
+    pages = sorted(block.page for block in blocks)
     result = list(dropped)
     for page, text, rule in taken:
-        after = sum(count for number, count in kept_by_page.items() if number < page)
-        result.append(Dropped(text, rule, after))
+        result.append(Dropped(text, rule, bisect_left(pages, page)))
     result.sort(key=lambda item: item.after)  # stable: each page's own order is kept
     return result
-
-
-def _info_title(info: dict[str, str]) -> str | None:
-    from .metadata import document_title
-
-    return document_title(info)

@@ -15,6 +15,16 @@ _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 #: A browser's print date: month/day/year (en-US) or day.month.year.
 _PRINTED_DATE = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})")
 #: Makers whose Title is no document's title (a file name, a template's placeholder).
+#: What a browser writes as a PDF's Creator or Producer (Chrome and Edge: Skia/PDF).
+_BROWSER = re.compile(r"chrom|mozilla|firefox|safari|webkit|gecko|skia/pdf|wkhtmltopdf", re.I)
+MAX_AUTHORS = 30
+_BY = re.compile(r"^(?:by|von|par|por|di|door)\s+", re.I)
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b)\s*")
+#: The marks that tie an author to an affiliation or a note: digits, stars, daggers, superscripts.
+_MARKS = re.compile(r"[\d*†‡§¶#¹²³⁰-⁹]+|\([a-z\d]\)")
+#: A name: two to four words, each capitalised or an initial, particles (van, de, ...) between.
+_NAME = re.compile(r"^(?:[A-Z][\w'’-]*\.?|(?:[A-Z]\.-?)+)(?:\s+(?:(?:van|von|der|den|de|da|di|del|la|le|du|ter|bin|al)\s+)*"
+                   r"(?:[A-Z][\w'’-]*\.?|(?:[A-Z]\.-?)+)){1,3}$")
 _PLACEHOLDER = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|tex|dvi|indd|pptx?))$", re.I)
 
 
@@ -44,6 +54,23 @@ def printed_date(value: str | None) -> str | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def printed_by_browser(info: dict[str, str], printed: Printed) -> bool:
+    """Whether the PDF is a web page a browser printed (its maker says so, or it printed the
+    page's address or the print date in the sheet's margin), not a document made as one."""
+    maker = f"{info.get('Creator', '')} {info.get('Producer', '')}"
+    return bool(_BROWSER.search(maker) or printed.url or printed.date)
+
+
+def names(text: str) -> str | None:
+    """The people a title page's author line names ("Jane Doe¹, Rui Roe*² and A. B. Lee"), as
+    "Jane Doe, Rui Roe, A. B. Lee"; None when the line is not a list of names."""
+    parts = [_MARKS.sub("", part).strip() for part in _NAME_SEPARATORS.split(_BY.sub("", text))]
+    parts = [part for part in parts if part]
+    if not parts or len(parts) > MAX_AUTHORS or not all(_NAME.match(part) for part in parts):
+        return None
+    return ", ".join(parts)
 
 
 def document_title(info: dict[str, str]) -> str | None:

@@ -17,6 +17,10 @@ from ..errors import UnreadableArticle, UnsupportedFormat
 SPAN_GAP = 1.2
 #: Bookmarks read at most (a damaged outline may go on and on).
 MAX_OUTLINE = 2000
+#: A PDF with more pages than this, or more characters of text, is refused with one line
+#: (50 MiB of PDF can hold millions of empty pages or a page of millions of characters).
+MAX_PAGES = 10_000
+MAX_CHARS = 20_000_000
 #: The largest image (points a side) taken for an icon.
 ICON_SIZE = 20
 #: Font names that say bold (the weight a font reports is often unset or wrong in embedded subsets).
@@ -49,6 +53,8 @@ class Page:
     #: Small square images (x0, top, x1, bottom): a browser draws one before the alt text of
     #: an image it could not show.
     icons: tuple[tuple[float, float, float, float], ...] = ()
+    #: The library could not load this page (a damaged page of an otherwise readable file).
+    unreadable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,26 +87,53 @@ def read_pdf(data: bytes) -> Pdf:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise _open_error(str(exc)) from None
+        raise _open_error(exc, data) from None
     try:
-        info = {key: " ".join(value.split()) for key, value in document.get_metadata_dict().items()
-                if value and value.strip()}
-        pages = tuple(_read_page(document, index) for index in range(len(document)))
-        outline = tuple(_outline(document))
-        return Pdf(pages=pages, info=info, outline=outline)
+        count = len(document)
+        if count == 0:
+            raise UnreadableArticle("empty PDF: it has no pages")
+        if count > MAX_PAGES:
+            raise UnsupportedFormat(f"PDF has {count:,} pages; corpus-search reads at most {MAX_PAGES:,}")
+        info = _info(document)
+        pages = []
+        chars = 0
+        for index in range(count):
+            try:
+                page = _read_page(document, index, MAX_CHARS - chars)
+            except pdfium.PdfiumError:  # one damaged page: the others are still worth reading
+                page = Page(number=index + 1, width=0.0, height=0.0, spans=(), unreadable=True)
+            chars += sum(len(span.text) for span in page.spans)
+            pages.append(page)
+        if all(page.unreadable for page in pages):
+            raise UnreadableArticle("damaged PDF: none of its pages can be read")
+        return Pdf(pages=tuple(pages), info=info, outline=tuple(_outline(document)))
     except pdfium.PdfiumError as exc:
         raise UnreadableArticle(f"cannot read this PDF ({exc})") from None
     finally:
         document.close()
 
 
-def _open_error(message: str) -> Exception:
-    lowered = message.lower()
-    if "password" in lowered or "security" in lowered:
+def _info(document) -> dict[str, str]:
+    """The document information dictionary; a damaged one reads as empty."""
+    import pypdfium2 as pdfium
+
+    try:
+        return {key: " ".join(value.split()) for key, value in document.get_metadata_dict().items()
+                if value and value.strip()}
+    except (pdfium.PdfiumError, UnicodeError, ValueError):
+        return {}
+
+
+def _open_error(error, data: bytes) -> Exception:
+    """One line for a PDF pdfium cannot open, from its error code (pdfium's fpdfview.h)."""
+    code = getattr(error, "err_code", None)
+    if code == 4:
         return UnsupportedFormat("encrypted PDF (it needs a password); corpus-search reads only open PDFs")
-    if "format" in lowered or "not found" in lowered or "file" in lowered:
-        return UnreadableArticle("damaged PDF: it cannot be opened")
-    return UnreadableArticle(f"cannot open this PDF ({message})")
+    if code == 5:
+        return UnsupportedFormat("encrypted PDF (by a security handler pdfium does not know)")
+    if b"%%EOF" not in data[-1024:]:
+        return UnreadableArticle("damaged PDF: it ends early (an unfinished download?) and cannot be opened")
+    return UnreadableArticle("damaged PDF: it cannot be opened")
 
 
 def _outline(document) -> list[OutlineEntry]:
@@ -133,7 +166,8 @@ def _outline(document) -> list[OutlineEntry]:
     return entries
 
 
-def _read_page(document, index: int) -> Page:
+def _read_page(document, index: int, room: int) -> Page:
+    """One page; UnsupportedFormat when it holds more than `room` characters."""
     import pypdfium2.raw as raw
 
     page = document[index]
@@ -141,6 +175,9 @@ def _read_page(document, index: int) -> Page:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
+            if raw.FPDFText_CountChars(textpage.raw) > room:
+                raise UnsupportedFormat(f"PDF has more than {MAX_CHARS:,} characters of text; "
+                                        "corpus-search reads at most that")
             spans = _spans(raw, textpage.raw, index + 1, height)
         finally:
             textpage.close()

@@ -21,7 +21,10 @@ from .read import Page, Span
 MARGIN = 0.08
 #: How far (points) the same running line may move from sheet to sheet.
 DRIFT = 4.0
-#: A line is running when it is printed on at least this share of the sheets (and on two or more).
+#: A line is running when it is printed on at least this share of the sheets (and on two or more):
+#: in a margin (a book's or a paper's running heads alternate between even and odd pages, and
+#: the first page has none), or at the same place anywhere on the sheet.
+MARGIN_SHARE = 0.25
 RUNNING_SHARE = 0.5
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|p\.|pg\.?|seite|página|pagina)\s*)?[-–—(\[]?\s*\d{1,4}\s*"
@@ -84,6 +87,14 @@ def find_running(pages: tuple[Page, ...], doc_title: str | None) -> tuple[list[l
                 margin_seen[(where, _signature(span))].append(span.top)
             fixed_seen[(span.text, round(span.x0 / DRIFT), round(span.top / DRIFT))].add(page.number)
     needed = max(2, RUNNING_SHARE * len(pages))
+    steady_seen: dict[tuple[str, str], bool] = {}
+
+    def steady(where: str, signature: str) -> bool:
+        key = (where, signature)
+        if key not in steady_seen:  # once a signature: a line on every page has as many heights
+            steady_seen[key] = _steady(margin_seen[key], max(2, MARGIN_SHARE * len(pages)))
+        return steady_seen[key]
+
     title_key = " ".join(doc_title.split()).casefold() if doc_title else None
     kept: list[list[Span]] = []
     dropped: list[Running] = []
@@ -96,7 +107,7 @@ def find_running(pages: tuple[Page, ...], doc_title: str | None) -> tuple[list[l
             where = _in_margin(span, page)
             text = span.text
             outer = where == "header" and span.top - top_row < DRIFT or where == "footer" and bottom_row - span.bottom < DRIFT
-            if where and len(pages) > 1 and _steady(margin_seen[(where, _signature(span))], needed):
+            if where and len(pages) > 1 and steady(where, _signature(span)):
                 rule = f"running-{where}"
             elif where and _PAGE_NUMBER.match(text):
                 rule = "page-number"
