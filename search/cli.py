@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,6 +66,25 @@ def _usage_line(exc: click.ClickException) -> str:
     return f"corpus: error: {message}"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised wherever the command is, so that it stops as it does on Ctrl-C:
+    workers stopped, lock let go, what was reported stored kept."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def interrupted_code(exc: BaseException | None) -> int:
+    """The exit code of a command stopped by a signal: 128 + its number, as a shell says
+    (130 for Ctrl-C, 143 for SIGTERM)."""
+    return 128 + int(getattr(exc, "signum", signal.SIGINT))
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
 class CorpusGroup(click.Group):
     """Turns every error into one line on stderr and an exit code, never a traceback or
     click's four-line usage block."""
@@ -71,6 +92,9 @@ class CorpusGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        # Only the main thread may set a handler (a test runner may call us from another).
+        handling = threading.current_thread() is threading.main_thread()
+        before = signal.signal(signal.SIGTERM, _raise_terminated) if handling else None
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except getattr(click.exceptions, "NoArgsIsHelpError", ()) as exc:  # `corpus` alone
@@ -79,9 +103,15 @@ class CorpusGroup(click.Group):
         except click.ClickException as exc:
             err(_usage_line(exc))
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:  # click's word for an interruption outside a command
             err("corpus: interrupted")
-            sys.exit(130)
+            sys.exit(interrupted_code(exc.__cause__ or exc.__context__))
+        except KeyboardInterrupt as exc:
+            err("corpus: interrupted")
+            sys.exit(interrupted_code(exc))
+        finally:
+            if handling:
+                signal.signal(signal.SIGTERM, before)
         # Without standalone mode click returns an exit code, or what the command returned.
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -93,9 +123,9 @@ class CorpusGroup(click.Group):
         except CorpusError as exc:
             err(f"corpus: error: {exc}")
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             err("corpus: interrupted")
-            ctx.exit(130)
+            ctx.exit(interrupted_code(exc))
         except BrokenPipeError:
             # The reader (head, less) went away; nothing more to say.
             sys.stderr.close()
@@ -280,6 +310,13 @@ def add(ctx, paths, title, url, article_id, quiet, follow_links):
     try:
         corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report, on_total=progress.set_total,
                    follow_links=follow_links)
+    except KeyboardInterrupt as exc:
+        # Everything reported is stored (and the next command indexes what the index lacks).
+        progress.clear()
+        stored = counts["added"] + counts["updated"]
+        rest = "the rest" if progress.total is None else max(progress.total - sum(counts.values()), 0)
+        err(f"corpus: interrupted ({stored} added, {rest} not)")
+        ctx.exit(interrupted_code(exc))
     finally:
         progress.clear()
     out(", ".join(f"{n} {status}" for status, n in counts.items()))
