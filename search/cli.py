@@ -159,10 +159,9 @@ def _corpus(ctx, fresh: bool = False, create: bool = False):
 
     located = _located(ctx)
     if create:
-        existed = located.exists
-        # Marks the folder as a corpus (the store's add does too): how later commands find it.
-        mark(located.root)
-        if not existed:
+        # Marks the folder as a corpus (the store's add does too): how later commands find
+        # it. Said whenever the marker is new, the folder's own or not.
+        if mark(located.root):
             err(f"corpus: created a new corpus at {located.root}")
     elif not located.exists:
         raise not_found(located)
@@ -212,9 +211,48 @@ def main():
       corpus search "why do my legs twitch"  find passages
 
     The corpus is --corpus PATH, else CORPUS_PATH, else the nearest folder at or above
-    the current one that holds a .corpus marker or a corpus/ folder with one; `add`
+    the current one that holds a .corpus marker or a corpus/ folder with one (a named
+    PATH holding such a corpus/ means that one). `corpus init DIR` makes one; `add`
     creates ./corpus when there is none.
     """
+
+
+@main.command()
+@click.argument("path", required=False)
+@corpus_option
+@click.pass_context
+def init(ctx, path):
+    """Make a corpus at PATH (else --corpus, else CORPUS_PATH, else ./corpus) and say where.
+
+    Commands run in that folder or below find it; from anywhere else, give --corpus PATH or
+    set CORPUS_PATH. A corpus that is already there is left as it is.
+
+    \b
+      corpus init ~/kb
+      cd ~/kb && corpus add ~/Downloads/*.html
+    """
+    from indexer.corpus import Corpus
+    from indexer.errors import UsageError
+    from indexer.locate import DEFAULT_NAME, ENV, finds_it_from, locate, mark
+
+    named = ctx.meta.get(CORPUS_OPTION)
+    if path is not None and named is not None and path != named:
+        raise UsageError("give the folder once: corpus init PATH, or --corpus PATH")
+    target = path if path is not None else named
+    if target is None and not os.environ.get(ENV):
+        # Not the upward search: a corpus above the current folder is no reason not to make one here.
+        target = DEFAULT_NAME
+    root = locate(target, os.environ, Path.cwd()).root
+    created = mark(root)
+    count = len(Corpus(root).store.scan())
+    where = printable_line(str(root))
+    if created:
+        out(f"created a new corpus at {where}" + (f" (its {_plural(count, 'file')} are articles)" if count else ""))
+    else:
+        out(f"a corpus is already at {where} ({_plural(count, 'article')})")
+    home = finds_it_from(root)
+    out(f"commands run in {printable_line(str(home))} or below use it; from elsewhere, give --corpus "
+        f"{printable_line(str(root))} or set CORPUS_PATH={printable_line(str(root))}")
 
 
 class _Progress:

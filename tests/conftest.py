@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "corpus"
+SAMPLES = REPO / "samples"
 REVIEW = SAMPLES / "leg-twitch-symptom-review.txt"
 TWITCHES = SAMPLES / "twitches-in-your-body.txt"
 SHARED = REPO.parent / "shared"
@@ -24,7 +24,7 @@ def private_cache(tmp_path_factory, monkeypatch) -> Path:
 
 @pytest.fixture
 def sample_corpus(tmp_path: Path) -> Path:
-    """A fresh copy of the bundled corpus (no index yet), as a user would have it."""
+    """A fresh corpus holding the two sample articles (no marker, no index yet)."""
     target = tmp_path / "corpus"
     target.mkdir()
     for path in (REVIEW, TWITCHES):

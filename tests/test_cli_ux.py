@@ -32,7 +32,7 @@ def here(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def marked_corpus(here) -> Path:
-    """The sample articles in ./corpus, marked, as the repository ships them."""
+    """The sample articles in ./corpus, marked, as `corpus add` would leave them."""
     root = here / "corpus"
     root.mkdir()
     for path in (REVIEW, TWITCHES):
@@ -99,6 +99,62 @@ def test_corpus_option_after_the_command_and_from_the_environment(runner, sample
 
 def test_empty_corpus_path_variable_is_unset(runner, marked_corpus):
     assert invoke(runner, "list", env={"CORPUS_PATH": ""}).exit_code == 0
+
+
+def test_init_makes_a_corpus_says_where_and_how_to_reach_it(runner, here):
+    result = invoke(runner, "init", "kb")
+    assert result.exit_code == 0, result.output
+    root = here / "kb"
+    assert (root / MARKER).is_file()
+    assert result.stdout.splitlines() == [
+        f"created a new corpus at {root}",
+        f"commands run in {root} or below use it; from elsewhere, give --corpus {root} or set CORPUS_PATH={root}"]
+    again = invoke(runner, "init", str(root))
+    assert again.exit_code == 0 and again.stdout.startswith(f"a corpus is already at {root} (0 articles)\n")
+    # Without a folder: ./corpus, as `add` would make, even with a corpus above.
+    os.chdir(root)
+    (root / "inner").mkdir()
+    os.chdir(root / "inner")
+    inner = invoke(runner, "init")
+    assert inner.stdout.startswith(f"created a new corpus at {root / 'inner' / 'corpus'}\n")
+    assert invoke(runner, "init", "a", "--corpus", "b").exit_code == 2
+
+
+def test_corpus_option_naming_the_folder_add_ran_in_finds_the_corpus_add_made(runner, here):
+    # The issue's story: add in ~/kb made ~/kb/corpus; `--corpus ~/kb` then looked empty,
+    # and a later add quietly made ~/kb itself a second corpus.
+    kb = here / "kb"
+    kb.mkdir()
+    os.chdir(kb)
+    assert invoke(runner, "add", str(REVIEW)).stderr == f"corpus: created a new corpus at {kb / 'corpus'}\n"
+    os.chdir(here)
+    found = invoke(runner, "--corpus", str(kb), "list")
+    assert found.exit_code == 0 and found.stdout.startswith("leg-twitch-symptom-review\t"), found.output
+    added = invoke(runner, "--corpus", str(kb), "add", str(TWITCHES))
+    assert added.exit_code == 0 and added.stderr == ""
+    assert not (kb / MARKER).exists()
+    os.chdir(kb)
+    assert [line.split("\t")[0] for line in invoke(runner, "list").stdout.splitlines()] == \
+        ["leg-twitch-symptom-review", "twitches-in-your-body"]
+
+
+def test_every_command_that_makes_a_corpus_says_so(runner, here):
+    plain = here / "plain"  # a folder that exists but is no corpus yet
+    plain.mkdir()
+    result = invoke(runner, "--corpus", str(plain), "add", str(REVIEW))
+    assert result.exit_code == 0 and result.stderr == f"corpus: created a new corpus at {plain}\n"
+    assert invoke(runner, "--corpus", str(plain), "add", str(TWITCHES)).stderr == ""
+
+
+def test_the_checkout_is_not_a_corpus(tmp_path):
+    # Run from the checkout, the README's tour must work on the reader's own corpus and
+    # never change the checkout's files: nothing in it marks a corpus.
+    from tests.conftest import REPO
+
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    assert tracked and not [name for name in tracked if name.endswith(MARKER)]
 
 
 # -- one line per error -----------------------------------------------------------------

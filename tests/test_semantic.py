@@ -162,7 +162,7 @@ def test_own_tokenizer_agrees_with_the_tokenizers_library():
     config = _tokenizer_config()
     reference = tokenizers.Tokenizer.from_file(str(config))
     ours = embed.Bpe(embed._vocabulary(config))
-    samples = Path(__file__).resolve().parents[1] / "corpus"
+    samples = Path(__file__).resolve().parents[1] / "samples"
     texts = [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.txt"))]
     texts += ["Leg twitching, also known as myoclonus, is an involuntary muscle contraction.",
               "Omega-3 (EPA/DHA) lowers triglycerides by 25–30% in 12 weeks; see ref. [4].",
