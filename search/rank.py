@@ -91,7 +91,8 @@ class Options:
     #: rare both its words are: common pairs ("used to treat") earn next to nothing.
     proximity_idf_ref: float = 3.0
 
-    #: A one-word query that no passage matches is searched as its did-you-mean instead.
+    #: "Did you mean" for words no passage holds, and a one-word query that no passage matches
+    #: searched as its correction instead; off, neither.
     did_you_mean: bool = True
 
     #: Fuse closeness in meaning (static word vectors, search.semantic) with the lexical
@@ -425,8 +426,9 @@ class Ranker:
         from .suggest import fallback, suggestion
 
         hits = self.rank(parsed)
+        hint = hint and self.options.did_you_mean  # switched off, no line either
         may_fall_back = not hits and self.options.did_you_mean
-        corrected_text = suggestion(self.searcher, parsed) if hint or may_fall_back else None
+        corrected_text = suggestion(self.searcher, parsed, matched=bool(hits)) if hint or may_fall_back else None
         corrected = fallback(parsed, corrected_text) if may_fall_back else None
         shown = corrected_text if hint else None
         if corrected is None:
