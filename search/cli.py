@@ -171,12 +171,10 @@ def _corpus(ctx, fresh: bool = False, create: bool = False):
     return corpus
 
 
-def _require_articles(corpus) -> None:
-    """A search of a corpus with no article says so in one line (Whoosh fails on an empty index)."""
-    from indexer.errors import CorpusError
-
-    if corpus.is_empty():
-        raise CorpusError(f"no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
+def _say_empty(corpus) -> None:
+    """The one line that search, list and stats give on stderr for a corpus with no
+    articles; their output is then what it is for none (no hits, no lines, zeros)."""
+    err(f"corpus: no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
 
 
 def _plural(count: int, noun: str) -> str:
@@ -403,8 +401,9 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     matches rank higher. "Quoted phrases" must appear, -word leaves out passages with
     the word, title:word and section:word look in one field, word~ is fuzzy. A quoted
     phrase that is only part of a longer question ranks passages holding it first
-    instead of being required. A lone word that no passage holds is searched as its
-    close correction, which is said. Exits 1 when nothing matches (with --json too).
+    instead of being required. A lone misspelled word that no passage holds is searched
+    as its close correction, which is said. Exits 1 when nothing matches (with --json
+    too, and in a corpus with no articles yet, which one line on stderr says).
     Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_SYNONYMS=off,
     CORPUS_DID_YOU_MEAN=off, CORPUS_SEMANTIC=off, and word proximity on with
     CORPUS_PROXIMITY=on; add synonyms in .synonyms.txt in the corpus folder.
@@ -439,7 +438,11 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
         # A batch answers every query, with nothing where the corpus has no articles yet.
         _batch(corpus, queries_file, batch_format or "jsonl", options)
         return
-    _require_articles(corpus)
+    if corpus.is_empty():  # (Whoosh cannot search an empty index)
+        _say_empty(corpus)
+        if as_json:
+            out(json_result(query, []))
+        ctx.exit(1)
     found = answer(corpus.index_dir, parsed, options)
     hits, suggestion = found.hits, found.corrected or found.suggestion
     if found.notice:
@@ -581,13 +584,15 @@ def clean(paths, as_json):
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @click.pass_context
 def list_(ctx, as_json):
-    """List the articles: id, passages, title (tab-separated)."""
+    """List the articles: id, passages, title (tab-separated).
+
+    A corpus with no articles yet lists nothing, says so on stderr and exits 0."""
     from search.present import json_text, printable
 
     corpus = _corpus(ctx, fresh=True)
     entries = corpus.entries()
     if not entries:
-        err(f"corpus: no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
+        _say_empty(corpus)
     for entry in entries:
         if as_json:
             out(json_text({"id": entry.id, "title": entry.title, "source": entry.source, "url": entry.url,
@@ -663,20 +668,21 @@ def reindex(ctx):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def stats(ctx, as_json):
-    """Counts of articles, sections and passages; index size; last change."""
+    """Counts of articles, sections and passages; index size; last change.
+
+    A corpus with no articles yet counts zeros, says so on stderr and exits 0."""
     from search.present import json_text
 
     corpus = _corpus(ctx, fresh=True)
     numbers = corpus.stats()
     last = (datetime.fromtimestamp(numbers.last_change, timezone.utc).isoformat(timespec="seconds")
             if numbers.last_change else None)
+    if not numbers.articles and not numbers.failed:
+        _say_empty(corpus)
     if as_json:
         out(json_text({"articles": numbers.articles, "sections": numbers.sections,
                        "passages": numbers.passages, "index_bytes": numbers.index_bytes,
                        "last_change": last, "unreadable": numbers.failed}))
-        return
-    if not numbers.articles and not numbers.failed:
-        out(f"no articles in the corpus at {corpus.root} yet")
         return
     out(f"articles     {numbers.articles}")
     out(f"sections     {numbers.sections}")

@@ -146,6 +146,30 @@ def test_every_command_that_makes_a_corpus_says_so(runner, here):
     assert invoke(runner, "--corpus", str(plain), "add", str(TWITCHES)).stderr == ""
 
 
+EMPTY = [  # command, exit code, what stdout holds for no articles
+    (("search", "cramps"), 1, ""),
+    (("search", "cramps", "--json"), 1, {"query": "cramps", "results": []}),
+    (("list",), 0, ""),
+    (("list", "--json"), 0, ""),
+    (("stats",), 0, "articles     0\n"),
+    (("stats", "--json"), 0, {"articles": 0, "sections": 0, "passages": 0, "unreadable": 0}),
+]
+
+
+@pytest.mark.parametrize("args, code, expected", EMPTY, ids=[" ".join(e[0]) for e in EMPTY])
+def test_an_empty_corpus_is_one_line_on_stderr_and_the_output_for_none(runner, here, args, code, expected):
+    invoke(runner, "init", "kb")
+    root = here / "kb"
+    result = invoke(runner, "--corpus", str(root), *args)
+    assert result.exit_code == code, result.output
+    assert result.stderr == f"corpus: no articles in the corpus at {root} yet; add some with `corpus add PATH`\n"
+    if isinstance(expected, dict):
+        record = json.loads(result.stdout)
+        assert {key: record[key] for key in expected} == expected
+    else:
+        assert result.stdout.startswith(expected) and (expected or result.stdout == "")
+
+
 def test_the_checkout_is_not_a_corpus(tmp_path):
     # Run from the checkout, the README's tour must work on the reader's own corpus and
     # never change the checkout's files: nothing in it marks a corpus.
@@ -239,10 +263,10 @@ def test_an_empty_corpus_answers_in_one_line(runner, here, args):
     mark(here / "corpus")
     result = invoke(runner, *args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert (result.stdout + result.stderr).count("\n") == 1, result.output
+    assert result.stderr.count("\n") == 1, result.output
     assert "Traceback" not in result.output
     done = run(*args, cwd=here)
-    assert "Traceback" not in done.stderr and (done.stdout + done.stderr).count("\n") == 1
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
 
 
 def test_search_after_a_first_add_that_failed(runner, here):
