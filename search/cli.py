@@ -255,7 +255,15 @@ def init(ctx, path):
 
 class _Progress:
     """`add`'s status line on stderr (a terminal only): redrawn at most ten times a second,
-    cleared before any other line is printed so the two never mix."""
+    cleared before any other line is printed so the two never mix.
+
+    Articles are reported a durable batch at a time, in bursts, so the rate is known only
+    where a burst ended: at a batch's first article, done / elapsed counts one article
+    for all the time its batch took (the first ETA once read 8:58:25). The rate and the
+    time left are shown from the end of the first burst on."""
+
+    #: A pause this long between two articles ends a burst.
+    BURST_GAP = 0.25
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
@@ -263,14 +271,21 @@ class _Progress:
         self.done = 0
         self.started = time.monotonic()
         self.drawn_at: float | None = None
+        self.stepped_at: float | None = None
+        #: Articles a second up to the end of the last burst (None before one ended).
+        self.rate: float | None = None
 
     def set_total(self, total: int | None) -> None:
         self.total = total
         self._draw()
 
     def step(self) -> None:
+        now = time.monotonic()
+        if self.stepped_at is not None and now - self.stepped_at >= self.BURST_GAP and self.stepped_at > self.started:
+            self.rate = self.done / (self.stepped_at - self.started)
         self.done += 1
-        if self.drawn_at is None or time.monotonic() - self.drawn_at >= 0.1 or self.done == self.total:
+        self.stepped_at = now
+        if self.drawn_at is None or now - self.drawn_at >= 0.1 or self.done == self.total:
             self._draw()
 
     def _draw(self) -> None:
@@ -283,7 +298,7 @@ class _Progress:
         except OSError:
             columns = 0
         width = (columns or shutil.get_terminal_size().columns) - 1  # a new pty may say 0
-        line = progress_line(self.done, self.total, time.monotonic() - self.started, width)
+        line = progress_line(self.done, self.total, self.rate, width)
         sys.stderr.write("\r\x1b[K" + printable(line, one_line=True))  # our own codes: return, erase line
         sys.stderr.flush()
         self.drawn_at = time.monotonic()

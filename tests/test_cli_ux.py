@@ -362,7 +362,7 @@ def test_per_article_lines_and_a_progress_bar_on_a_terminal(here):
     screen = b"".join(chunks).decode()
     assert screen.count("added     note-") == 3
     assert "3 added, 0 updated, 0 unchanged, 0 skipped" in screen
-    assert "adding" in screen and "/s" in screen  # the bar was drawn, and erased: its last act
+    assert "adding" in screen and "3/3" in screen  # the bar was drawn, and erased: its last act
     assert screen.rstrip().endswith("0 skipped")
     quiet = subprocess.run([sys.executable, "-m", "search", "add", "-q", "notes"], cwd=here, capture_output=True,
                            text=True, env=environment, timeout=60)
@@ -405,7 +405,7 @@ def test_ids_complete_for_show_and_remove(marked_corpus, here):
     assert done.returncode == 0 and "plain,twitches-in-your-body" in done.stdout
 
 
-def test_the_bar_counts_to_its_total_with_rate_and_eta(monkeypatch):
+def test_the_bar_counts_to_its_total_and_gives_rate_and_eta_once_known(monkeypatch):
     import io
 
     from search import cli
@@ -414,17 +414,27 @@ def test_the_bar_counts_to_its_total_with_rate_and_eta(monkeypatch):
         def isatty(self):
             return True
 
+    clock = [1000.0]
+    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.setenv("COLUMNS", "70")
     bar = cli._Progress(enabled=True)
-    bar.set_total(3)
-    for _ in range(3):
-        bar.step()
+    bar.set_total(300)
+    # Articles come a durable batch at a time: 100 after 45 s, 100 more 45 s later, the rest.
+    for second in (45, 90, 135):
+        clock[0] = 1000.0 + second
+        for _ in range(100):
+            bar.step()
+            clock[0] += 0.001
     bar.clear()
     frames = [frame for frame in terminal.getvalue().split("\r\x1b[K") if frame]
-    assert frames[0].startswith("adding  [") and "0/3" in frames[0]
-    assert "100%  3/3" in frames[-1] and "/s" in frames[-1] and "ETA 0:00" in frames[-1]
+    assert frames[0].startswith("adding  [") and "0/300" in frames[0]
+    first = next(frame for frame in frames if "1/300" in frame)
+    assert "ETA" not in first and "/s" not in first  # one article in 45 s is no rate (it read 8:58:25)
+    second = next(frame for frame in frames if "101/300" in frame)
+    assert "  2/s" in second and "ETA 1:29" in second  # 100 in 45 s; 199 to go
+    assert "100%  300/300" in frames[-1] and "ETA 0:00" in frames[-1]
     assert all(len(frame) < 70 for frame in frames)
     assert terminal.getvalue().endswith("\r\x1b[K")  # erased at the end
 
