@@ -395,7 +395,7 @@ class Ranker:
             if self.notice is not None:
                 return None
             if semantic.embedder() is None:
-                self.notice = "semantic ranking needs the wordllama package; ranking by words only"
+                self.notice = "this install lacks the word vectors semantic ranking needs; ranking by words only"
                 return None
             vectors = semantic.Vectors.read(self.searcher.reader())
             if vectors is None:
