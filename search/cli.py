@@ -110,7 +110,7 @@ class CorpusGroup(click.Group):
             err("corpus: interrupted")
             sys.exit(interrupted_code(exc))
         finally:
-            if handling:
+            if handling and before is not None:
                 signal.signal(signal.SIGTERM, before)
         # Without standalone mode click returns an exit code, or what the command returned.
         sys.exit(code if isinstance(code, int) else 0)
@@ -230,7 +230,7 @@ def init(ctx, path):
       cd ~/kb && corpus add ~/Downloads/*.html
     """
     from indexer.corpus import Corpus
-    from indexer.errors import UsageError
+    from indexer.errors import CannotWrite, UsageError
     from indexer.locate import DEFAULT_NAME, ENV, finds_it_from, locate, mark
 
     named = ctx.meta.get(CORPUS_OPTION)
@@ -241,7 +241,10 @@ def init(ctx, path):
         # Not the upward search: a corpus above the current folder is no reason not to make one here.
         target = DEFAULT_NAME
     root = locate(target, os.environ, Path.cwd()).root
-    created = mark(root)
+    try:
+        created = mark(root)
+    except OSError as exc:
+        raise CannotWrite(f"cannot make a corpus at {root}: {exc.strerror or exc}") from None
     count = len(Corpus(root).store.scan())
     where = printable_line(str(root))
     if created:
