@@ -1,8 +1,10 @@
 """Ctrl-C and SIGTERM stop any command promptly: workers stopped, the lock let go, every
 article reported added kept and searchable, one line saying how far it got.
 
-The bulk add is a real `corpus` process on enough pages to be mid-run when the first
+The bulk add is a real `corpus` process on enough records to be mid-run when the first
 "added" line appears (its first durable batch); the signal is sent then, not after a sleep.
+That the workers' inbox never holds the stop up is checked on the pool itself, with
+chunks that fill its pipe (a bulk add of large pages hung so).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import pytest
 
 #: Generous: a hang fails the test instead of stalling the suite. Never a time assertion.
 PATIENCE = 120
-PAGES = 240
+RECORDS = 1_200
 WORDS = ("iron pan wok steel heat oil season rust soap water cloth salt flame smoke handle "
          "carbon enamel skillet layer polish scrub dry bake oven stove grease").split()
 
@@ -35,19 +37,15 @@ def _letters(number: int) -> str:
             return "zq" + word
 
 
-def _pages(folder: Path, count: int = PAGES) -> Path:
-    """Saved web pages of ~200 kB each, mostly script as real ones are: a chunk of work
-    then fills the workers' inbox past what a pipe holds, and the first durable batch
-    (16 MB) comes after about 80 of them."""
+def _bulk(path: Path, count: int = RECORDS) -> Path:
+    """A JSON Lines file of short notes: the first durable batch (500 articles) is
+    reported when the run is not half done."""
     rng = random.Random(17)
-    folder.mkdir()
-    script = "<script>var tracking = [" + ",".join(str(rng.random()) for _ in range(10_000)) + "];</script>"
-    for n in range(count):
-        paragraphs = "".join(f"<p>{' '.join(rng.choice(WORDS) for _ in range(60))}.</p>" for _ in range(8))
-        page = (f"<!doctype html><html><head><title>Note {n}</title>{script}</head><body><article>"
-                f"<h1>Note {n}</h1>{paragraphs}<p>Filed under {_letters(n)}.</p></article></body></html>")
-        (folder / f"note-{n}.html").write_text(page, encoding="utf-8")
-    return folder
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            text = " ".join(rng.choice(WORDS) for _ in range(60)) + f" {_letters(n)}."
+            handle.write(json.dumps({"_id": f"note-{n}", "title": f"Note {n}", "text": text}) + "\n")
+    return path
 
 
 def _corpus(*args: str, **kwargs) -> subprocess.Popen:
@@ -94,8 +92,8 @@ def _indexed_ids(root: Path) -> set[str]:
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
 def test_a_bulk_add_interrupted_mid_run_stops_and_keeps_what_it_reported(tmp_path, signum, code):
     root = tmp_path / "kb"
-    pages = _pages(tmp_path / "saved")
-    process = _corpus("--corpus", str(root), "add", str(pages))
+    bulk = _bulk(tmp_path / "notes.jsonl")
+    process = _corpus("--corpus", str(root), "add", str(bulk))
     read = _first_added(process)
     process.send_signal(signum)
     out, err = _stopped(process)
@@ -106,7 +104,7 @@ def test_a_bulk_add_interrupted_mid_run_stops_and_keeps_what_it_reported(tmp_pat
     assert message, err
     # The signal may land between counting an article and printing its line.
     added, rest = int(message[1]), int(message[2])
-    assert added - len(reported) in (0, 1) and added + rest == PAGES and rest > 0
+    assert added - len(reported) in (0, 1) and added + rest == RECORDS and rest > 0
     assert "Traceback" not in err
 
     # The lock is free: another add goes through, and waits for nobody.
