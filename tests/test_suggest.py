@@ -1,5 +1,7 @@
-"""The did-you-mean's fast vocabulary reads and distances against Whoosh's own."""
+"""The did-you-mean: fast vocabulary reads and distances against Whoosh's own; only where it helps."""
+import json
 import random
+from pathlib import Path
 
 import pytest
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -45,7 +47,7 @@ def test_prefixed_terms_equal_whooshs(index_dir, prefix):
 
 # -- only where it helps (issue 17) ----------------------------------------------------
 
-PANS = __import__("pathlib").Path(__file__).parent / "fixtures" / "pans"
+PANS = Path(__file__).parent / "fixtures" / "pans"
 
 
 @pytest.fixture
@@ -59,8 +61,6 @@ def pans(tmp_path, cli):
 @pytest.mark.parametrize("question", ["how do I look after a cast iron pan", "how to fix a rusty pan",
                                       "does soap ruin seasoning", "omega 3"])
 def test_an_ordinary_question_that_matched_gets_no_did_you_mean(pans, cli, question):
-    import json
-
     result = cli(pans, "search", *question.split(), "--json")
     assert "did you mean" not in result.stderr and "showing results for" not in result.stderr, result.stderr
     record = json.loads(result.stdout)
@@ -78,12 +78,10 @@ def test_did_you_mean_off_silences_the_line_too(pans, cli, monkeypatch):
     monkeypatch.setenv("CORPUS_DID_YOU_MEAN", "off")
     result = cli(pans, "search", "season", "skilet", "--json")
     assert "did you mean" not in result.stderr
-    assert __import__("json").loads(result.stdout).get("suggestion") is None
+    assert json.loads(result.stdout).get("suggestion") is None
 
 
 def test_an_ordinary_word_nothing_holds_is_never_searched_as_another(pans, cli):
-    import json
-
     from search.words import is_word
 
     assert is_word("properly") and is_word("Rusty") and not is_word("skilet")
