@@ -6,7 +6,12 @@ from dataclasses import replace
 from .decode import sanitize
 from .errors import CorpusError, EmptyArticle, UnreadableArticle
 from .formats import clean_document
+from .load import is_content_id
 from .models import Article, Block, Document, Metadata
+
+
+#: A title made from an article's first line is cut near this many characters.
+TITLE_CHARS = 80
 
 
 def _merge(given: Metadata, found: Metadata) -> Metadata:
@@ -38,7 +43,7 @@ def clean(document: Document) -> Article:
     blocks = tuple(block for block in blocks if block.text)
     if not any(block.kind != "heading" for block in blocks):
         raise EmptyArticle("no article text found after cleaning")
-    title = _clean_str(metadata.title) or _first_heading(blocks) or document.id
+    title = _clean_str(metadata.title) or _first_heading(blocks) or _untitled(document, blocks)
     return Article(id=document.id, source=document.source, kind=document.kind, title=title,
                    blocks=blocks, author=_clean_str(metadata.author),
                    published=_clean_str(metadata.published), url=_clean_str(metadata.url),
@@ -47,3 +52,16 @@ def clean(document: Document) -> Article:
 
 def _first_heading(blocks: tuple[Block, ...]) -> str | None:
     return next((block.text for block in blocks if block.kind == "heading"), None)
+
+
+def _untitled(document: Document, blocks: tuple[Block, ...]) -> str:
+    """The title of an article that gives none: its name (a file's, a URL's, a record's
+    id); or, for one known only by a hash of its content (piped in, a record without an
+    id), its first line, cut at a word near TITLE_CHARS."""
+    if not is_content_id(document.id):
+        return document.id
+    line = " ".join(blocks[0].text.split("\n", 1)[0].split())
+    if len(line) <= TITLE_CHARS:
+        return line
+    cut = line[:TITLE_CHARS + 1].rsplit(" ", 1)[0] if " " in line[:TITLE_CHARS + 1] else line[:TITLE_CHARS]
+    return cut.rstrip(" ,;:.-") + "\u2026"

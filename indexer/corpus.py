@@ -19,7 +19,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -439,18 +439,19 @@ class Corpus:
 
         # Ids that may be in the index are deleted before any worker indexes anything new.
         writer.delete({i for change in changes for i in change.old_ids})
-        for (change, data, early), result in pipeline.run(jobs(), writer, writer.index_dir):
-            result = early or result
-            stored = change.stored
-            if change.describe:
-                self.store.write([Put(replace(stored, sha256=digest(data), added=stored.added or time.time()),
-                                      data)])
-            if isinstance(result, pipeline.Failed):
-                failed.append(Outcome(stored.source, "skipped", stored.id, result.reason))
-            sha = stored.sha256 or digest(data)
-            entries.append(_entry(replace(stored, sha256=sha), self.store.fingerprint(stored.name), result))
-            if progress:
-                progress(stored)
+        with closing(pipeline.run(jobs(), writer, writer.index_dir)) as results:
+            for (change, data, early), result in results:
+                result = early or result
+                stored = change.stored
+                if change.describe:
+                    self.store.write([Put(replace(stored, sha256=digest(data), added=stored.added or time.time()),
+                                          data)])
+                if isinstance(result, pipeline.Failed):
+                    failed.append(Outcome(stored.source, "skipped", stored.id, result.reason))
+                sha = stored.sha256 or digest(data)
+                entries.append(_entry(replace(stored, sha256=sha), self.store.fingerprint(stored.name), result))
+                if progress:
+                    progress(stored)
         return entries, failed
 
     def _rebuild(self, catalog: Catalog, progress=None) -> SyncReport:
@@ -569,8 +570,11 @@ class _AddRun:
 
         index = ix.open_index(self.corpus._index_dir(self.catalog))
         fresh = self.catalog.count() == 0 and self.catalog.journal_empty()
-        with ix.Writer(index, fresh=fresh) as writer:
-            for pending, result in pipeline.run(self._jobs(documents), writer, writer.index_dir):
+        # The results are closed here, not whenever the generator is collected: an
+        # interruption stops the workers before the writer cancels and the lock is let go.
+        with ix.Writer(index, fresh=fresh) as writer, \
+                closing(pipeline.run(self._jobs(documents), writer, writer.index_dir)) as results:
+            for pending, result in results:
                 if pending.stored is not None:
                     if isinstance(result, pipeline.Indexed):
                         pending = replace(pending, prepared=result)

@@ -2,10 +2,13 @@
 
 The vectors are wordllama 0.4's (`l2_supercat`, 256 dimensions: token embeddings taken
 from Llama 2 and trained to be mean-pooled). Its wheel carries the token table (a 16 MB
-safetensors file) and the tokenizer's configuration, so nothing is downloaded, ever. We
-read the two files ourselves: wordllama's own loader looks for the tokenizer in a cache
-folder and tries the network when it is not there, and its import pulls in pydantic and
-requests. The table is memory-mapped with numpy. The tokenizer is Llama's byte-fallback
+safetensors file) and the tokenizer's configuration; building corpus-search copies the
+two into indexer/vectors/ (setup.py), so an installed corpus-search needs neither
+wordllama nor its dependencies, and nothing is downloaded at run time, ever. An editable
+install reads them from an installed wordllama instead. We read the two files
+ourselves: wordllama's own loader looks for the tokenizer in a cache folder and tries
+the network when it is not there, and its import pulls in pydantic and requests. The
+table is memory-mapped with numpy. The tokenizer is Llama's byte-fallback
 BPE, done here from the configuration's vocabulary (`Bpe`; tests/test_semantic.py checks
 it gives the tokens `tokenizers` gives): loading `tokenizers` and its 61k merges took
 60 ms of every search, the vocabulary alone takes 6 ms from the plain list of its tokens
@@ -134,20 +137,31 @@ class Embedder:
         return out
 
 
-@lru_cache(maxsize=1)
-def embedder() -> Embedder | None:
-    """The one Embedder of this process, or None when wordllama's files are not installed
-    (then the index gets no vectors and search is lexical only)."""
+def model_folder() -> Path | None:
+    """Where the two files are: the package's own copy, made when it was built, else an
+    installed wordllama's (an editable install); None when neither is there."""
+    own = Path(__file__).with_name("vectors")
+    if (own / _WEIGHTS).is_file():
+        return own
     from importlib.util import find_spec
 
     # Only wordllama's files are used: its package is found, never imported.
     spec = find_spec("wordllama")
     if spec is None or not spec.submodule_search_locations:
         return None
-    package = Path(next(iter(spec.submodule_search_locations)))
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@lru_cache(maxsize=1)
+def embedder() -> Embedder | None:
+    """The one Embedder of this process, or None when the vectors are not installed (then
+    the index gets no vectors and search is lexical only)."""
+    folder = model_folder()
+    if folder is None:
+        return None
     try:
-        table = _read_table(package / _WEIGHTS)
-        tokenizer = Bpe(_vocabulary(package / _TOKENIZER))
+        table = _read_table(folder / _WEIGHTS)
+        tokenizer = Bpe(_vocabulary(folder / _TOKENIZER))
     except (OSError, ValueError, KeyError, TypeError):  # a damaged install: lexical only
         return None
     return Embedder(table, tokenizer)

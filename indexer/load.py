@@ -22,6 +22,7 @@ MAX_BYTES = 50 * 1024 * 1024
 _URL = re.compile(r"^https?://", re.I)
 #: The source name that means standard input (`corpus add -`).
 STDIN = "-"
+_CONTENT_ID = re.compile(r"(?:stdin-)?[0-9a-f]{12}")
 #: How long one URL may take in all (connect, redirects, headers, body), and one read.
 FETCH_DEADLINE = 60.0
 FETCH_READ_TIMEOUT = 20.0
@@ -204,9 +205,24 @@ def _json_record(line: str) -> dict:
     return record
 
 
+def content_id(data: bytes) -> str:
+    """An id made from content (12 hex digits of its SHA-256), for an article with no name."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def is_content_id(article_id: str) -> bool:
+    """Whether an id was made by `content_id` (alone, or as stdin-HASH): it names nothing."""
+    return _CONTENT_ID.fullmatch(article_id) is not None
+
+
 def record_document(record: dict, source: str) -> Document:
-    """A Document from one bulk-import record ({"_id" or "id", "title", "text", "url"?})."""
+    """A Document from one bulk-import record ({"_id" or "id", "title", "text", "url"?}).
+
+    A record without an id gets one made from its content (as sqlite-utils' --hash-id
+    does), so the same record added again is the same article."""
     raw_id = record.get("_id", record.get("id"))
+    if raw_id is None and isinstance(record.get("text"), str):
+        raw_id = content_id(json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8", "replace"))
     # Only scalars: str() of a nested value could recurse without bound.
     if not isinstance(raw_id, (str, int, float)) or isinstance(raw_id, bool) or str(raw_id).strip() == "":
         raise UnsupportedFormat('record has no "_id" or "id" (a string or number)')
@@ -279,7 +295,7 @@ def load_stdin(stream: BinaryIO, doc_id: str | None = None,
         return
     # The source names the content, so two different notes piped in are two articles and
     # the same note piped twice is one, whichever way the store keys articles.
-    name = f"stdin-{hashlib.sha256(data).hexdigest()[:12]}"
+    name = f"stdin-{content_id(data)}"
     source = f"<{name}>"
     try:
         kind = _sniff_stdin(data)

@@ -2,7 +2,8 @@
 
 In order: the --corpus option, then CORPUS_PATH, then walking up from the current folder:
 a folder D holding the marker file D/.corpus is the corpus, else D/corpus/.corpus marks
-D/corpus. A folder named explicitly needs no marker. Paths are absolute, so every
+D/corpus. A folder named explicitly follows the same rule (so `--corpus ~/kb` is the
+~/kb/corpus that `add` made in ~/kb) but needs no marker. Paths are absolute, so every
 message names exactly where it looked.
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .layout import MARKER
 ENV = "CORPUS_PATH"
 #: The folder `add` creates in the current folder when no corpus is found.
 DEFAULT_NAME = "corpus"
+#: How the marker of the sample corpus in the repository begins.
+SAMPLE_MARK = b"corpus-search sample corpus"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,16 @@ def _named(path: str | Path, cwd: Path, how: Literal["option", "environment"], l
     root = _absolute(path, cwd)
     if root.exists() and not root.is_dir():
         raise UsageError(f"{label} {root} is a file, not a corpus folder")
-    return Located(root, how)
+    return Located(_marked_within(root) or root, how)
+
+
+def _marked_within(folder: Path) -> Path | None:
+    """The corpus that `folder` marks: itself, else its corpus/ subfolder; None if neither."""
+    if (folder / MARKER).is_file():
+        return folder
+    if (folder / DEFAULT_NAME / MARKER).is_file():
+        return folder / DEFAULT_NAME
+    return None
 
 
 def locate(option: str | Path | None, environ: Mapping[str, str], cwd: Path) -> Located:
@@ -55,10 +67,9 @@ def locate(option: str | Path | None, environ: Mapping[str, str], cwd: Path) -> 
         return _named(environ[ENV], cwd, "environment", ENV)
     start = _absolute(cwd, cwd)
     for folder in (start, *start.parents):
-        if (folder / MARKER).is_file():
-            return Located(folder, "found")
-        if (folder / DEFAULT_NAME / MARKER).is_file():
-            return Located(folder / DEFAULT_NAME, "found")
+        found = _marked_within(folder)
+        if found is not None:
+            return Located(found, "found")
     return Located(start / DEFAULT_NAME, "default")
 
 
@@ -67,9 +78,18 @@ def not_found(located: Located) -> UsageError:
     if located.how == "default":
         top = located.root.parent
         return UsageError(f"no corpus found in {top} or any folder above it (looked for {MARKER} and "
-                          f"{DEFAULT_NAME}/{MARKER}); `corpus add PATH` creates {located.root}, "
-                          f"or give --corpus PATH")
-    return UsageError(f"no corpus at {located.root}; `corpus add PATH` creates it")
+                          f"{DEFAULT_NAME}/{MARKER}); `corpus init DIR` makes one (`corpus add PATH` "
+                          f"makes {located.root}), or give --corpus DIR")
+    return UsageError(f"no corpus at {located.root}; `corpus init {located.root}` makes it")
+
+
+def is_sample(root: Path) -> bool:
+    """Whether `root` is the sample corpus the repository ships (its marker says so)."""
+    try:
+        with open(root / MARKER, "rb") as handle:
+            return handle.read(len(SAMPLE_MARK)) == SAMPLE_MARK
+    except OSError:
+        return False
 
 
 def mark(root: Path) -> bool:
@@ -80,3 +100,8 @@ def mark(root: Path) -> bool:
     root.mkdir(parents=True, exist_ok=True)
     marker.touch()
     return True
+
+
+def finds_it_from(root: Path) -> Path:
+    """The folder in (and below) which the upward search finds the corpus at `root`."""
+    return root.parent if root.name == DEFAULT_NAME else root

@@ -48,6 +48,8 @@ CHUNK_CHARS = 1_000_000
 #: 50k articles, spill more runs than Whoosh merges at once (128), adding a merge pass.
 WORKER_MEMORY_MB = 8
 _PR_SET_PDEATHSIG = 1
+#: The signals that stop a command; a worker ignores the first and dies of the second.
+_STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 #: Postings per pickle in a spilled run of the posting pool. The final merge holds one
 #: block of every run at once (up to Whoosh's 128 runs) and runs grow in number with the
 #: corpus, so blocks are small: 256 postings a block cost each worker 5-7 MB in the merge
@@ -209,11 +211,19 @@ class _Crew:
         self.early: dict[int, list] = {}
         #: Finished segments by worker (None when a worker indexed nothing).
         self.segments: dict[int, object] = {}
+        #: Whether every worker handed in its segment (else `stop` stops them mid-run).
+        self.finished = False
         self.processes = [context.Process(target=_work, daemon=True,
                                           args=(number, str(index_dir), self.inbox, self.outbox, os.getpid()))
                           for number in range(processes)]
-        for process in self.processes:
-            process.start()
+        # A signal that arrived between a fork and the worker setting its own handlers would
+        # run the parent's in the worker (a traceback); blocked here, it waits for them.
+        blocked = _block(_STOP_SIGNALS)
+        try:
+            for process in self.processes:
+                process.start()
+        finally:
+            _unblock(blocked)
 
     def send(self, turn: int, documents: list[Document]) -> None:
         self.inbox.put((turn, documents))
@@ -251,14 +261,21 @@ class _Crew:
         """Each worker's finished segment (those that indexed anything), after `close`."""
         while len(self.segments) < len(self.processes):
             self._next()
+        self.finished = True
         return [segment for segment in self.segments.values() if segment is not None]
 
     def stop(self) -> None:
+        """Stop the workers (at once, if the run was cut short) and let go of the queues."""
         for process in self.processes:
             if process.is_alive():
                 process.terminate()
         for process in self.processes:
             process.join()
+        if not self.finished:
+            # Chunks that no worker will now read can fill the inbox's pipe, its feeder
+            # thread blocked writing them: waiting for that thread would wait for good (the
+            # first Ctrl-C of a bulk add hung so). The thread is a daemon; it ends with us.
+            self.inbox.cancel_join_thread()
         for box in (self.inbox, self.outbox):
             box.close()
             box.join_thread()
@@ -416,10 +433,27 @@ def _heap_trimmer():
     return lambda: malloc_trim(0)
 
 
+def _block(signals: frozenset) -> set | None:
+    """Block these signals in this thread; the mask before (None where there are no masks)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+
+
+def _unblock(mask: set | None) -> None:
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def _die_with(parent: int) -> None:
     """Die with the parent: a forked worker holds copies of the parent's descriptors,
     the corpus lock among them, and an orphan would keep every later writer waiting."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # The parent turns SIGTERM into an exception so that it can clean up; a worker (which
+    # the parent stops with SIGTERM) just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent around the fork
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,6 +66,24 @@ def _usage_line(exc: click.ClickException) -> str:
     return f"corpus: error: {message}"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised wherever the command is, so that it stops as it does on Ctrl-C:
+    workers stopped, lock let go, what was reported stored kept."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: The exit code of a command stopped by Ctrl-C or SIGTERM (128 + SIGINT), for both, so a
+#: script tells an interrupted run from a failed one by one number.
+INTERRUPTED = 130
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
 class CorpusGroup(click.Group):
     """Turns every error into one line on stderr and an exit code, never a traceback or
     click's four-line usage block."""
@@ -71,6 +91,9 @@ class CorpusGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        # Only the main thread may set a handler (a test runner may call us from another).
+        handling = threading.current_thread() is threading.main_thread()
+        before = signal.signal(signal.SIGTERM, _raise_terminated) if handling else None
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except getattr(click.exceptions, "NoArgsIsHelpError", ()) as exc:  # `corpus` alone
@@ -79,9 +102,15 @@ class CorpusGroup(click.Group):
         except click.ClickException as exc:
             err(_usage_line(exc))
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort:  # click's word for an interruption outside a command
             err("corpus: interrupted")
-            sys.exit(130)
+            sys.exit(INTERRUPTED)
+        except KeyboardInterrupt:
+            err("corpus: interrupted")
+            sys.exit(INTERRUPTED)
+        finally:
+            if handling and before is not None:
+                signal.signal(signal.SIGTERM, before)
         # Without standalone mode click returns an exit code, or what the command returned.
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -95,7 +124,7 @@ class CorpusGroup(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             err("corpus: interrupted")
-            ctx.exit(130)
+            ctx.exit(INTERRUPTED)
         except BrokenPipeError:
             # The reader (head, less) went away; nothing more to say.
             sys.stderr.close()
@@ -121,18 +150,22 @@ def _located(ctx):
     return locate(ctx.meta.get(CORPUS_OPTION), os.environ, Path.cwd())
 
 
-def _corpus(ctx, fresh: bool = False, create: bool = False):
+def _corpus(ctx, fresh: bool = False, create: bool = False, changes: bool = False):
     """The corpus found from --corpus, CORPUS_PATH or the current folder, which must exist
-    unless `create`; with `fresh`, its index brought up to date first."""
+    unless `create`; with `fresh`, its index brought up to date first. A command that
+    `changes` (or creates) articles says so when the corpus is the bundled sample."""
     from indexer.corpus import Corpus
-    from indexer.locate import mark, not_found
+    from indexer.locate import is_sample, mark, not_found
 
     located = _located(ctx)
+    if (create or changes) and is_sample(located.root):
+        # Run from the checkout, a new user's first `add` would otherwise land in the sample.
+        err(f"corpus: note: {printable_line(str(located.root))} is the sample corpus shipped with "
+            "corpus-search; `corpus init DIR` starts your own")
     if create:
-        existed = located.exists
-        # Marks the folder as a corpus (the store's add does too): how later commands find it.
-        mark(located.root)
-        if not existed:
+        # Marks the folder as a corpus (the store's add does too): how later commands find
+        # it. Said whenever the marker is new, the folder's own or not.
+        if mark(located.root):
             err(f"corpus: created a new corpus at {located.root}")
     elif not located.exists:
         raise not_found(located)
@@ -142,12 +175,10 @@ def _corpus(ctx, fresh: bool = False, create: bool = False):
     return corpus
 
 
-def _require_articles(corpus) -> None:
-    """A search of a corpus with no article says so in one line (Whoosh fails on an empty index)."""
-    from indexer.errors import CorpusError
-
-    if corpus.is_empty():
-        raise CorpusError(f"no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
+def _say_empty(corpus) -> None:
+    """The one line that search, list and stats give on stderr for a corpus with no
+    articles; their output is then what it is for none (no hits, no lines, zeros)."""
+    err(f"corpus: no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
 
 
 def _plural(count: int, noun: str) -> str:
@@ -182,14 +213,64 @@ def main():
       corpus search "why do my legs twitch"  find passages
 
     The corpus is --corpus PATH, else CORPUS_PATH, else the nearest folder at or above
-    the current one that holds a .corpus marker or a corpus/ folder with one; `add`
+    the current one that holds a .corpus marker or a corpus/ folder with one (a named
+    PATH holding such a corpus/ means that one). `corpus init DIR` makes one; `add`
     creates ./corpus when there is none.
     """
 
 
+@main.command()
+@click.argument("path", required=False)
+@corpus_option
+@click.pass_context
+def init(ctx, path):
+    """Make a corpus at PATH (else --corpus, else CORPUS_PATH, else ./corpus) and say where.
+
+    Commands run in that folder or below find it; from anywhere else, give --corpus PATH or
+    set CORPUS_PATH. A corpus that is already there is left as it is.
+
+    \b
+      corpus init ~/kb
+      cd ~/kb && corpus add ~/Downloads/*.html
+    """
+    from indexer.corpus import Corpus
+    from indexer.errors import CannotWrite, UsageError
+    from indexer.locate import DEFAULT_NAME, ENV, finds_it_from, locate, mark
+
+    named = ctx.meta.get(CORPUS_OPTION)
+    if path is not None and named is not None and path != named:
+        raise UsageError("give the folder once: corpus init PATH, or --corpus PATH")
+    target = path if path is not None else named
+    if target is None and not os.environ.get(ENV):
+        # Not the upward search: a corpus above the current folder is no reason not to make one here.
+        target = DEFAULT_NAME
+    root = locate(target, os.environ, Path.cwd()).root
+    try:
+        created = mark(root)
+    except OSError as exc:
+        raise CannotWrite(f"cannot make a corpus at {root}: {exc.strerror or exc}") from None
+    count = len(Corpus(root).store.scan())
+    where = printable_line(str(root))
+    if created:
+        out(f"created a new corpus at {where}" + (f" (its {_plural(count, 'file')} are articles)" if count else ""))
+    else:
+        out(f"a corpus is already at {where} ({_plural(count, 'article')})")
+    home = finds_it_from(root)
+    out(f"commands run in {printable_line(str(home))} or below use it; from elsewhere, give --corpus "
+        f"{printable_line(str(root))} or set CORPUS_PATH={printable_line(str(root))}")
+
+
 class _Progress:
     """`add`'s status line on stderr (a terminal only): redrawn at most ten times a second,
-    cleared before any other line is printed so the two never mix."""
+    cleared before any other line is printed so the two never mix.
+
+    Articles are reported a durable batch at a time, in bursts, so the rate is known only
+    where a burst ended: at a batch's first article, done / elapsed counts one article
+    for all the time its batch took (the first ETA once read 8:58:25). The rate and the
+    time left are shown from the end of the first burst on."""
+
+    #: A pause this long between two articles ends a burst.
+    BURST_GAP = 0.25
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
@@ -197,14 +278,21 @@ class _Progress:
         self.done = 0
         self.started = time.monotonic()
         self.drawn_at: float | None = None
+        self.stepped_at: float | None = None
+        #: Articles a second up to the end of the last burst (None before one ended).
+        self.rate: float | None = None
 
     def set_total(self, total: int | None) -> None:
         self.total = total
         self._draw()
 
     def step(self) -> None:
+        now = time.monotonic()
+        if self.stepped_at is not None and now - self.stepped_at >= self.BURST_GAP and self.stepped_at > self.started:
+            self.rate = self.done / (self.stepped_at - self.started)
         self.done += 1
-        if self.drawn_at is None or time.monotonic() - self.drawn_at >= 0.1 or self.done == self.total:
+        self.stepped_at = now
+        if self.drawn_at is None or now - self.drawn_at >= 0.1 or self.done == self.total:
             self._draw()
 
     def _draw(self) -> None:
@@ -217,7 +305,7 @@ class _Progress:
         except OSError:
             columns = 0
         width = (columns or shutil.get_terminal_size().columns) - 1  # a new pty may say 0
-        line = progress_line(self.done, self.total, time.monotonic() - self.started, width)
+        line = progress_line(self.done, self.total, self.rate, width)
         sys.stderr.write("\r\x1b[K" + printable(line, one_line=True))  # our own codes: return, erase line
         sys.stderr.flush()
         self.drawn_at = time.monotonic()
@@ -280,6 +368,13 @@ def add(ctx, paths, title, url, article_id, quiet, follow_links):
     try:
         corpus.add(paths, title=title, url=url, article_id=article_id, on_outcome=report, on_total=progress.set_total,
                    follow_links=follow_links)
+    except KeyboardInterrupt:
+        # Everything reported is stored (and the next command indexes what the index lacks).
+        progress.clear()
+        stored = counts["added"] + counts["updated"]
+        rest = "the rest" if progress.total is None else max(progress.total - sum(counts.values()), 0)
+        err(f"corpus: interrupted ({stored} added, {rest} not)")
+        ctx.exit(INTERRUPTED)
     finally:
         progress.clear()
     out(", ".join(f"{n} {status}" for status, n in counts.items()))
@@ -328,8 +423,9 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
     matches rank higher. "Quoted phrases" must appear, -word leaves out passages with
     the word, title:word and section:word look in one field, word~ is fuzzy. A quoted
     phrase that is only part of a longer question ranks passages holding it first
-    instead of being required. A lone word that no passage holds is searched as its
-    close correction, which is said. Exits 1 when nothing matches (with --json too).
+    instead of being required. A lone misspelled word that no passage holds is searched
+    as its close correction, which is said. Exits 1 when nothing matches (with --json
+    too, and in a corpus with no articles yet, which one line on stderr says).
     Switch parts of the ranking off with CORPUS_FEEDBACK=off, CORPUS_SYNONYMS=off,
     CORPUS_DID_YOU_MEAN=off, CORPUS_SEMANTIC=off, and word proximity on with
     CORPUS_PROXIMITY=on; add synonyms in .synonyms.txt in the corpus folder.
@@ -364,7 +460,11 @@ def search(ctx, words, limit, per_doc, as_json, queries_file, batch_format, full
         # A batch answers every query, with nothing where the corpus has no articles yet.
         _batch(corpus, queries_file, batch_format or "jsonl", options)
         return
-    _require_articles(corpus)
+    if corpus.is_empty():  # (Whoosh cannot search an empty index)
+        _say_empty(corpus)
+        if as_json:
+            out(json_result(query, []))
+        ctx.exit(1)
     found = answer(corpus.index_dir, parsed, options)
     hits, suggestion = found.hits, found.corrected or found.suggestion
     if found.notice:
@@ -506,13 +606,15 @@ def clean(paths, as_json):
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @click.pass_context
 def list_(ctx, as_json):
-    """List the articles: id, passages, title (tab-separated)."""
+    """List the articles: id, passages, title (tab-separated).
+
+    A corpus with no articles yet lists nothing, says so on stderr and exits 0."""
     from search.present import json_text, printable
 
     corpus = _corpus(ctx, fresh=True)
     entries = corpus.entries()
     if not entries:
-        err(f"corpus: no articles in the corpus at {corpus.root} yet; add some with `corpus add PATH`")
+        _say_empty(corpus)
     for entry in entries:
         if as_json:
             out(json_text({"id": entry.id, "title": entry.title, "source": entry.source, "url": entry.url,
@@ -564,7 +666,7 @@ def show(ctx, article_id, as_json):
 @click.pass_context
 def remove(ctx, article_ids):
     """Remove articles by id (all of them, or none if an id is unknown)."""
-    corpus = _corpus(ctx)
+    corpus = _corpus(ctx, changes=True)
     removed = corpus.remove(article_ids)
     out(f"{len(removed)} removed")
 
@@ -588,20 +690,21 @@ def reindex(ctx):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def stats(ctx, as_json):
-    """Counts of articles, sections and passages; index size; last change."""
+    """Counts of articles, sections and passages; index size; last change.
+
+    A corpus with no articles yet counts zeros, says so on stderr and exits 0."""
     from search.present import json_text
 
     corpus = _corpus(ctx, fresh=True)
     numbers = corpus.stats()
     last = (datetime.fromtimestamp(numbers.last_change, timezone.utc).isoformat(timespec="seconds")
             if numbers.last_change else None)
+    if not numbers.articles and not numbers.failed:
+        _say_empty(corpus)
     if as_json:
         out(json_text({"articles": numbers.articles, "sections": numbers.sections,
                        "passages": numbers.passages, "index_bytes": numbers.index_bytes,
                        "last_change": last, "unreadable": numbers.failed}))
-        return
-    if not numbers.articles and not numbers.failed:
-        out(f"no articles in the corpus at {corpus.root} yet")
         return
     out(f"articles     {numbers.articles}")
     out(f"sections     {numbers.sections}")

@@ -325,15 +325,15 @@ def _clock(seconds: float) -> str:
         else f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def progress_line(done: int, total: int | None, elapsed: float, width: int) -> str:
-    """`add`'s status line: a bar, the count, the rate and the time left when the total is known."""
-    rate = done / elapsed if elapsed > 0 else 0.0
-    speed = f"{rate:.0f}/s" if rate >= 1 else f"{rate:.1f}/s"
+def progress_line(done: int, total: int | None, rate: float | None, width: int) -> str:
+    """`add`'s status line: a bar, the count, and once the rate (articles a second) is
+    known, the rate and, when the total is known, the time left."""
+    speed = "" if rate is None else f"  {rate:.0f}/s" if rate >= 1 else f"  {rate:.1f}/s"
     if not total:
-        return f"adding  {done} done  {speed}"[:width]
+        return f"adding  {done} done{speed}"[:width]
     shown = min(done, total)
-    eta = _clock((total - shown) / rate) if rate > 0 else "-:--"
-    tail = f" {100 * shown // total:>3}%  {shown}/{total}  {speed}  ETA {eta}"
+    eta = f"  ETA {_clock((total - shown) / rate)}" if rate else ""
+    tail = f" {100 * shown // total:>3}%  {shown}/{total}{speed}{eta}"
     room = max(width - len("adding  []") - len(tail), 0)
     bar = ("#" * (room * shown // total)).ljust(room, "-") if room >= 5 else ""
     return (f"adding  [{bar}]{tail}" if bar else f"adding {tail}")[:width]

@@ -91,7 +91,8 @@ class Options:
     #: rare both its words are: common pairs ("used to treat") earn next to nothing.
     proximity_idf_ref: float = 3.0
 
-    #: A one-word query that no passage matches is searched as its did-you-mean instead.
+    #: "Did you mean" for words no passage holds, and a one-word query that no passage matches
+    #: searched as its correction instead; off, neither.
     did_you_mean: bool = True
 
     #: Fuse closeness in meaning (static word vectors, search.semantic) with the lexical
@@ -396,7 +397,7 @@ class Ranker:
             if self.notice is not None:
                 return None
             if semantic.embedder() is None:
-                self.notice = "semantic ranking needs the wordllama package; ranking by words only"
+                self.notice = "this install lacks the word vectors semantic ranking needs; ranking by words only"
                 return None
             vectors = semantic.Vectors.read(self.searcher.reader())
             if vectors is None:
@@ -427,8 +428,9 @@ class Ranker:
         from .suggest import fallback, suggestion
 
         hits = self.rank(parsed)
+        hint = hint and self.options.did_you_mean  # switched off, no line either
         may_fall_back = not hits and self.options.did_you_mean
-        corrected_text = suggestion(self.searcher, parsed) if hint or may_fall_back else None
+        corrected_text = suggestion(self.searcher, parsed, matched=bool(hits)) if hint or may_fall_back else None
         corrected = fallback(parsed, corrected_text) if may_fall_back else None
         shown = corrected_text if hint else None
         if corrected is None:

@@ -4,6 +4,11 @@ A word is corrected only when none of its terms occur anywhere in the index and 
 within two edits does (nearest first, then the most frequent, by Whoosh's corrector over
 the index vocabulary). Index terms are stems, so the suggestion shows a word of a passage
 that holds the term (magnesim -> magnesium, diabetis -> diabetes, not "diabet").
+
+Only where it helps: a number is never corrected ("omega 3" is not "omega 30"), and in a
+query that matched, an ordinary English word the corpus lacks is left as typed (a small
+corpus lacks "look" and "ruin": "long" and "run" answer nobody); only a word that is no
+word (search.words) gets a suggestion there.
 """
 from __future__ import annotations
 
@@ -122,8 +127,11 @@ def _surface(searcher, term: str, typed: str) -> str:
     return term
 
 
-def suggestion(searcher, parsed: ParsedQuery) -> str | None:
-    """The query with its unknown words corrected, or None if there is nothing to correct."""
+def suggestion(searcher, parsed: ParsedQuery, matched: bool = False) -> str | None:
+    """The query with its unknown words corrected, or None if there is nothing to correct.
+    `matched`: the query found passages, so only words that are no English word are corrected."""
+    from .words import is_word
+
     reader = searcher.reader()
     text = parsed.text
     changed = False
@@ -131,7 +139,9 @@ def suggestion(searcher, parsed: ParsedQuery) -> str | None:
         if clause.phrase or clause.fuzzy or len(clause.terms) != 1 or clause.joined:
             continue
         term = clause.terms[0]
-        if _known(reader, term):
+        if _known(reader, term) or any(c.isdigit() for c in clause.text):
+            continue
+        if matched and is_word(clause.text):
             continue
         nearest = _nearest(reader, term)
         if nearest is None:
@@ -147,8 +157,11 @@ def fallback(parsed: ParsedQuery, corrected: str | None) -> str | None:
     plain word that no passage holds and the correction is close to it as written
     (quercitin -> quercetin); else None. A short word or a looser guess is too often
     another word (Prozac -> produced, clams -> claimed), so that stays a suggestion, as do
-    longer queries, which keep their other words' matches."""
+    longer queries, which keep their other words' matches, and an ordinary English word
+    (the corpus lacks "properly": that is no reason to search "property")."""
     from difflib import SequenceMatcher
+
+    from .words import is_word
 
     clauses = parsed.positive
     if corrected is None or len(clauses) != 1 or len(parsed.clauses) != 1:
@@ -157,18 +170,18 @@ def fallback(parsed: ParsedQuery, corrected: str | None) -> str | None:
     if clause.field or clause.phrase or clause.fuzzy or clause.joined or len(clause.terms) != 1:
         return None
     typed = clause.text.strip().lower()
-    if len(typed) < FALLBACK_MIN_LENGTH:
+    if len(typed) < FALLBACK_MIN_LENGTH or is_word(typed):
         return None
     if SequenceMatcher(None, typed, corrected.strip().lower()).ratio() < FALLBACK_MIN_LIKENESS:
         return None
     return corrected
 
 
-def suggest(index_dir: Path, parsed: ParsedQuery) -> str | None:
+def suggest(index_dir: Path, parsed: ParsedQuery, matched: bool = False) -> str | None:
     """`suggestion` on a searcher of its own."""
     from indexer.index import open_index
 
     from .scoring import ReaderView
 
     with ReaderView(open_index(index_dir).reader()) as searcher:
-        return suggestion(searcher, parsed)
+        return suggestion(searcher, parsed, matched)

@@ -1,6 +1,13 @@
-"""Shared fixtures: a copy of the sample corpus, paths to the sample articles, a CLI runner."""
+"""Shared fixtures: a copy of the sample corpus, paths to the sample articles, a CLI runner.
+
+Also which tests run. `python -m pytest` runs the suite a developer runs often; tests
+marked `slow` (exhaustive and scale: every crash point, SIGKILL loops, 100k-line inputs,
+a full disk) are skipped there. CORPUS_TESTS=all runs everything, every crash and
+concurrency point included (.ci/run sets it); `-m slow` runs the slow ones alone.
+"""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +19,17 @@ SAMPLES = REPO / "corpus"
 REVIEW = SAMPLES / "leg-twitch-symptom-review.txt"
 TWITCHES = SAMPLES / "twitches-in-your-body.txt"
 SHARED = REPO.parent / "shared"
+#: CORPUS_TESTS=all: every test, at every crash and concurrency point.
+EVERYTHING = os.environ.get("CORPUS_TESTS") == "all"
+
+
+def pytest_collection_modifyitems(config, items):
+    if EVERYTHING or "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: CORPUS_TESTS=all runs it (as .ci/run does), or -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +42,7 @@ def private_cache(tmp_path_factory, monkeypatch) -> Path:
 
 @pytest.fixture
 def sample_corpus(tmp_path: Path) -> Path:
-    """A fresh copy of the bundled corpus (no index yet), as a user would have it."""
+    """A fresh corpus holding the two sample articles (no marker, no index yet)."""
     target = tmp_path / "corpus"
     target.mkdir()
     for path in (REVIEW, TWITCHES):

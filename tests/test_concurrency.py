@@ -6,7 +6,7 @@ a search runs in another process. The search must end on its own without printin
 "waiting for another command", and every article it returns must be whole: all of one
 version's passages, never a mix of versions, never a passage twice. Synchronised through
 pipes; nothing depends on timing. A sample of points by default, every point with
-CORPUS_CONCURRENCY_ALL=1 (or CORPUS_CRASH_ALL=1).
+CORPUS_CONCURRENCY_ALL=1 (or CORPUS_CRASH_ALL=1, or CORPUS_TESTS=all as .ci/run sets).
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ import pytest
 
 import crashpoint as cp
 
-ALL = os.environ.get("CORPUS_CONCURRENCY_ALL") == "1" or os.environ.get("CORPUS_CRASH_ALL") == "1"
+ALL = (os.environ.get("CORPUS_CONCURRENCY_ALL") == "1" or os.environ.get("CORPUS_CRASH_ALL") == "1"
+       or os.environ.get("CORPUS_TESTS") == "all")
 SAMPLE = int(os.environ.get("CORPUS_CONCURRENCY_SAMPLE", "4"))
 WAITING = "waiting for another command"
 #: A search that has not ended after this long is counted as waiting (it should take ~0.3 s).

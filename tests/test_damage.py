@@ -191,6 +191,7 @@ def _fill(where: Path) -> Path:
     return filler
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(cp.OLD_STORE, reason="old store: ENOSPC is a traceback", strict=False)
 def test_a_full_disk_is_one_line_and_loses_nothing(tmp_path, tmpfs):
     disk = tmpfs("disk", "3m")

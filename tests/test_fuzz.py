@@ -23,7 +23,8 @@ from indexer.formats import sniff
 from indexer.load import document_from_bytes, load_stdin, read_jsonl
 from search.query import parse
 
-EXAMPLES = int(os.environ.get("CORPUS_FUZZ_EXAMPLES", "40"))
+#: 40 examples a run by default; CORPUS_TESTS=all (as .ci/run sets) runs 400.
+EXAMPLES = int(os.environ.get("CORPUS_FUZZ_EXAMPLES", "400" if os.environ.get("CORPUS_TESTS") == "all" else "40"))
 fuzz = settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much])

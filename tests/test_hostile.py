@@ -121,6 +121,7 @@ def test_a_deep_json_ld_block_does_not_cost_the_page(tmp_path, cli):
     assert "added     deep-ld" in result.stdout
 
 
+@pytest.mark.slow
 def test_every_hostile_file_at_once_through_the_real_command(tmp_path):
     """The installed entry point, in a subprocess: no traceback reaches stderr."""
     batch = tmp_path / "batch"

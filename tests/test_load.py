@@ -287,3 +287,34 @@ def test_link_loops_and_impossible_names_are_one_line_each(tmp_path):
     reasons = [r.reason for r in results if isinstance(r, Skipped)]
     assert reasons[:4] == ["broken link"] * 4
     assert reasons[4] == "File name too long" and len(reasons) == 7
+
+
+def test_a_record_without_an_id_gets_one_from_its_content(tmp_path, cli):
+    # As sqlite-utils' --hash-id: the same record is the same article, another is another.
+    path = _jsonl(tmp_path, json.dumps({"title": "Woks", "text": "A carbon steel wok heats fast."}),
+                  json.dumps({"text": "Season a cast iron pan in the oven."}),
+                  json.dumps({"text": "Season a cast iron pan in the oven.", "title": "Pans"}))
+    first, second, third = docs(path)
+    assert all(re.fullmatch(r"[0-9a-f]{12}", d.id) for d in (first, second, third))
+    assert len({first.id, second.id, third.id}) == 3
+    assert [d.id for d in docs(path)] == [first.id, second.id, third.id]  # stable
+    root = tmp_path / "kb"
+    assert cli(root, "add", str(path)).stdout.endswith("3 added, 0 updated, 0 unchanged, 0 skipped\n")
+    assert cli(root, "add", str(path)).stdout.endswith("0 added, 0 updated, 3 unchanged, 0 skipped\n")
+    listed = dict(line.split("\t")[0::2] for line in cli(root, "list").stdout.splitlines())
+    # Without a title its first line speaks for it, not its hash.
+    assert listed == {first.id: "Woks", second.id: "Season a cast iron pan in the oven.", third.id: "Pans"}
+
+
+def test_a_piped_article_is_titled_by_its_first_heading_or_line(tmp_path, cli):
+    root = tmp_path / "kb"
+    long_line = "keep the pan dry and oiled after every use so that it never rusts, and scrub it with salt " * 2
+    for text in ("# Wok notes\n\nA carbon steel wok heats quickly and evenly.\n",
+                 "<html><body><p>A paragraph on woks and pans, with no title at all.</p></body></html>",
+                 long_line + "\n\nAnother paragraph.\n"):
+        assert cli(root, "add", "-", input=text).exit_code == 0
+    titles = sorted(line.split("\t")[2] for line in cli(root, "list").stdout.splitlines())
+    assert titles[0] == "A paragraph on woks and pans, with no title at all."
+    assert titles[1] == "Wok notes"
+    assert titles[2].startswith("keep the pan dry and oiled") and titles[2].endswith("\u2026")
+    assert len(titles[2]) <= 81 and not any(t.startswith("stdin-") for t in titles)

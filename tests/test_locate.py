@@ -53,3 +53,21 @@ def test_mark_is_idempotent(tmp_path):
     assert mark(tmp_path / "new") is True
     assert mark(tmp_path / "new") is False
     assert (tmp_path / "new" / MARKER).read_bytes() == b""
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_named_folder_holding_a_marked_corpus_folder_means_that_one(tmp_path, how):
+    # `add` run in ~/kb made ~/kb/corpus; `--corpus ~/kb` (or CORPUS_PATH=~/kb) is that corpus.
+    mark(tmp_path / "kb" / "corpus")
+    option, environ = ("kb", {}) if how == "option" else (None, {"CORPUS_PATH": "kb"})
+    found = locate(option, environ, tmp_path)
+    assert (found.root, found.how) == (tmp_path / "kb" / "corpus", how)
+
+
+def test_a_named_marked_folder_is_itself_the_corpus_even_with_a_corpus_folder_inside(tmp_path):
+    mark(tmp_path / "kb")
+    mark(tmp_path / "kb" / "corpus")
+    assert locate("kb", {}, tmp_path).root == tmp_path / "kb"
+    # Unmarked and without a marked corpus/ inside, a named folder is still the corpus.
+    (tmp_path / "plain").mkdir()
+    assert locate("plain", {}, tmp_path).root == tmp_path / "plain"

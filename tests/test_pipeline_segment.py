@@ -38,7 +38,7 @@ def _walk(matcher):
         matcher.next()
 
 
-@pytest.mark.parametrize("limit_mb", [1, 64])
+@pytest.mark.parametrize("limit_mb", [pytest.param(1, marks=pytest.mark.slow), 64])
 def test_worker_writer_writes_what_whoosh_writes(tmp_path, monkeypatch, limit_mb):
     from whoosh.writing import SegmentWriter
 

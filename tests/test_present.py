@@ -105,10 +105,13 @@ def test_trec_lists_each_article_once_per_query_ranked_from_one():
 
 @pytest.mark.parametrize("total", [None, 10, 1000])
 def test_progress_line_fits_and_says_rate_and_eta(total):
-    line = progress_line(5, total, 2.0, 60)
-    assert len(line) <= 60 and "/s" in line
+    line = progress_line(5, total, 0.5, 60)
+    assert len(line) <= 60 and "0.5/s" in line
     if total:
         assert f"5/{total}" in line and "ETA" in line
+    # Before the rate is known: the count alone, no rate and no time left.
+    unknown = progress_line(5, total, None, 60)
+    assert "/s" not in unknown and "ETA" not in unknown and "5" in unknown
 
 
 def test_path_objects_print_too():

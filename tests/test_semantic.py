@@ -47,7 +47,7 @@ def hits_for(corpus, query, options=FUSED):
 
 def test_vectors_are_unit_length_and_closer_for_related_texts():
     model = embed.embedder()
-    assert model is not None, "wordllama's files are a dependency of the package"
+    assert model is not None, "the word vectors are installed with the package (setup.py)"
     doctor, physician, tomato = (model.vector(t) for t in ("a doctor treats patients", "the physician and the sick",
                                                             "tomatoes ripen in the sun"))
     assert np.isclose(np.linalg.norm(doctor), 1.0, atol=1e-3)
@@ -149,10 +149,7 @@ def test_batch_ranker_reads_vectors_once(tmp_path, monkeypatch):
 
 
 def _tokenizer_config():
-    from importlib.util import find_spec
-    from pathlib import Path
-
-    return Path(next(iter(find_spec("wordllama").submodule_search_locations))) / embed._TOKENIZER
+    return embed.model_folder() / embed._TOKENIZER
 
 
 def test_own_tokenizer_agrees_with_the_tokenizers_library():

@@ -342,6 +342,7 @@ def test_damaged_catalog_is_rebuilt(tmp_path):
     assert ids_for(corpus, "axolotls") == ["a"] and [e.id for e in corpus.entries()] == ["a"]
 
 
+@pytest.mark.slow
 def test_killed_bulk_add_keeps_every_reported_article_searchable(tmp_path):
     import os
     import signal

@@ -5,12 +5,15 @@ take minutes; they do not time anything.
 """
 from __future__ import annotations
 
+import pytest
+
 from indexer.text import clean_text
 
 ARTICLE = [f"Paragraph {n} says that the cramps came back at night, and that the walk in the evening helped a lot."
            for n in range(5)]
 
 
+@pytest.mark.slow
 def test_article_among_100k_short_lines():
     menu = [f"Menu item {n}" for n in range(50_000)]
     text = "\n".join([*menu, "A Night of Cramps", *ARTICLE, *menu])

@@ -53,7 +53,7 @@ def wheel(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
     source = work / "src"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(REPO / name, source / name)
     for package in PACKAGES:
         shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -95,6 +95,18 @@ def test_wheel_holds_every_subpackage_and_data_file(wheel):
         names = set(archive.namelist())
     missing = [name for name in _source_files() if name not in names]
     assert not missing, f"not in the wheel: {missing}; see [tool.setuptools] in pyproject.toml"
+    # The word vectors, copied from wordllama at build time (setup.py), with its licence.
+    vectors = {"indexer/vectors/weights/l2_supercat_256.safetensors",
+               "indexer/vectors/tokenizers/l2_supercat_tokenizer_config.json", "indexer/vectors/LICENSE-wordllama.txt"}
+    assert vectors <= names, f"not in the wheel: {sorted(vectors - names)}; see setup.py"
+
+
+def test_the_wheel_needs_no_package_it_never_imports(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        requires = [line.split(":", 1)[1].split(";")[0].strip() for line in archive.read(metadata).decode().splitlines()
+                    if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    assert not [r for r in requires if r.lower().startswith("wordllama")], requires
 
 
 def test_installed_corpus_adds_searches_and_cleans_from_another_folder(installed, tmp_path):
@@ -110,6 +122,10 @@ def test_installed_corpus_adds_searches_and_cleans_from_another_folder(installed
                  "print(search.__file__)", cwd=work)
     assert where.returncode == 0, where.stderr
     assert all(Path(line).is_relative_to(installed.parent.parent) for line in where.stdout.split())
+    # So are its own word vectors (the borrowed site-packages hold wordllama's too).
+    vectors = _run(installed.with_name("python"), "-c", "from indexer import embed; print(embed.model_folder())",
+                   cwd=work)
+    assert Path(vectors.stdout.strip()).is_relative_to(installed.parent.parent), vectors.stdout + vectors.stderr
 
     added = _run(installed, "add", "cramps.html", "hiccups.txt", "records.jsonl", "glaciers.pdf", cwd=work)
     assert added.returncode == 0, added.stderr
