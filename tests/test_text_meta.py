@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.text import clean_text
-from indexer.text.meta import byline_author, parse_date
+from indexer.text.dates import parse_date
+from indexer.text.meta import byline_author
 
 ARTICLE = [
     "CAIRO - The ministry said on Wednesday that the new rules for the old market will come into force next "

@@ -23,8 +23,9 @@ from dataclasses import replace
 
 from ..models import Block, Cleaned, Dropped, Metadata
 from ..stopwords import stopwords
-from .lines import BULLET, DATE, Line, is_english, read_line, score
-from .meta import byline_author, parse_date
+from .dates import first_date, parse_date
+from .lines import BULLET, Line, is_english, read_line, score
+from .meta import byline_author
 from .region import Region, best_run, bridge, keep, widen
 
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
@@ -268,7 +269,7 @@ def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) ->
     for line in above:
         text = line.text
         if (line.kind in ("furniture", "barrier") or line.words < 3 or not _is_heading_shape(text)
-                or _NOT_TITLE.search(text) or DATE.search(text)):
+                or _NOT_TITLE.search(text) or first_date(text)):
             continue
         words = _title_words(text, stopwords)
         share = len(words & lead_words) / len(words) if words else 0.0

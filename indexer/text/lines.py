@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .dates import without_dates
+
 LineKind = Literal["blank", "prose", "short", "item", "furniture", "barrier"]
 
 _WORD = re.compile(r"\w+")
@@ -21,12 +23,6 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣·–]|\d{1,3}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!?…。！？:;]['\"”’»)\]]*$")
 
-_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-#: A calendar date in the common written forms (20 November 2019, Nov. 20, 2019, 2019-11-20, 11/20/2019).
-DATE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})(?!\d)", re.I)
 _DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?", re.I)
 #: What a menu label lacks: a digit, code or table punctuation, a run of spaces or a tab
@@ -176,7 +172,7 @@ def is_dateline(text: str) -> bool:
     """A short line that is mostly a date or a time stamp."""
     if len(text) > 60 or not _DIGIT.search(text):
         return False
-    rest = _TIME.sub(" ", DATE.sub(" ", text))
+    rest = _TIME.sub(" ", without_dates(text))
     found = rest != text or bool(_RELATIVE_TIME.match(text))
     return found and len(_WORD.findall(rest)) <= 5
 
