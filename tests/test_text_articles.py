@@ -222,3 +222,40 @@ def test_what_is_left_out_is_named_with_its_rule_in_reading_order():
     assert ("share", kept) in reasons and ("related", kept) in reasons and ("legal", kept) in reasons
     assert next(d for d in dropped if d.rule == "related").text == "Related Posts"
     assert "Facebook\nTwitter\nPinterest" in [d.text for d in dropped]
+
+
+CALENDAR = """\
+Início
+Notícias
+Equipes
+Classificação
+Fórum
+Contato
+
+Calendário da Copa Regional 2019
+quarta-feira, 9 de janeiro de 2019 às 14:05
+Compartilhe no WhatsApp
+
+Calendário da Copa Regional 2019
+
+1ª rodada: 9 de março – Porto Alegre
+2ª rodada: 6 de abril – Caxias do Sul
+3ª rodada: 4 de maio – Pelotas
+4ª rodada: 8 de junho – Santa Maria
+5ª rodada: 3 de agosto – Passo Fundo
+6ª rodada: 7 de setembro – Porto Alegre
+
+Política de Privacidade
+Quem Somos
+Nosso site publica notícias do automobilismo regional desde 2005, com fotos, entrevistas, colunas de opinião e a cobertura completa de cada etapa, e você pode nos enviar sugestões de pauta pelo formulário de contato.
+"""
+
+
+def test_a_list_under_the_dateline_is_the_article():
+    # No line of the calendar is prose; the footer's one long line would outscore it as a run.
+    cleaned = clean_text(CALENDAR)
+    body = texts(CALENDAR)
+    assert body[0] == "Calendário da Copa Regional 2019" or cleaned.metadata.title == "Calendário da Copa Regional 2019"
+    assert "1ª rodada: 9 de março – Porto Alegre" in body and body[-1] == "6ª rodada: 7 de setembro – Porto Alegre"
+    assert cleaned.metadata.published == "2019-01-09"
+    assert not any(text.startswith("Nosso site") for text in body)

@@ -78,16 +78,18 @@ def _wrap_width(lines: list[str]) -> int:
     paragraphs a line). The text is wrapped if more of its lines that a line follows were
     broken mid-sentence because the next word did not fit than were not: in a
     note with a block a line (headings, commands, ingredients) the next word mostly fits,
-    and paragraphs a line end their sentences.
+    and paragraphs a line end their sentences. A line the next one does not visibly go on
+    from (it starts with a capital or a digit) is no evidence either way: a list's entries
+    of about one length would otherwise read as a wrapped paragraph.
     """
     width = max((len(line) for line in lines if len(line) <= MAX_WRAP), default=0)
     broken = kept = 0
     for line, after in zip(lines, lines[1:]):
         if line and after and len(line) <= MAX_WRAP and not _SENTENCE_END.search(line):
-            if _fits_not(line, after, width):
-                broken += 1
-            else:
+            if not _fits_not(line, after, width):
                 kept += 1
+            elif after[0].islower() or _CONTINUES.search(line):
+                broken += 1
     return width if broken > kept else 0
 
 

@@ -3,7 +3,8 @@
 The article is the run of lines whose scores sum highest (a maximum-sum subarray, found in
 one pass), so a menu or a share prompt above the article does not cut it away, and a
 short heading or caption inside it is carried by the prose around it; a run under the
-page's first dateline or byline counts three times. A barrier line (an author box, the
+page's first dateline or byline counts three times, and a list right under it (a calendar,
+a table) is a candidate as the paragraph its entries would make. A barrier line (an author box, the
 start of comments or of a related-links list) is never crossed. The run
 is then widened over a list that follows it, and furniture inside it is dropped line by line.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lines import Line
+from .lines import WEIGHTS, Line
 
 #: Lines that may follow a list's introduction without being bullets ("For example:" then items).
 MAX_LIST_TAIL = 60
@@ -34,6 +35,8 @@ BRIDGE_SHARE = 0.5
 MIN_BRIDGED = 10.0
 #: Words above which a line without a sentence end is prose, not a list entry.
 MAX_ENTRY_WORDS = 20
+#: Entries a list under the page's first dateline needs to be taken for the article.
+MIN_LIST = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +81,52 @@ def best_run(lines: list[Line], scores: list[float]) -> Region | None:
 
     A reader finds the article under its dateline; a longer run elsewhere (a mega-menu with
     descriptions, a block of teasers, a footer) must carry far more text to win over it.
-    Only the first dateline counts: comments and teasers further down carry their own.
+    Only the first dateline counts: comments and teasers further down carry their own. A
+    list right under it is a candidate too (`list_under`), at its words' worth.
     """
-    found = runs(lines, scores)
-    if not found:
-        return None
     head = next((index for index, line in enumerate(lines) if line.rule in HEAD_RULES), None)
+    found = [(total * HEAD_BONUS if head is not None and _headed_by(lines, region, head) else total, region)
+             for total, region in runs(lines, scores)]
+    if head is not None and (listed := list_under(lines, head)):
+        found.append(listed)
+    return max(found, key=lambda candidate: candidate[0])[1] if found else None
 
-    def value(candidate: tuple[float, Region]) -> float:
-        total, region = candidate
-        return total * HEAD_BONUS if head is not None and _headed_by(lines, region, head) else total
 
-    return max(found, key=value)[1]
+def list_under(lines: list[Line], head: int) -> tuple[float, Region] | None:
+    """A list that opens the article under its dateline, scored as the paragraph its entries make.
+
+    A race calendar, a standings table or a list of steps posted under a dateline is the
+    article although no line of it is prose: its entries, most of them shaped like content
+    (`Line.content`), count as one paragraph of all their words. The list may start a few
+    lines (a share bar, a section label) below the dateline and ends at furniture or prose.
+    """
+    index, above = head + 1, 0
+    while index < len(lines) and above < HEAD_LINES:
+        line = lines[index]
+        if line.kind in ("short", "item") and line.content:
+            break
+        if line.kind in ("barrier", "prose"):
+            return None
+        above += line.kind != "blank"
+        index += 1
+    else:
+        return None
+    start = end = index
+    entries = shaped = 0
+    words = 0.0
+    while index < len(lines) and lines[index].kind in ("short", "item", "blank"):
+        line = lines[index]
+        index += 1
+        if line.kind == "blank":
+            continue
+        entries += 1
+        shaped += line.content or line.kind == "item"
+        words += line.words
+        if line.content or line.kind == "item":
+            end = index  # a list ends on its last content-shaped entry, not on a label after it
+    if entries < MIN_LIST or shaped < BRIDGE_SHARE * entries:
+        return None
+    return words * WEIGHTS.prose_weight - WEIGHTS.threshold, Region(start, end)
 
 
 def _run_from(lines: list[Line], scores: list[float], start: int, step: int) -> tuple[float, int]:
