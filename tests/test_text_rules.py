@@ -139,3 +139,30 @@ def test_a_note_without_page_furniture_keeps_its_short_lines():
     note = page(["Magnesium notes", ""], PROSE[:1], ["", "Sources", "Dr. Smith, 2020", "The sleep book"])
     # Short lines that were not wrapped (the next word would have fitted) stay lines.
     assert body(note) == [PROSE[0], "Sources", "Dr. Smith, 2020", "The sleep book"]
+
+
+def test_a_box_label_over_the_pages_main_list_does_not_cut_the_article():
+    # "Don't Miss:" is a links-box label, but what it heads is the page's main text: a deals
+    # list whose lines are mostly not prose, with a line of prose here and there.
+    deals = []
+    for name, price in (("Acme Kettle", "$39.99"), ("Acme Toaster", "$24.50"), ("Acme Blender", "$59.00"),
+                        ("Acme Mixer", "$89.95"), ("Acme Grill", "$119.00")):
+        deals += [name, "Boils or heats fast with one button", "Stainless steel body",
+                  f"{name} works with every kitchen outlet in the house and carries a full two year warranty "
+                  "from its maker, with free repairs.",
+                  price, "Available from ShopCo", "We may earn a commission", "Buy Now", ""]
+    text = page(MENU, ["The best early deals on kitchen gadgets", "March 3, 2021 at 9:15 AM", ""], PROSE, [""],
+                ["Don't Miss:", ""], deals,
+                ["Prices and stock may change at any time, so please check the shop before you buy anything "
+                 "from this list of deals."],
+                ["Tags: Deals", "Trending", "Five foods for better sleep", "Why we dream", "© 2021 Example Media"])
+    kept = body(text)
+    assert kept[:len(PROSE)] == PROSE
+    assert "Acme Grill" in kept and "Stainless steel body" in kept and "Buy Now" in kept
+    assert kept[-1].startswith("Prices and stock may change")
+    assert "Why we dream" not in kept
+
+
+def test_a_links_box_after_the_article_is_still_dropped():
+    box = ["Related articles", "Five foods for better sleep", "Why we dream", "Ten tips for a calm mind"]
+    assert body(page(MENU, ["Night Cramps Explained"], PROSE, box, ["© 2021 Example Media"])) == PROSE

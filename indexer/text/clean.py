@@ -26,7 +26,7 @@ from ..stopwords import stopwords
 from .dates import first_date, parse_date
 from .lines import BULLET, Line, is_english, read_line, score
 from .meta import byline_author
-from .region import Region, best_run, bridge, keep, widen
+from .region import Region, best_run, bridge, keep, through_box, widen
 
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
@@ -300,7 +300,10 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     english = is_english(lines)
     scores = [score(line, english) for line in lines]
     found = best_run(lines, scores) if _is_page(lines) else None
-    region = widen(lines, bridge(lines, scores, found)) if found else Region(0, len(lines))
+    if found:
+        region = widen(lines, through_box(lines, scores, bridge(lines, scores, found)))
+    else:
+        region = Region(0, len(lines))
     looked_for = title is None
     if looked_for:
         title = _find_title(lines, region, function_words) if found else None

@@ -178,6 +178,40 @@ def bridge(lines: list[Line], scores: list[float], region: Region) -> Region:
     return Region(start, end)
 
 
+def _sections(lines: list[Line]) -> list[tuple[float, Region]]:
+    """The stretches between furniture lines (a line printed twice is no border), with their words."""
+    found: list[tuple[float, Region]] = []
+    start, words = 0, 0.0
+    for index, line in enumerate(lines):
+        if line.kind in ("furniture", "barrier") and line.rule != "repeated":
+            found.append((words, Region(start, index)))
+            start, words = index + 1, 0.0
+        else:
+            words += line.words
+    found.append((words, Region(start, len(lines))))
+    return found
+
+
+def through_box(lines: list[Line], scores: list[float], region: Region) -> Region:
+    """Carry the run on past a links-box label when what the label heads is the page's main text.
+
+    "Don't miss:" over a deals list: when the label
+    right after the run heads the page's largest stretch between furniture lines, and that
+    stretch holds prose of its own, it is the article's, to its last line of prose.
+    """
+    label = _next_text(lines, region.end)
+    if label >= len(lines) or lines[label].rule not in BOX_LABELS:
+        return region
+    sections = _sections(lines)
+    words, section = next(item for item in sections if item[1].start == label + 1)
+    if words < max(item[0] for item in sections):
+        return region
+    inside = runs(lines[section.start:section.end], scores[section.start:section.end])
+    if not inside or max(total for total, _ in inside) < MIN_BRIDGED:
+        return region
+    return Region(region.start, section.start + inside[-1][1].end)
+
+
 def _next_text(lines: list[Line], index: int) -> int:
     while index < len(lines) and lines[index].kind == "blank":
         index += 1
