@@ -195,9 +195,9 @@ def _sections(lines: list[Line]) -> list[tuple[float, Region]]:
 def through_box(lines: list[Line], scores: list[float], region: Region) -> Region:
     """Carry the run on past a links-box label when what the label heads is the page's main text.
 
-    "Don't miss:" over a deals list: when the label
-    right after the run heads the page's largest stretch between furniture lines, and that
-    stretch holds prose of its own, it is the article's, to its last line of prose.
+    "Don't miss:" over a deals list: when the label right after the run heads the page's
+    largest stretch between furniture lines, and that stretch holds prose of its own, it is
+    the article's, to its last line of prose.
     """
     label = _next_text(lines, region.end)
     if label >= len(lines) or lines[label].rule not in BOX_LABELS:
