@@ -79,3 +79,47 @@ def test_dates_in_a_headline_list_above_are_not_the_pages():
     cleaned = clean_text(page(*teasers, "Traders welcome new market rules", "November 20, 2019"))
     assert cleaned.metadata.published == "2019-11-20"
     assert cleaned.metadata.author is None or cleaned.metadata.author == "Someone Else"
+
+
+WIKI = """\
+Jump to content
+Main menu
+Search
+Log in
+
+Lake Orrin (Vermont)
+
+Article
+Talk
+Read
+Edit
+From Wikipedia, the free encyclopedia
+
+Lake Orrin
+The lake from the north shore
+Location\tOrleans County, Vermont
+Type\tGlacial lake
+Primary inflows\tOrrin Brook
+Basin countries\tUnited States
+Surface area\t3.1 km2 (1.2 sq mi)
+Max. depth\t41 m (135 ft)
+Settlements\tWestmore, Barton
+Designated\tMay 5, 1976
+
+Lake Orrin is a glacial lake in Orleans County, Vermont, in the United States. It lies between the towns of Westmore and Barton and drains north through Orrin Brook.
+
+The lake is known for its clear water and its cold depths, which hold lake trout and landlocked salmon, and for the steep cliffs that rise from its eastern shore.
+
+See also
+List of lakes of Vermont
+This page was last edited on 2 May 2023, at 09:41 (UTC).
+Privacy policy
+"""
+
+
+def test_a_wiki_pages_title_is_its_headline_not_an_infobox_row():
+    # The infobox between the title and the lead is a table: it counts as one line of the
+    # window the headline is looked for in, and none of its rows is a headline.
+    cleaned = clean_text(WIKI)
+    assert cleaned.metadata.title == "Lake Orrin (Vermont)"
+    assert cleaned.blocks[0].text.startswith("Lake Orrin is a glacial lake")

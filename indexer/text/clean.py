@@ -42,6 +42,8 @@ WRAP_SLACK = 3
 #: A gap between two columns of a row laid out with spaces (not two spaces after a full stop).
 _COLUMN_GAP = re.compile(r"[^\s.!?](?: {2,}|\t)(?=\S)")
 _CELLS = re.compile(r" {2,}|\t")
+#: A parenthesised qualifier closing a heading.
+_QUALIFIER = re.compile(r"\s\([^()]{1,40}\)$")
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
 #: How far above the article (non-blank lines) its headline, byline and dateline are looked for.
@@ -60,6 +62,7 @@ _NOT_TITLE = re.compile(r"getty|photograph|\bphoto\b|\bimage\b|courtesy|associat
 
 
 def _is_heading_shape(line: str) -> bool:
+    line = _QUALIFIER.sub("", line)  # "Python (programming language)" is a heading
     words = line.split()
     return (0 < len(words) <= MAX_HEADING_WORDS and len(line) <= MAX_HEADING_CHARS and not _HYPHENATED.search(line)
             and not BULLET.match(line) and (not _CLOSING.search(line) or line.endswith("?"))
@@ -255,9 +258,35 @@ def _title_words(text: str, stopwords: frozenset[str]) -> set[str]:
     return {word for word in _WORD.findall(text.casefold()) if word not in stopwords and not word.isdigit()}
 
 
+def _above(lines: list[Line], region: Region) -> list[int]:
+    """Indices of the non-blank lines above the region that could be its headline, nearest
+    first, as far as HEAD_WINDOW of them; a table there (an infobox: consecutive lines, rows
+    among them) counts as one line, and none of its lines is a headline."""
+    found: list[int] = []
+    counted = 0
+    index = region.start - 1
+    while index >= 0 and counted < HEAD_WINDOW:
+        if lines[index].kind == "blank":
+            index -= 1
+            continue
+        top = index
+        while top > 0 and lines[top - 1].kind != "blank":
+            top -= 1
+        block = range(index, top - 1, -1)
+        if sum(_is_row(lines[at].text) for at in block) >= 2:
+            counted += 1
+            index = top - 1
+            continue
+        found.append(index)
+        counted += 1
+        index -= 1
+    return found
+
+
 def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) -> str | None:
     """The headline: of the heading-shaped lines just above the article, the one sharing most
-    words with the article's opening (photo credits, names and section labels share few)."""
+    words with the article's opening (photo credits, names, section labels and a table's rows
+    share few, or are no headline)."""
     lead_words: set[str] = set()
     index = region.start
     read = 0.0
@@ -265,7 +294,7 @@ def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) ->
         lead_words |= _title_words(lines[index].text, stopwords)
         read += lines[index].words
         index += 1
-    above = [lines[index] for index in _head(lines, region) if index < region.start]  # nearest first
+    above = [lines[index] for index in _above(lines, region)]  # nearest first
     printed = Counter(line.text for line in above)
     best: tuple[float, str] | None = None
     for line in above:
@@ -275,7 +304,7 @@ def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) ->
             continue
         words = _title_words(text, stopwords)
         share = len(words & lead_words) / len(words) if words else 0.0
-        if printed[text] > 1:  # a headline printed twice (page title, then article heading)
+        if printed[text] > 1 and share:  # a headline printed twice (page title, then article heading)
             share += 1.0
         if best is None or share > best[0]:
             best = (share, text)
