@@ -259,3 +259,22 @@ def test_a_list_under_the_dateline_is_the_article():
     assert "1ª rodada: 9 de março – Porto Alegre" in body and body[-1] == "6ª rodada: 7 de setembro – Porto Alegre"
     assert cleaned.metadata.published == "2019-01-09"
     assert not any(text.startswith("Nosso site") for text in body)
+
+
+def test_a_short_article_below_a_mega_menu_with_descriptions_is_found():
+    # The menu's descriptions score more than the article, and more than the short lines
+    # between them cost, so one pass's running sum never falls to zero before the article:
+    # the article must still be a candidate of its own, and under its dateline it wins.
+    menu = [f"{topic}: our guides, reports and interviews on {topic.lower()} from around the country, updated "
+            "every week by the editors, with the full archive of earlier issues and the readers' own letters too."
+            for topic in ("Faith", "Family", "Music", "Travel", "Schools")]
+    gap = ["Donate", "Calendar", "Press", "Search", "Find a parish"]
+    article = ["The synod met on Thursday for its autumn session and agreed a new budget for the coming year, "
+               "after a long debate about the cost of the old buildings.",
+               "The bishop thanked the parishes for their work during the long winter and asked them to keep going "
+               "with the help for families who have lost their homes.",
+               "The next session will be held in the spring, when the synod will vote on the merger of the two "
+               "districts in the north of the region."]
+    text = "\n".join([*menu, "", *gap, "", "Synod agrees budget for the coming year", "12.11.2021", "", *article,
+                      "", "Similar news", "Imprint", "Privacy"]) + "\n"
+    assert texts(text) == article

@@ -1,12 +1,13 @@
 """Scored lines to the article's region: the best contiguous run of prose, with its lists.
 
-The article is the run of lines whose scores sum highest (a maximum-sum subarray, found in
-one pass), so a menu or a share prompt above the article does not cut it away, and a
-short heading or caption inside it is carried by the prose around it; a run under the
-page's first dateline or byline counts three times, and a list right under it (a calendar,
-a table) is a candidate as the paragraph its entries would make. A barrier line (an author box, the
-start of comments or of a related-links list) is never crossed. The run
-is then widened over a list that follows it, and furniture inside it is dropped line by line.
+The article is the run of lines whose scores sum highest (of the page's maximal-scoring
+runs, found in one pass), so a menu or a share prompt above the article does not cut it
+away, and a short heading or caption inside it is carried by the prose around it; a run
+under the page's first dateline or byline counts three times, and a list right under it (a
+calendar, a table) is a candidate as the paragraph its entries would make. A barrier line
+(an author box, the start of comments or of a related-links list) is never crossed. The
+run is then widened over a list that follows it, and furniture inside it is dropped line
+by line.
 """
 from __future__ import annotations
 
@@ -48,22 +49,36 @@ class Region:
 
 
 def runs(lines: list[Line], scores: list[float]) -> list[tuple[float, Region]]:
-    """The best run of each stretch the running sum does not drop to zero in (nor cross a
-    barrier), with its score sum, in page order: the candidates for the article."""
+    """The maximal runs of the page (no barrier crossed), with their score sums, in page order:
+    the candidates for the article.
+
+    A run is maximal when no longer run holding it scores more (Ruzzo and Tompa's
+    all-maximal-scoring-subsequences, linear time): a short article below a mega-menu whose
+    sum never falls to zero before it is a candidate of its own.
+    """
     found: list[tuple[float, Region]] = []
-    best: tuple[float, Region] | None = None
-    running = 0.0
-    start = 0
+    # Each open run: [start, end, cumulative sum before it, cumulative sum at its end].
+    open_runs: list[list[float]] = []
+    total = 0.0
     for index, (line, value) in enumerate(zip(lines, scores)):
-        running = 0.0 if line.kind == "barrier" else running + value
-        if running > 0 and (best is None or running > best[0]):
-            best = (running, Region(start, index + 1))
-        if running <= 0:
-            if best is not None:
-                found.append(best)
-            running, start, best = 0.0, index + 1, None
-    if best is not None:
-        found.append(best)
+        if line.kind == "barrier":
+            found.extend((right - left, Region(int(start), int(end))) for start, end, left, right in open_runs)
+            open_runs, total = [], 0.0
+            continue
+        before, total = total, total + value
+        if value <= 0:
+            continue
+        current = [index, index + 1, before, total]
+        while True:
+            j = len(open_runs) - 1
+            while j >= 0 and open_runs[j][2] >= current[2]:
+                j -= 1
+            if j < 0 or open_runs[j][3] >= current[3]:
+                open_runs.append(current)
+                break
+            current = [open_runs[j][0], current[1], open_runs[j][2], current[3]]
+            del open_runs[j:]
+    found.extend((right - left, Region(int(start), int(end))) for start, end, left, right in open_runs)
     return found
 
 
