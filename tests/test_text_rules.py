@@ -166,3 +166,15 @@ def test_a_box_label_over_the_pages_main_list_does_not_cut_the_article():
 def test_a_links_box_after_the_article_is_still_dropped():
     box = ["Related articles", "Five foods for better sleep", "Why we dream", "Ten tips for a calm mind"]
     assert body(page(MENU, ["Night Cramps Explained"], PROSE, box, ["© 2021 Example Media"])) == PROSE
+
+
+def test_a_line_printed_twice_does_not_stop_the_article_at_its_lists():
+    # The section heading is long enough to be prose and is printed twice (in a contents
+    # box above, and over its section), so it reads as a ticker line; the article still goes
+    # on past it, over its short steps, to the prose beyond.
+    heading = "What should you do when the cramp comes back again in the night?"
+    steps = ["1 glass of water before bed", "2 minutes of calf stretches", "3 pillows under the feet"]
+    text = page(MENU, ["Contents", heading, "", "Night Cramps Explained"], PROSE, ["Try this:"], steps, [""],
+                [heading, ""], MORE_PROSE, ["Share this article"])
+    kept = body(text)
+    assert kept[-len(MORE_PROSE):] == MORE_PROSE and kept[0] == PROSE[0]
