@@ -178,3 +178,40 @@ def test_a_line_printed_twice_does_not_stop_the_article_at_its_lists():
                 [heading, ""], MORE_PROSE, ["Share this article"])
     kept = body(text)
     assert kept[-len(MORE_PROSE):] == MORE_PROSE and kept[0] == PROSE[0]
+
+
+GERMAN = [
+    "Nächtliche Wadenkrämpfe wecken viele Menschen in den frühen Morgenstunden, und die meisten von ihnen "
+    "erfahren nie, warum es gerade ihnen passiert.",
+    "Ein Krampf ist ein Muskel, der sich von selbst zusammenzieht und nicht mehr loslässt, und deshalb tut er "
+    "in der Nacht so weh.",
+]
+
+
+def test_comments_in_another_language_are_not_part_of_the_article():
+    comments = ["2 Gedanken zu „Wadenkrämpfe in der Nacht“", "Peter sagt:",
+                "Das passiert mir jede Nacht, und ich habe schon alles ausprobiert, was man so darüber liest und "
+                "hört, von Magnesium bis zu warmen Bädern, aber nichts davon hat mir auf Dauer geholfen.",
+                "Antworten", "Schreibe einen Kommentar",
+                "Deine E-Mail-Adresse wird nicht veröffentlicht, und die Pflichtfelder sind mit einem Stern markiert."]
+    assert body(page(["Wadenkrämpfe in der Nacht"], GERMAN, comments)) == GERMAN
+
+
+def test_a_long_comment_thread_below_the_article_under_its_dateline_is_not_the_article():
+    # The thread outscores the article three times over; under its dateline, with the comments'
+    # label between them, the article is still the article.
+    thread = ["12 Comments"]
+    for name, tried in (("sleepyhead", "bananas"), ("nightowl", "tonic water"), ("runner42", "a warm bath"),
+                        ("grandma_jo", "magnesium")):
+        thread += [name, "March 4, 2024",
+                   f"This happens to me every single night and I have tried everything they say to do about it, "
+                   f"{tried} most of all, and stretching before bed, and nothing really helps for long, so I am "
+                   "glad to read here that it is usually harmless and not a sign of something serious at all."]
+    text = page(MENU, ["Night Cramps Explained", "By Jane Doe", "March 3, 2024"], PROSE[:2], thread)
+    assert body(text) == PROSE[:2]
+
+
+def test_a_comments_link_next_to_the_dateline_does_not_cut_the_article():
+    text = page(MENU, ["Night Cramps Explained", "March 3, 2024", "61 comments", "Facebook", "Twitter", "Pinterest",
+                       "Email", "Print this page", "Advertisement"], PROSE, ["Share this article"])
+    assert body(text) == PROSE

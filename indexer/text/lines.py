@@ -67,12 +67,24 @@ RULES = (
     _rule("comments", r"^(leave a (comment|reply)|\d+\s+(comments?|responses?|replies)\b.{0,80})$", barrier=True),
     _rule("comments", r"^(comments?( \(\d+\))?|show comments|view comments|post a comment|add a comment|"
                       r"join the (discussion|conversation))$"),
+    # The same in the languages after English that the pages we know use most (WordPress's own
+    # strings where it has them: "One thought on", "Leave a comment").
+    _rule("comments", r"^((one|\d+) thoughts? on .{1,160}|(ein|\d+) gedanken? zu .{1,160}|"
+                      r"(schreibe|hinterlasse) einen kommentar|kommentar (verfassen|schreiben|hinterlassen)|"
+                      r"laisser un commentaire|laisser une réponse|(deja|dejar) (un comentario|una respuesta)|"
+                      r"lascia (un commento|una risposta)|deixe (um comentário|uma resposta)|"
+                      r"laat een reactie achter|geef een reactie|(dodaj|zostaw) komentarz|"
+                      r"\d+\s+(kommentare?|commentaires?|comentarios?|commenti|comentários?|reacties|komentarz[ey]?)\b.{0,80}|"
+                      r"(kommentare|commentaires|comentarios|commenti|comentários|reacties|komentarze)\s*\(\d+\))$",
+          barrier=True),
+    _rule("comments", r"^(kommentare?|commentaires?|comentarios?|commenti|comentários?|reacties|komentarze)$"),
     _rule("teaser", r"^.{0,1500}(\.\.\.|…)\s*\[?(read more|continue reading|read full (story|article)|more)\s*[»›>→]?\]?$"
                     r"|^.{0,1500}\s\[?(read more|continue reading)\s*[»›>→]?\]?$", max_chars=1600,
           hints=("more", "reading", "read full")),
     _rule("caption", r"^.{0,300}[(\[](image|photo|picture|pic|credit|source|getty|file photo)s?\b[^)\]]{0,80}[)\]]$",
           hints=("(", "[")),
-    _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied):$", barrier=True, hints=(":",)),
+    _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied|sagt|schrieb|dit|dice|disse|zegt|napisał)\s?:$",
+          barrier=True, hints=(":",)),
     _rule("share", r"^(share|tweet|email|print|pin|save|like|follow)( (this|it|us|on|article|story|page|via)\b.{0,60})?"
                    r"(?<![.!?])$"),
     _rule("share", r"^(click to (share|email|print)|share on|share this|follow us|subscribe|sign up|sign in|log ?in|"

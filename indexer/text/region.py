@@ -21,6 +21,8 @@ MAX_LIST_TAIL = 60
 LIST_LEAD = 3
 #: Rules whose line labels a box of links.
 BOX_LABELS = frozenset({"related"})
+#: Rules whose line opens a page's comments.
+COMMENT_RULES = frozenset({"comments", "comment-head"})
 #: Rules whose line dates or signs an article: the first on a page heads the article.
 HEAD_RULES = frozenset({"dateline", "byline"})
 #: How many non-blank lines (a headline, a photo credit) may sit between that line and the article.
@@ -96,12 +98,22 @@ def best_run(lines: list[Line], scores: list[float]) -> Region | None:
 
     A reader finds the article under its dateline; a longer run elsewhere (a mega-menu with
     descriptions, a block of teasers, a footer) must carry far more text to win over it.
-    Only the first dateline counts: comments and teasers further down carry their own. A
+    Only the first dateline counts: comments and teasers further down carry their own, and
+    what follows the start of the comments below the article under it is no candidate. A
     list right under it is a candidate too (`list_under`), at its words' worth.
     """
     head = next((index for index, line in enumerate(lines) if line.rule in HEAD_RULES), None)
-    found = [(total * HEAD_BONUS if head is not None and _headed_by(lines, region, head) else total, region)
-             for total, region in runs(lines, scores)]
+    candidates = runs(lines, scores)
+    headed = [(total, region) for total, region in candidates
+              if head is not None and _headed_by(lines, region, head)]
+    found = [(total * HEAD_BONUS if (total, region) in headed else total, region) for total, region in candidates]
+    article = max(headed, key=lambda candidate: candidate[0], default=None)
+    if article and article[0] >= MIN_BRIDGED:
+        # The comments below a paragraph or more under the dateline are not the article, however
+        # long (a "12 comments" link next to the dateline opens nothing).
+        comments = next((index for index in range(article[1].end, len(lines))
+                         if lines[index].rule in COMMENT_RULES), len(lines))
+        found = [(total, region) for total, region in found if region.start < comments]
     if head is not None and (listed := list_under(lines, head)):
         found.append(listed)
     return max(found, key=lambda candidate: candidate[0])[1] if found else None
@@ -113,20 +125,25 @@ def list_under(lines: list[Line], head: int) -> tuple[float, Region] | None:
     A race calendar, a standings table or a list of steps posted under a dateline is the
     article although no line of it is prose: its entries, most of them shaped like content
     (`Line.content`), count as one paragraph of all their words. The list may start a few
-    lines (a share bar, a section label) below the dateline and ends at furniture or prose.
+    lines (a share bar, a section label, the post's categories) below the dateline and ends
+    at furniture or prose.
     """
     index, above = head + 1, 0
     while index < len(lines) and above < HEAD_LINES:
         line = lines[index]
-        if line.kind in ("short", "item") and line.content:
-            break
-        if line.kind in ("barrier", "prose"):
+        if line.kind == "prose":
             return None
+        if line.kind in ("short", "item") and line.content and (found := _list_from(lines, index)):
+            return found
         above += line.kind != "blank"
         index += 1
-    else:
-        return None
-    start = end = index
+    return None
+
+
+def _list_from(lines: list[Line], start: int) -> tuple[float, Region] | None:
+    """The list of short lines from `start` on, with its score, if it has MIN_LIST entries mostly
+    shaped like content."""
+    index = end = start
     entries = shaped = 0
     words = 0.0
     while index < len(lines) and lines[index].kind in ("short", "item", "blank"):
