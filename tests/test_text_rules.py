@@ -215,3 +215,10 @@ def test_a_comments_link_next_to_the_dateline_does_not_cut_the_article():
     text = page(MENU, ["Night Cramps Explained", "March 3, 2024", "61 comments", "Facebook", "Twitter", "Pinterest",
                        "Email", "Print this page", "Advertisement"], PROSE, ["Share this article"])
     assert body(text) == PROSE
+
+
+def test_a_links_box_in_another_language_is_dropped():
+    box = ["Das könnte Sie auch interessieren", "Fünf Lebensmittel für besseren Schlaf", "Warum wir träumen",
+           "Zehn Tipps für mehr Ruhe"]
+    assert body(page(MENU, ["Wadenkrämpfe in der Nacht"], GERMAN, box, ["Impressum", "Datenschutz"])) == GERMAN
+    assert kind("Artículos relacionados") == kind("Zobacz również") == kind("À lire aussi") == "related"

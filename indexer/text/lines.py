@@ -64,6 +64,15 @@ RULES = (
                      r"most (popular|read|viewed|shared).{0,30}|popular (posts|articles|stories)|"
                      r"trending( now| stories)?|top stories|editor'?s? picks?|don'?t miss|must read)[:.]?$"),
     _rule("related", r"^(see|read|watch) (more|also|next)\s*:.{0,200}$|^(related|also read|more)\s*:.{0,200}$"),
+    _rule("related", r"^(ähnliche (artikel|beiträge|nachrichten|themen)|verwandte (artikel|beiträge|themen)|"
+                     r"das könnte (dich|sie) auch interessieren|mehr zum thema|auch interessant|lesen sie auch|"
+                     r"weitere (artikel|beiträge|nachrichten|meldungen)|meistgelesen|"
+                     r"articles? (similaires|liés|connexes)|(à|a) lire aussi|lire aussi|sur le même sujet|"
+                     r"vous aimerez aussi|(artículos|noticias|entradas) relacionad[ao]s|te puede interesar|"
+                     r"(lee|leer) también|lo más leído|articoli correlati|leggi anche|(ti )?potrebbe interessarti|"
+                     r"(artigos|notícias|posts) relacionad[ao]s|leia também|veja também|mais lidas|"
+                     r"gerelateerde artikelen|lees ook|zobacz (również|także|też)|powiązane( artykuły)?|"
+                     r"czytaj (także|też|również))[:.]?$"),
     _rule("comments", r"^(leave a (comment|reply)|\d+\s+(comments?|responses?|replies)\b.{0,80})$", barrier=True),
     _rule("comments", r"^(comments?( \(\d+\))?|show comments|view comments|post a comment|add a comment|"
                       r"join the (discussion|conversation))$"),
