@@ -222,3 +222,11 @@ def test_a_links_box_in_another_language_is_dropped():
            "Zehn Tipps für mehr Ruhe"]
     assert body(page(MENU, ["Wadenkrämpfe in der Nacht"], GERMAN, box, ["Impressum", "Datenschutz"])) == GERMAN
     assert kind("Artículos relacionados") == kind("Zobacz również") == kind("À lire aussi") == "related"
+
+
+def test_a_cookie_notice_in_another_language_is_dropped():
+    notice = ["Wir verwenden Cookies, um Inhalte zu personalisieren und die Zugriffe auf unsere Webseite zu "
+              "analysieren; mit einem Klick auf Zustimmen willigen Sie in die Verarbeitung ein, die Sie jederzeit "
+              "in den Einstellungen widerrufen können, wie in unserer Datenschutzerklärung beschrieben."]
+    assert body(page(MENU, ["Wadenkrämpfe in der Nacht"], GERMAN, ["Impressum"], notice * 2)) == GERMAN
+    assert kind(notice[0]) == "consent"

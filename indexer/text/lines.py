@@ -101,7 +101,10 @@ RULES = (
     _rule("legal", r"^(©|\(c\)|copyright\b|all rights reserved).{0,160}$"),
     _rule("legal", r"^.{0,80}\b(all rights reserved|terms of (use|service)|privacy policy|cookie policy)\b.{0,80}(?<![.!?])$",
           hints=("rights reserved", "terms of", "policy")),
-    _rule("consent", r"^(?=.*\bcookies?\b)(?=.*\b(website|browser|consent|opt[- ]?out|privacy|settings)\b).*$",
+    _rule("consent", r"^(?=.*\bcookies?\b)(?=.*\b(website|browser|consent|opt[- ]?out|privacy|settings|"
+                     r"webseite|zustimmung|einwilligung|datenschutz|einstellungen|navigateur|consentement|"
+                     r"confidentialité|navegador|consentimiento|privacidad|navigazione|consenso|"
+                     r"navegação|consentimento|toestemming|przeglądarki|zgod[ęy])\b).*$",
           max_chars=2000, hints=("cookie",)),
     _rule("nav", r"^(skip to( main)? content|skip to article|menu|home|search|close|back to (top|main menu)|"
                  r"advertisement|advertising|sponsored( content)?|ad choices|loading\.{0,3}|"
