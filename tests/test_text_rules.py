@@ -230,3 +230,12 @@ def test_a_cookie_notice_in_another_language_is_dropped():
               "in den Einstellungen widerrufen können, wie in unserer Datenschutzerklärung beschrieben."]
     assert body(page(MENU, ["Wadenkrämpfe in der Nacht"], GERMAN, ["Impressum"], notice * 2)) == GERMAN
     assert kind(notice[0]) == "consent"
+
+
+def test_the_articles_own_copy_of_a_line_printed_twice_is_kept():
+    # A paragraph is printed twice: in the article, and as a quote in a box in the header.
+    quote = PROSE[2]
+    text = page(["Quote of the day", quote, ""], MENU, ["Night Cramps Explained", "March 3, 2024"], PROSE,
+                MORE_PROSE, ["Share this article"])
+    kept = body(text)
+    assert kept == PROSE + MORE_PROSE

@@ -11,6 +11,7 @@ by line.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .lines import WEIGHTS, Line
@@ -306,10 +307,14 @@ def keep(lines: list[Line], region: Region) -> list[bool]:
     """Which lines of the page are article text: the region's lines, less its furniture.
 
     A links box inside the article ("Related articles" and its headlines) goes whole: the
-    lines after its label that do not end a sentence are its links.
+    lines after its label that do not end a sentence are its links. A line printed twice
+    whose other copy lies outside the run is kept.
     """
     kept = [False] * len(lines)
     in_box = False
+    # A line printed twice, once here and once elsewhere on the page, is the article's own here.
+    copies = Counter(lines[index].text for index in range(region.start, region.end)
+                     if lines[index].rule == "repeated")
     for index in range(region.start, region.end):
         line = lines[index]
         if line.kind == "blank":
@@ -320,5 +325,6 @@ def keep(lines: list[Line], region: Region) -> list[bool]:
         if in_box and line.kind in ("short", "prose", "item") and not line.sentence_end:
             continue
         in_box = False
-        kept[index] = line.kind not in ("furniture", "barrier")
+        kept[index] = (line.kind not in ("furniture", "barrier")
+                       or (line.rule == "repeated" and copies[line.text] == 1))
     return kept
