@@ -239,3 +239,15 @@ def test_the_articles_own_copy_of_a_line_printed_twice_is_kept():
                 MORE_PROSE, ["Share this article"])
     kept = body(text)
     assert kept == PROSE + MORE_PROSE
+
+
+def test_comments_below_an_article_without_a_dateline_are_not_the_article():
+    thread = ["Comments", "Name", "Email", "Website", "Post Comment", "Sort by", "Newest", "Oldest", "Best"]
+    for name, tried in (("sleepyhead", "bananas"), ("nightowl", "tonic water"), ("runner42", "a warm bath")):
+        thread += [name,
+                   f"This happens to me every single night and I have tried everything they say to do about it, "
+                   f"{tried} most of all, and stretching before bed, and nothing really helps for long, so I am "
+                   "glad to read here that it is usually harmless and not a sign of something serious at all, "
+                   "and I will ask my doctor about the drugs I take for my blood pressure when I see her next."]
+    text = page(MENU, ["Night Cramps Explained"], PROSE[:2], thread)
+    assert body(text) == PROSE[:2]

@@ -100,18 +100,22 @@ def best_run(lines: list[Line], scores: list[float]) -> Region | None:
     A reader finds the article under its dateline; a longer run elsewhere (a mega-menu with
     descriptions, a block of teasers, a footer) must carry far more text to win over it.
     Only the first dateline counts: comments and teasers further down carry their own, and
-    what follows the start of the comments below the article under it is no candidate. A
-    list right under it is a candidate too (`list_under`), at its words' worth.
+    what follows the start of the comments below the article under it (or below the page's
+    first paragraph, on a page without a dateline) is no candidate. A list right under the
+    dateline is a candidate too (`list_under`), at its words' worth.
     """
     head = next((index for index, line in enumerate(lines) if line.rule in HEAD_RULES), None)
     candidates = runs(lines, scores)
     headed = [(total, region) for total, region in candidates
               if head is not None and _headed_by(lines, region, head)]
     found = [(total * HEAD_BONUS if (total, region) in headed else total, region) for total, region in candidates]
-    article = max(headed, key=lambda candidate: candidate[0], default=None)
+    # The article the comments follow: the best run under the dateline, or on a page without
+    # one, its first paragraph or more.
+    article = max(headed, key=lambda candidate: candidate[0], default=None) or next(
+        (candidate for candidate in candidates if candidate[0] >= MIN_BRIDGED), None)
     if article and article[0] >= MIN_BRIDGED:
-        # The comments below a paragraph or more under the dateline are not the article, however
-        # long (a "12 comments" link next to the dateline opens nothing).
+        # The comments below it are not the article, however long (a "12 comments" link next
+        # to the dateline, above a paragraph, opens nothing).
         comments = next((index for index in range(article[1].end, len(lines))
                          if lines[index].rule in COMMENT_RULES), len(lines))
         found = [(total, region) for total, region in found if region.start < comments]
