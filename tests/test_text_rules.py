@@ -251,3 +251,10 @@ def test_comments_below_an_article_without_a_dateline_are_not_the_article():
                    "and I will ask my doctor about the drugs I take for my blood pressure when I see her next."]
     text = page(MENU, ["Night Cramps Explained"], PROSE[:2], thread)
     assert body(text) == PROSE[:2]
+
+
+def test_a_sentence_closing_in_german_or_french_quotes_ends_a_sentence():
+    for line in ("Er sagte: „Wir kommen wieder.“", "Das Motto lautet »Haltet die Seen sauber!«",
+                 "Il a dit : « Nous reviendrons. »"):
+        found = read_line(line, stopwords())
+        assert found.sentence_end and found.content, line

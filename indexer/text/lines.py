@@ -21,13 +21,13 @@ _WORD = re.compile(r"\w+")
 #: Scripts written without spaces between words: a character is worth about half a word.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣·–]|\d{1,3}[.)])\s+")
-_SENTENCE_END = re.compile(r"[.!?…。！？:;]['\"”’»)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？:;](?:\s?['\"”’“»«)\]])*$")
 
 _DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?", re.I)
 #: What a menu label lacks: a digit, code or table punctuation, a run of spaces or a tab
 #: between columns, a closing stop or colon, a lower-case start (a command, a continuation).
-_CONTENT = re.compile(r"\d|[=(){}\[\];<>|$%~#@\\]|\S(?: {2,}|\t)\S|[.!?:…]['\"”’)]*$|^[a-z]")
+_CONTENT = re.compile(r"\d|[=(){}\[\];<>|$%~#@\\]|\S(?: {2,}|\t)\S|[.!?:…](?:\s?['\"”’“»«)])*$|^[a-z]")
 #: A command line's options or an assignment: a date in it is an argument, not a dateline.
 _CODE = re.compile(r"(?:^|\s)--?[a-z]|[=(){};<>$]")
 _RELATIVE_TIME = re.compile(r"^\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?)\s+ago$", re.I)
