@@ -258,3 +258,12 @@ def test_a_sentence_closing_in_german_or_french_quotes_ends_a_sentence():
                  "Il a dit : « Nous reviendrons. »"):
         found = read_line(line, stopwords())
         assert found.sentence_end and found.content, line
+
+
+def test_short_sentences_next_to_the_article_are_its_own():
+    # A poem's or a dialogue's lines are too short to count as prose, but they are sentences
+    # shaped like content, right against the article's run: they are the article's.
+    lines = ["Can you walk through walls?", "When were you last in love?", "And so many more questions."]
+    text = page(MENU, ["Letters", "Posted at 3:59 PM", ""], [PROSE[0]], lines, ["", "Views: 1120", "Rating: 0.0/5"],
+                ["Comments: 0", "Name *", "Email *"])
+    assert body(text) == [PROSE[0], *lines]

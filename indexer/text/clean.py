@@ -26,7 +26,7 @@ from ..stopwords import stopwords
 from .dates import first_date, parse_date
 from .lines import BULLET, Line, is_english, read_line, score
 from .meta import byline_author
-from .region import Region, best_run, bridge, keep, through_box, widen
+from .region import Region, best_run, bridge, fringe, keep, through_box, widen
 
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
@@ -330,7 +330,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     scores = [score(line, english) for line in lines]
     found = best_run(lines, scores) if _is_page(lines) else None
     if found:
-        region = widen(lines, through_box(lines, scores, bridge(lines, scores, found)))
+        region = fringe(lines, widen(lines, through_box(lines, scores, bridge(lines, scores, found))))
     else:
         region = Region(0, len(lines))
     looked_for = title is None

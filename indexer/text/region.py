@@ -6,8 +6,8 @@ away, and a short heading or caption inside it is carried by the prose around it
 under the page's first dateline or byline counts three times, and a list right under it (a
 calendar, a table) is a candidate as the paragraph its entries would make. A barrier line
 (an author box, the start of comments or of a related-links list) is never crossed. The
-run is then widened over a list that follows it, and furniture inside it is dropped line
-by line.
+run is then widened over a list that follows it and the short sentences against it, and
+furniture inside it is dropped line by line.
 """
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ BRIDGE_SHARE = 0.5
 MIN_BRIDGED = 10.0
 #: Words above which a line without a sentence end is prose, not a list entry.
 MAX_ENTRY_WORDS = 20
+#: Short sentences next to the run taken into it at most, on either side.
+MAX_FRINGE = 5
 #: Entries a list under the page's first dateline needs to be taken for the article.
 MIN_LIST = 4
 
@@ -305,6 +307,36 @@ def widen(lines: list[Line], region: Region) -> Region:
         if not taken:
             return Region(region.start, end)
         opens_list = False
+
+
+def fringe(lines: list[Line], region: Region) -> Region:
+    """Take in the short sentences right against either end of the run (a poem's or a
+    dialogue's lines, a closing "Thanks for reading."): too short to count as prose, they are
+    the article's when they are shaped like content and end a sentence; MAX_FRINGE at most."""
+    start, end = region.start, region.end
+    taken, index = 0, end
+    while taken < MAX_FRINGE:
+        index = _next_text(lines, index)
+        if index >= len(lines) or not _sentence_line(lines[index]):
+            break
+        taken += 1
+        index += 1
+        end = index
+    taken, index = 0, start - 1
+    while taken < MAX_FRINGE and index >= 0:
+        if lines[index].kind == "blank":
+            index -= 1
+            continue
+        if not _sentence_line(lines[index]):
+            break
+        taken += 1
+        start = index
+        index -= 1
+    return Region(start, end)
+
+
+def _sentence_line(line: Line) -> bool:
+    return line.kind in ("short", "prose") and line.sentence_end and line.content
 
 
 def keep(lines: list[Line], region: Region) -> list[bool]:
