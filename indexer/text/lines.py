@@ -84,6 +84,8 @@ RULES = (
                       r"lascia (un commento|una risposta)|deixe (um comentário|uma resposta)|"
                       r"laat een reactie achter|geef een reactie|(dodaj|zostaw) komentarz|"
                       r"\d+\s+(kommentare?|commentaires?|comentarios?|commenti|comentários?|reacties|komentarz[ey]?)\b.{0,80}|"
+                      r"\d+\s+(antworten (zu|auf)|réponses à|respuestas a|risposte a|respostas (para|a)|"
+                      r"reacties op|odpowiedzi na)\s.{1,160}|"
                       r"(kommentare|commentaires|comentarios|commenti|comentários|reacties|komentarze)\s*\(\d+\))$",
           barrier=True),
     _rule("comments", r"^(kommentare?|commentaires?|comentarios?|commenti|comentários?|reacties|komentarze)$"),
