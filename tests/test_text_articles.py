@@ -217,7 +217,7 @@ def test_the_article_under_the_first_dateline_wins_over_a_longer_footer():
 def test_what_is_left_out_is_named_with_its_rule_in_reading_order():
     dropped = clean_text(RECIPE).dropped
     reasons = [(d.rule, d.after) for d in dropped]
-    assert reasons[:5] == [("nav", 0), ("outside-article", 0), ("nav", 0), ("title", 0), ("dateline", 0)]
+    assert reasons[:5] == [("nav", 0), ("outside-article", 0), ("nav", 0), ("title", 0), ("byline", 0)]
     kept = len(clean_text(RECIPE).blocks)
     assert ("share", kept) in reasons and ("related", kept) in reasons and ("legal", kept) in reasons
     assert next(d for d in dropped if d.rule == "related").text == "Related Posts"

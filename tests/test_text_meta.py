@@ -29,6 +29,10 @@ def page(*head: str) -> str:
     ("By Justine Coleman - 11/18/19 11:04 PM EST", "Justine Coleman"),
     ("Written by Ana de la Cruz", "Ana de la Cruz"),
     ("Author: Jane Doe", "Jane Doe"),
+    ("Posted on November 19, 2019 by Jane Doe", "Jane Doe"),
+    ("Veröffentlicht am 13. März 2019 von Anna Berger", "Anna Berger"),
+    ("Publié le 3 mars 2020 à 10:15 par Jean Dupont", "Jean Dupont"),
+    ("March 3, 2020 by the way", None),
     ("By combining these changes you can manage it", None),
     ("by the way, nothing here", None),
 ])
@@ -58,6 +62,12 @@ def test_byline_gives_author_and_date_and_is_not_text():
     assert cleaned.metadata.author == "Sherif Saed"
     assert cleaned.metadata.published == "2019-11-20"
     assert cleaned.metadata.title == "Traders welcome new market rules"
+    assert [block.text for block in cleaned.blocks] == ARTICLE
+
+
+def test_a_blogs_date_then_author_line_gives_both_and_is_not_text():
+    cleaned = clean_text(page("Traders welcome new market rules", "Veröffentlicht am 20. November 2019 von Anna Berger"))
+    assert (cleaned.metadata.author, cleaned.metadata.published) == ("Anna Berger", "2019-11-20")
     assert [block.text for block in cleaned.blocks] == ARTICLE
 
 

@@ -212,7 +212,8 @@ def _mark_bylines(lines: list[Line]) -> list[Line]:
                 and not line.text.endswith((".", "!", "?"))):
             author = byline_author(line.text)
             if author:
-                marked[index] = replace(line, kind="barrier", rule="byline", author=author)
+                marked[index] = replace(line, kind="furniture" if line.rule == "dateline" else "barrier", rule="byline",
+                                        author=author)
         if line.kind == "barrier" and line.author and previous >= 0 and lines[previous].text == line.author:
             marked[previous] = replace(lines[previous], kind="barrier", rule=line.rule)
         previous = index
