@@ -278,3 +278,25 @@ def test_a_short_article_below_a_mega_menu_with_descriptions_is_found():
     text = "\n".join([*menu, "", *gap, "", "Synod agrees budget for the coming year", "12.11.2021", "", *article,
                       "", "Similar news", "Imprint", "Privacy"]) + "\n"
     assert texts(text) == article
+
+
+def test_an_article_split_by_a_box_of_teasers_keeps_both_blocks():
+    # A box of other stories sits between the two halves of the article: too long to carry
+    # the article across, but each half alone is article text, and the box is not.
+    first = ["The city opened its first cycle path along the river in 1988, and it has grown every year since, "
+             "so that today it runs for almost forty kilometres through the old town and out into the fields.",
+             "Riding in the pedestrian zone is allowed, but cyclists are asked to keep their speed down and to "
+             "give way to people on foot, above all on market days when the squares are full.",
+             "From the old bridge the path follows the right bank of the river upstream, past the castle "
+             "gardens and the boat houses, to the weir where most families turn back for an ice cream."]
+    teasers = ["More ideas for your trip", "Cycling by the lakes", "E-bikes to hire", "Cultural cycle routes",
+               "Where to stop for lunch", "Bike repair shops", "The five best routes in the region",
+               "Interactive map", "Cycle paths around the city"]
+    second = ["The last stage of the tour follows the old canal, which was dug in the twelfth century to bring "
+              "water to the mills of the town, and which still runs clear and fast under the trees.",
+              "Beyond the canal the path climbs gently to the village on the hill, where a small inn serves "
+              "the local cheese and apple juice on a terrace with a view over the whole valley."]
+    text = "\n".join(["Home", "Activities", "Cycling", "", "Cycling in the city", "", *first, "", *teasers, "",
+                      *second, "", "Contact", "Imprint", "Privacy"]) + "\n"
+    body = texts(text)
+    assert body == first + second

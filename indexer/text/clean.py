@@ -9,8 +9,9 @@ footers below. The steps, each its own function:
 2. `_mark_bylines`, `_mark_repeats`: bylines become metadata (and end a region: teaser
    lists repeat them), an author box's name line joins the box, prose printed twice on a
    page (a ticker, a teaser) is furniture;
-3. `best_run`, `widen` and `keep` (region): the article is the best-scoring run of
-   lines, taking in the list that follows it, less the furniture inside it;
+3. `article_runs`, `_grown` and `keep` (region): the article is the best-scoring run of
+   lines (and its sibling blocks), carried over its own short lines and the list that
+   follows it, less the furniture inside it;
 4. `_find_title`: the headline just above the run (or the first line), repeats dropped;
    author and date from the byline and dateline around the run's start (meta);
 5. `text_blocks`: the kept lines become paragraphs, list items and headings.
@@ -26,7 +27,7 @@ from ..stopwords import stopwords
 from .dates import first_date, parse_date
 from .lines import BULLET, Line, is_english, read_line, score
 from .meta import byline_author
-from .region import Region, best_run, bridge, fringe, keep, through_box, widen
+from .region import Region, article_runs, bridge, fringe, keep, through_box, widen
 
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
@@ -329,20 +330,19 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     lines = _mark_repeats(_mark_bylines([read_line(line, function_words) for line in raw]))
     english = is_english(lines)
     scores = [score(line, english) for line in lines]
-    found = best_run(lines, scores) if _is_page(lines) else None
-    if found:
-        region = fringe(lines, widen(lines, through_box(lines, scores, bridge(lines, scores, found))))
-    else:
-        region = Region(0, len(lines))
+    found = article_runs(lines, scores) if _is_page(lines) else []
+    region = _grown(lines, scores, found[0]) if found else Region(0, len(lines))
     looked_for = title is None
     if looked_for:
         title = _find_title(lines, region, function_words) if found else None
         if title is None:
             title, region = _first_line_title(lines, region)
-    kept = keep(lines, region)
+    parts = [region] + [_grown(lines, scores, run) for run in found[1:]]
+    kept = [any(flags) for flags in zip(*(keep(lines, part) for part in parts))]
+    span = Region(min(part.start for part in parts), max(part.end for part in parts))
     if looked_for and title:
         key = title.casefold()  # the headline printed twice (page title and article heading)
-        for index in range(region.start, region.end):
+        for index in range(span.start, span.end):
             if kept[index] and lines[index].text.casefold() == key:
                 kept[index] = False
     head = _head(lines, region)
@@ -353,28 +353,34 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
                        if lines[i].rule == "author-box" and lines[i].author), None)
     published = next((date for i in head if lines[i].rule in ("byline", "dateline")
                       for date in [parse_date(lines[i].text)] if date), None)
-    body = [raw[index] if kept[index] else "" for index in range(region.start, region.end)]
+    body = [raw[index] if kept[index] else "" for index in range(span.start, span.end)]
     placed = _placed_blocks(body)
     blocks = [block for _, block in placed]
     if not blocks and title:
         blocks = [Block("paragraph", title)]  # a one-line note is its own body
-    starts = [region.start + at for at, _ in placed]
-    dropped = _dropped(lines, kept, region, starts, title if looked_for else None)
+    starts = [span.start + at for at, _ in placed]
+    dropped = _dropped(lines, kept, parts, starts, title if looked_for else None)
     return Cleaned(Metadata(title=title, author=author, published=published), tuple(blocks), dropped)
 
 
-def _drop_reason(line: Line, index: int, region: Region, title: str | None) -> str:
+def _grown(lines: list[Line], scores: list[float], run: Region) -> Region:
+    """A run of the article carried over its short lines, a box label heading its list, the
+    list after it and the short sentences against it."""
+    return fringe(lines, widen(lines, through_box(lines, scores, bridge(lines, scores, run))))
+
+
+def _drop_reason(line: Line, index: int, parts: list[Region], title: str | None) -> str:
     """Why a line is not in the article: its rule, else where it stands."""
     if line.rule:
         return line.rule
     if title and line.text.casefold() == title.casefold():
         return "title"  # metadata, not body
-    if not region.start <= index < region.end:
+    if not any(part.start <= index < part.end for part in parts):
         return "outside-article"
     return "links-box"  # the only other line `keep` leaves out: a link under a "Related" label
 
 
-def _dropped(lines: list[Line], kept: list[bool], region: Region, starts: list[int],
+def _dropped(lines: list[Line], kept: list[bool], parts: list[Region], starts: list[int],
              title: str | None) -> tuple[Dropped, ...]:
     """The lines left out, runs of one reason as one block, each after the kept blocks before it."""
     dropped: list[Dropped] = []
@@ -390,7 +396,7 @@ def _dropped(lines: list[Line], kept: list[bool], region: Region, starts: list[i
                 dropped.append(Dropped("\n".join(run), reason, after))
                 run = []
             continue
-        why = _drop_reason(line, index, region, title)
+        why = _drop_reason(line, index, parts, title)
         if run and (why != reason or block != after):
             dropped.append(Dropped("\n".join(run), reason, after))
             run = []

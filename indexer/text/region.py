@@ -41,6 +41,10 @@ MIN_BRIDGED = 10.0
 MAX_ENTRY_WORDS = 20
 #: Short sentences next to the run taken into it at most, on either side.
 MAX_FRINGE = 5
+#: A run scoring this share of the article's run, no more than MAX_SIBLING_GAP non-blank
+#: lines from it and no barrier between, is another block of the same article.
+SIBLING_SHARE = 0.5
+MAX_SIBLING_GAP = 80
 #: Entries a list under the page's first dateline needs to be taken for the article.
 MIN_LIST = 4
 
@@ -95,9 +99,9 @@ def _headed_by(lines: list[Line], region: Region, head: int) -> bool:
     return above < HEAD_LINES
 
 
-def best_run(lines: list[Line], scores: list[float]) -> Region | None:
-    """The article's run: the candidate with the highest score sum, the one the page's first
-    dateline or byline heads counted HEAD_BONUS times more.
+def article_runs(lines: list[Line], scores: list[float]) -> list[Region]:
+    """The article's runs, its best first: the candidate with the highest score sum, the one
+    the page's first dateline or byline heads counted HEAD_BONUS times more, and its siblings.
 
     A reader finds the article under its dateline; a longer run elsewhere (a mega-menu with
     descriptions, a block of teasers, a footer) must carry far more text to win over it.
@@ -105,6 +109,10 @@ def best_run(lines: list[Line], scores: list[float]) -> Region | None:
     what follows the start of the comments below the article under it (or below the page's
     first paragraph, on a page without a dateline) is no candidate. A list right under the
     dateline is a candidate too (`list_under`), at its words' worth.
+
+    A teaser box or a gallery may split the article into blocks: a candidate worth at least
+    SIBLING_SHARE of the best, no more than MAX_SIBLING_GAP lines from it with no barrier
+    between (and not above the dateline of a best run under one), is a block of it too.
     """
     head = next((index for index, line in enumerate(lines) if line.rule in HEAD_RULES), None)
     candidates = runs(lines, scores)
@@ -121,9 +129,25 @@ def best_run(lines: list[Line], scores: list[float]) -> Region | None:
         comments = next((index for index in range(article[1].end, len(lines))
                          if lines[index].rule in COMMENT_RULES), len(lines))
         found = [(total, region) for total, region in found if region.start < comments]
-    if head is not None and (listed := list_under(lines, head)):
+    listed = list_under(lines, head) if head is not None else None
+    if listed:
         found.append(listed)
-    return max(found, key=lambda candidate: candidate[0])[1] if found else None
+    if not found:
+        return []
+    value, best = max(found, key=lambda candidate: candidate[0])
+    if listed and best == listed[1]:
+        return [best]
+    top = head if any(region == best for _, region in headed) else -1
+    return [best] + [region for worth, region in found
+                     if region != best and worth >= SIBLING_SHARE * value and region.start > top
+                     and _near(lines, best, region)]
+
+
+def _near(lines: list[Line], one: Region, other: Region) -> bool:
+    """Whether two runs are no more than MAX_SIBLING_GAP lines apart, with no barrier between."""
+    low, high = (other.end, one.start) if other.end <= one.start else (one.end, other.start)
+    between = [lines[index] for index in range(low, high) if lines[index].kind != "blank"]
+    return len(between) <= MAX_SIBLING_GAP and all(line.kind != "barrier" for line in between)
 
 
 def list_under(lines: list[Line], head: int) -> tuple[float, Region] | None:
