@@ -196,6 +196,7 @@ def test_comments_in_another_language_are_not_part_of_the_article():
                 "Deine E-Mail-Adresse wird nicht veröffentlicht, und die Pflichtfelder sind mit einem Stern markiert."]
     assert body(page(["Wadenkrämpfe in der Nacht"], GERMAN, comments)) == GERMAN
     assert kind("142 Antworten zu „Würde des Lebens“") == kind("12 réponses à « La nuit »") == "comments"
+    assert kind("{ 38 comments… read them below or add one }") == "comments"
 
 
 def test_a_long_comment_thread_below_the_article_under_its_dateline_is_not_the_article():

@@ -73,7 +73,7 @@ RULES = (
                      r"(artigos|notícias|posts) relacionad[ao]s|leia também|veja também|mais lidas|"
                      r"gerelateerde artikelen|lees ook|zobacz (również|także|też)|powiązane( artykuły)?|"
                      r"czytaj (także|też|również))[:.]?$"),
-    _rule("comments", r"^(leave a (comment|reply)|\d+\s+(comments?|responses?|replies)\b.{0,80})$", barrier=True),
+    _rule("comments", r"^(leave a (comment|reply)|[{(\[]?\s?\d+\s+(comments?|responses?|replies)\b.{0,80})$", barrier=True),
     _rule("comments", r"^(comments?( \(\d+\))?|show comments|view comments|post a comment|add a comment|"
                       r"join the (discussion|conversation))$"),
     # The same in the languages after English that the pages we know use most (WordPress's own
