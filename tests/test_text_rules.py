@@ -269,3 +269,14 @@ def test_short_sentences_next_to_the_article_are_its_own():
     text = page(MENU, ["Letters", "Posted at 3:59 PM", ""], [PROSE[0]], lines, ["", "Views: 1120", "Rating: 0.0/5"],
                 ["Comments: 0", "Name *", "Email *"])
     assert body(text) == [PROSE[0], *lines]
+
+
+def test_a_comments_time_stamp_is_not_the_articles_dateline():
+    # The article prints no date; the first dateline on the page is a comment's, and the run
+    # under it must not get the dateline's weight.
+    thread = ["Comments (2)", "sleepyhead", "March 4, 2024 08:31",
+              "This happens to me every single night, and I have tried bananas, tonic water and stretching before "
+              "bed, and nothing helps.", "nightowl", "March 4, 2024 09:12",
+              "Magnesium worked for me after a few weeks, but ask your doctor first."]
+    text = page(MENU, ["Night Cramps Explained"], PROSE[:2], thread, ["© 2024 Example Media"])
+    assert body(text) == PROSE[:2]

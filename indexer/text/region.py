@@ -105,7 +105,8 @@ def article_runs(lines: list[Line], scores: list[float]) -> list[Region]:
 
     A reader finds the article under its dateline; a longer run elsewhere (a mega-menu with
     descriptions, a block of teasers, a footer) must carry far more text to win over it.
-    Only the first dateline counts: comments and teasers further down carry their own, and
+    Only the first dateline counts, unless comments after the page's first paragraph come
+    before it: comments and teasers further down carry their own, and
     what follows the start of the comments below the article under it (or below the page's
     first paragraph, on a page without a dateline) is no candidate. A list right under the
     dateline is a candidate too (`list_under`), at its words' worth.
@@ -116,6 +117,12 @@ def article_runs(lines: list[Line], scores: list[float]) -> list[Region]:
     """
     head = next((index for index, line in enumerate(lines) if line.rule in HEAD_RULES), None)
     candidates = runs(lines, scores)
+    if head is not None:
+        # A dateline below the comments that follow a paragraph is a comment's time stamp.
+        first = next((region for total, region in candidates if total >= MIN_BRIDGED), None)
+        if first and first.end <= head and any(lines[index].rule in COMMENT_RULES
+                                               for index in range(first.end, head)):
+            head = None
     headed = [(total, region) for total, region in candidates
               if head is not None and _headed_by(lines, region, head)]
     found = [(total * HEAD_BONUS if (total, region) in headed else total, region) for total, region in candidates]
