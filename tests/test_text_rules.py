@@ -124,7 +124,7 @@ def test_rules_name_lines_they_recognise():
     assert kind("© 2024 Example Media") == "legal"
     assert kind("Latest posts by Jane Doe (see all)") == "author-box"
     assert kind("sleepyhead says:") == "comment-head"
-    assert kind("Read more: Why we dream") == "related"
+    assert kind("Read more: Why we dream") == "related-link"
     assert kind("March 4, 2024 at 6:34 am") == "dateline"
     assert kind("The first map of Titan. (Photo: NASA)") == "caption"
     assert kind("Registered nurses say that cramps are common in older patients.") == "prose"
@@ -280,3 +280,10 @@ def test_a_comments_time_stamp_is_not_the_articles_dateline():
               "Magnesium worked for me after a few weeks, but ask your doctor first."]
     text = page(MENU, ["Night Cramps Explained"], PROSE[:2], thread, ["© 2024 Example Media"])
     assert body(text) == PROSE[:2]
+
+
+def test_a_read_more_link_is_one_link_and_the_heading_after_it_is_kept():
+    text = page(["Night Cramps Explained"], PROSE, ["Read more: Five foods for better sleep", "What doctors say"],
+                MORE_PROSE)
+    assert body(text) == PROSE + ["What doctors say"] + MORE_PROSE
+    assert kind("Read more: Five foods for better sleep") == "related-link" and kind("Read more:") == "related"

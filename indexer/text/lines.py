@@ -63,7 +63,9 @@ RULES = (
                      r"more (from|in|on) .{1,50}|latest (news|stories|articles|videos|from .{1,40})|"
                      r"most (popular|read|viewed|shared).{0,30}|popular (posts|articles|stories)|"
                      r"trending( now| stories)?|top stories|editor'?s? picks?|don'?t miss|must read)[:.]?$"),
-    _rule("related", r"^(see|read|watch) (more|also|next)\s*:.{0,200}$|^(related|also read|more)\s*:.{0,200}$"),
+    _rule("related", r"^((see|read|watch) (more|also|next)|related|also read|more)\s*:$"),
+    # "Read more: <a headline>" is one link, not the label of a box of them.
+    _rule("related-link", r"^((see|read|watch) (more|also|next)|related|also read|more)\s*:\s*\S.{0,200}$"),
     _rule("related", r"^(ähnliche (artikel|beiträge|nachrichten|themen)|verwandte (artikel|beiträge|themen)|"
                      r"das könnte (dich|sie) auch interessieren|mehr zum thema|auch interessant|lesen sie auch|"
                      r"weitere (artikel|beiträge|nachrichten|meldungen)|meistgelesen|"
