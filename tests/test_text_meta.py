@@ -133,3 +133,9 @@ def test_a_wiki_pages_title_is_its_headline_not_an_infobox_row():
     cleaned = clean_text(WIKI)
     assert cleaned.metadata.title == "Lake Orrin (Vermont)"
     assert cleaned.blocks[0].text.startswith("Lake Orrin is a glacial lake")
+
+
+def test_by_lines_one_under_another_are_a_menu_not_bylines():
+    cleaned = clean_text(page("Recipes", "By Course", "By Cuisine", "By Occasion", "Traders welcome new market rules"))
+    assert cleaned.metadata.author is None
+    assert [block.text for block in cleaned.blocks] == ARTICLE

@@ -202,9 +202,11 @@ def _mark_repeats(lines: list[Line]) -> list[Line]:
 
 
 def _mark_bylines(lines: list[Line]) -> list[Line]:
-    """Bylines are metadata, not text; the name line opening an author box belongs to the box."""
+    """Bylines are metadata, not text; the name line opening an author box belongs to the box.
+    Byline-shaped lines one under another ("By Course", "By Cuisine") are a menu's."""
     marked = list(lines)
     previous = -1  # the last non-blank line seen
+    authors: dict[int, str] = {}
     for index, line in enumerate(lines):
         if line.kind == "blank":
             continue
@@ -213,11 +215,20 @@ def _mark_bylines(lines: list[Line]) -> list[Line]:
                 and not line.text.endswith((".", "!", "?"))):
             author = byline_author(line.text)
             if author:
-                marked[index] = replace(line, kind="furniture" if line.rule == "dateline" else "barrier", rule="byline",
-                                        author=author)
+                authors[index] = author
         if line.kind == "barrier" and line.author and previous >= 0 and lines[previous].text == line.author:
             marked[previous] = replace(lines[previous], kind="barrier", rule=line.rule)
         previous = index
+    texts = [index for index, line in enumerate(lines) if line.kind != "blank"]
+    for place, index in enumerate(texts):
+        if index not in authors:
+            continue
+        # "By Method", "By Cuisine" one under another are a menu's entries, not bylines.
+        if (place and texts[place - 1] in authors) or (place + 1 < len(texts) and texts[place + 1] in authors):
+            continue
+        line = lines[index]
+        marked[index] = replace(line, kind="furniture" if line.rule == "dateline" else "barrier", rule="byline",
+                                author=authors[index])
     return marked
 
 
