@@ -147,7 +147,7 @@ def article_runs(lines: list[Line], scores: list[float]) -> list[Region]:
     top = head if any(region == best for _, region in headed) else -1
     return [best] + [region for worth, region in found
                      if region != best and worth >= SIBLING_SHARE * value and region.start > top
-                     and _near(lines, best, region)]
+                     and not (listed and region == listed[1]) and _near(lines, best, region)]
 
 
 def _near(lines: list[Line], one: Region, other: Region) -> bool:
