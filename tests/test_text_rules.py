@@ -168,18 +168,6 @@ def test_a_links_box_after_the_article_is_still_dropped():
     assert body(page(MENU, ["Night Cramps Explained"], PROSE, box, ["© 2021 Example Media"])) == PROSE
 
 
-def test_a_line_printed_twice_does_not_stop_the_article_at_its_lists():
-    # The section heading is long enough to be prose and is printed twice (in a contents
-    # box above, and over its section), so it reads as a ticker line; the article still goes
-    # on past it, over its short steps, to the prose beyond.
-    heading = "What should you do when the cramp comes back again in the night?"
-    steps = ["1 glass of water before bed", "2 minutes of calf stretches", "3 pillows under the feet"]
-    text = page(MENU, ["Contents", heading, "", "Night Cramps Explained"], PROSE, ["Try this:"], steps, [""],
-                [heading, ""], MORE_PROSE, ["Share this article"])
-    kept = body(text)
-    assert kept[-len(MORE_PROSE):] == MORE_PROSE and kept[0] == PROSE[0]
-
-
 GERMAN = [
     "Nächtliche Wadenkrämpfe wecken viele Menschen in den frühen Morgenstunden, und die meisten von ihnen "
     "erfahren nie, warum es gerade ihnen passiert.",

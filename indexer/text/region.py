@@ -219,7 +219,7 @@ def _bridge_to(lines: list[Line], scores: list[float], edge: int, step: int) -> 
     index = edge
     while 0 <= index < len(lines) and seen < MAX_BRIDGE:
         line = lines[index]
-        if line.kind in ("furniture", "barrier") and line.rule != "repeated":
+        if line.kind in ("furniture", "barrier"):
             return None
         if scores[index] > 0 and seen and shaped >= BRIDGE_SHARE * seen:
             gain, far = _run_from(lines, scores, index, step)
@@ -238,8 +238,7 @@ def bridge(lines: list[Line], scores: list[float], region: Region) -> Region:
     Ingredients and steps, a command and its output, a table's rows: a stretch of short lines
     between two runs of prose, most of them shaped like content (`Line.content`) rather than
     like menu labels, is the article's, and so is the prose beyond it. A barrier or a rule's
-    furniture line in the stretch ends the article there; a line printed twice does not (a
-    section heading also printed in a contents box, a product's feature in two listings).
+    furniture line in the stretch ends the article there.
     """
     start, end = region.start, region.end
     while (far := _bridge_to(lines, scores, end, 1)) is not None:
