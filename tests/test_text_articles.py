@@ -217,8 +217,86 @@ def test_the_article_under_the_first_dateline_wins_over_a_longer_footer():
 def test_what_is_left_out_is_named_with_its_rule_in_reading_order():
     dropped = clean_text(RECIPE).dropped
     reasons = [(d.rule, d.after) for d in dropped]
-    assert reasons[:5] == [("nav", 0), ("outside-article", 0), ("nav", 0), ("title", 0), ("dateline", 0)]
+    assert reasons[:5] == [("nav", 0), ("outside-article", 0), ("nav", 0), ("title", 0), ("byline", 0)]
     kept = len(clean_text(RECIPE).blocks)
     assert ("share", kept) in reasons and ("related", kept) in reasons and ("legal", kept) in reasons
     assert next(d for d in dropped if d.rule == "related").text == "Related Posts"
     assert "Facebook\nTwitter\nPinterest" in [d.text for d in dropped]
+
+
+CALENDAR = """\
+Início
+Notícias
+Equipes
+Classificação
+Fórum
+Contato
+
+Calendário da Copa Regional 2019
+quarta-feira, 9 de janeiro de 2019 às 14:05
+Compartilhe no WhatsApp
+
+Calendário da Copa Regional 2019
+
+1ª rodada: 9 de março – Porto Alegre
+2ª rodada: 6 de abril – Caxias do Sul
+3ª rodada: 4 de maio – Pelotas
+4ª rodada: 8 de junho – Santa Maria
+5ª rodada: 3 de agosto – Passo Fundo
+6ª rodada: 7 de setembro – Porto Alegre
+
+Política de Privacidade
+Quem Somos
+Nosso site publica notícias do automobilismo regional desde 2005, com fotos, entrevistas, colunas de opinião e a cobertura completa de cada etapa, e você pode nos enviar sugestões de pauta pelo formulário de contato.
+"""
+
+
+def test_a_list_under_the_dateline_is_the_article():
+    # No line of the calendar is prose; the footer's one long line would outscore it as a run.
+    cleaned = clean_text(CALENDAR)
+    body = texts(CALENDAR)
+    assert body[0] == "Calendário da Copa Regional 2019" or cleaned.metadata.title == "Calendário da Copa Regional 2019"
+    assert "1ª rodada: 9 de março – Porto Alegre" in body and body[-1] == "6ª rodada: 7 de setembro – Porto Alegre"
+    assert cleaned.metadata.published == "2019-01-09"
+    assert not any(text.startswith("Nosso site") for text in body)
+
+
+def test_a_short_article_below_a_mega_menu_with_descriptions_is_found():
+    # The menu's descriptions score more than the article, and more than the short lines
+    # between them cost, so one pass's running sum never falls to zero before the article:
+    # the article must still be a candidate of its own, and under its dateline it wins.
+    menu = [f"{topic}: our guides, reports and interviews on {topic.lower()} from around the country, updated "
+            "every week by the editors, with the full archive of earlier issues and the readers' own letters too."
+            for topic in ("Faith", "Family", "Music", "Travel", "Schools")]
+    gap = ["Donate", "Calendar", "Press", "Search", "Find a parish"]
+    article = ["The synod met on Thursday for its autumn session and agreed a new budget for the coming year, "
+               "after a long debate about the cost of the old buildings.",
+               "The bishop thanked the parishes for their work during the long winter and asked them to keep going "
+               "with the help for families who have lost their homes.",
+               "The next session will be held in the spring, when the synod will vote on the merger of the two "
+               "districts in the north of the region."]
+    text = "\n".join([*menu, "", *gap, "", "Synod agrees budget for the coming year", "12.11.2021", "", *article,
+                      "", "Similar news", "Imprint", "Privacy"]) + "\n"
+    assert texts(text) == article
+
+
+def test_an_article_split_by_a_box_of_teasers_keeps_both_blocks():
+    # A box of other stories sits between the two halves of the article: too long to carry
+    # the article across, but each half alone is article text, and the box is not.
+    first = ["The city opened its first cycle path along the river in 1988, and it has grown every year since, "
+             "so that today it runs for almost forty kilometres through the old town and out into the fields.",
+             "Riding in the pedestrian zone is allowed, but cyclists are asked to keep their speed down and to "
+             "give way to people on foot, above all on market days when the squares are full.",
+             "From the old bridge the path follows the right bank of the river upstream, past the castle "
+             "gardens and the boat houses, to the weir where most families turn back for an ice cream."]
+    teasers = ["More ideas for your trip", "Cycling by the lakes", "E-bikes to hire", "Cultural cycle routes",
+               "Where to stop for lunch", "Bike repair shops", "The five best routes in the region",
+               "Interactive map", "Cycle paths around the city"]
+    second = ["The last stage of the tour follows the old canal, which was dug in the twelfth century to bring "
+              "water to the mills of the town, and which still runs clear and fast under the trees.",
+              "Beyond the canal the path climbs gently to the village on the hill, where a small inn serves "
+              "the local cheese and apple juice on a terrace with a view over the whole valley."]
+    text = "\n".join(["Home", "Activities", "Cycling", "", "Cycling in the city", "", *first, "", *teasers, "",
+                      *second, "", "Contact", "Imprint", "Privacy"]) + "\n"
+    body = texts(text)
+    assert body == first + second

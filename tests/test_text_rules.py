@@ -124,7 +124,7 @@ def test_rules_name_lines_they_recognise():
     assert kind("© 2024 Example Media") == "legal"
     assert kind("Latest posts by Jane Doe (see all)") == "author-box"
     assert kind("sleepyhead says:") == "comment-head"
-    assert kind("Read more: Why we dream") == "related"
+    assert kind("Read more: Why we dream") == "related-link"
     assert kind("March 4, 2024 at 6:34 am") == "dateline"
     assert kind("The first map of Titan. (Photo: NASA)") == "caption"
     assert kind("Registered nurses say that cramps are common in older patients.") == "prose"
@@ -139,3 +139,139 @@ def test_a_note_without_page_furniture_keeps_its_short_lines():
     note = page(["Magnesium notes", ""], PROSE[:1], ["", "Sources", "Dr. Smith, 2020", "The sleep book"])
     # Short lines that were not wrapped (the next word would have fitted) stay lines.
     assert body(note) == [PROSE[0], "Sources", "Dr. Smith, 2020", "The sleep book"]
+
+
+def test_a_box_label_over_the_pages_main_list_does_not_cut_the_article():
+    # "Don't Miss:" is a links-box label, but what it heads is the page's main text: a deals
+    # list whose lines are mostly not prose, with a line of prose here and there.
+    deals = []
+    for name, price in (("Acme Kettle", "$39.99"), ("Acme Toaster", "$24.50"), ("Acme Blender", "$59.00"),
+                        ("Acme Mixer", "$89.95"), ("Acme Grill", "$119.00")):
+        deals += [name, "Boils or heats fast with one button", "Stainless steel body",
+                  f"{name} works with every kitchen outlet in the house and carries a full two year warranty "
+                  "from its maker, with free repairs.",
+                  price, "Available from ShopCo", "We may earn a commission", "Buy Now", ""]
+    text = page(MENU, ["The best early deals on kitchen gadgets", "March 3, 2021 at 9:15 AM", ""], PROSE, [""],
+                ["Don't Miss:", ""], deals,
+                ["Prices and stock may change at any time, so please check the shop before you buy anything "
+                 "from this list of deals."],
+                ["Tags: Deals", "Trending", "Five foods for better sleep", "Why we dream", "© 2021 Example Media"])
+    kept = body(text)
+    assert kept[:len(PROSE)] == PROSE
+    assert "Acme Grill" in kept and "Stainless steel body" in kept and "Buy Now" in kept
+    assert kept[-1].startswith("Prices and stock may change")
+    assert "Why we dream" not in kept
+
+
+def test_a_links_box_after_the_article_is_still_dropped():
+    box = ["Related articles", "Five foods for better sleep", "Why we dream", "Ten tips for a calm mind"]
+    assert body(page(MENU, ["Night Cramps Explained"], PROSE, box, ["© 2021 Example Media"])) == PROSE
+
+
+GERMAN = [
+    "Nächtliche Wadenkrämpfe wecken viele Menschen in den frühen Morgenstunden, und die meisten von ihnen "
+    "erfahren nie, warum es gerade ihnen passiert.",
+    "Ein Krampf ist ein Muskel, der sich von selbst zusammenzieht und nicht mehr loslässt, und deshalb tut er "
+    "in der Nacht so weh.",
+]
+
+
+def test_comments_in_another_language_are_not_part_of_the_article():
+    comments = ["2 Gedanken zu „Wadenkrämpfe in der Nacht“", "Peter sagt:",
+                "Das passiert mir jede Nacht, und ich habe schon alles ausprobiert, was man so darüber liest und "
+                "hört, von Magnesium bis zu warmen Bädern, aber nichts davon hat mir auf Dauer geholfen.",
+                "Antworten", "Schreibe einen Kommentar",
+                "Deine E-Mail-Adresse wird nicht veröffentlicht, und die Pflichtfelder sind mit einem Stern markiert."]
+    assert body(page(["Wadenkrämpfe in der Nacht"], GERMAN, comments)) == GERMAN
+    assert kind("142 Antworten zu „Würde des Lebens“") == kind("12 réponses à « La nuit »") == "comments"
+    assert kind("{ 38 comments… read them below or add one }") == "comments"
+
+
+def test_a_long_comment_thread_below_the_article_under_its_dateline_is_not_the_article():
+    # The thread outscores the article three times over; under its dateline, with the comments'
+    # label between them, the article is still the article.
+    thread = ["12 Comments"]
+    for name, tried in (("sleepyhead", "bananas"), ("nightowl", "tonic water"), ("runner42", "a warm bath"),
+                        ("grandma_jo", "magnesium")):
+        thread += [name, "March 4, 2024",
+                   f"This happens to me every single night and I have tried everything they say to do about it, "
+                   f"{tried} most of all, and stretching before bed, and nothing really helps for long, so I am "
+                   "glad to read here that it is usually harmless and not a sign of something serious at all."]
+    text = page(MENU, ["Night Cramps Explained", "By Jane Doe", "March 3, 2024"], PROSE[:2], thread)
+    assert body(text) == PROSE[:2]
+
+
+def test_a_comments_link_next_to_the_dateline_does_not_cut_the_article():
+    text = page(MENU, ["Night Cramps Explained", "March 3, 2024", "61 comments", "Facebook", "Twitter", "Pinterest",
+                       "Email", "Print this page", "Advertisement"], PROSE, ["Share this article"])
+    assert body(text) == PROSE
+
+
+def test_a_links_box_in_another_language_is_dropped():
+    box = ["Das könnte Sie auch interessieren", "Fünf Lebensmittel für besseren Schlaf", "Warum wir träumen",
+           "Zehn Tipps für mehr Ruhe"]
+    assert body(page(MENU, ["Wadenkrämpfe in der Nacht"], GERMAN, box, ["Impressum", "Datenschutz"])) == GERMAN
+    assert kind("Artículos relacionados") == kind("Zobacz również") == kind("À lire aussi") == "related"
+
+
+def test_a_cookie_notice_in_another_language_is_dropped():
+    notice = ["Wir verwenden Cookies, um Inhalte zu personalisieren und die Zugriffe auf unsere Webseite zu "
+              "analysieren; mit einem Klick auf Zustimmen willigen Sie in die Verarbeitung ein, die Sie jederzeit "
+              "in den Einstellungen widerrufen können, wie in unserer Datenschutzerklärung beschrieben."]
+    assert body(page(MENU, ["Wadenkrämpfe in der Nacht"], GERMAN, ["Impressum"], notice * 2)) == GERMAN
+    assert kind(notice[0]) == "consent"
+
+
+def test_the_articles_own_copy_of_a_line_printed_twice_is_kept():
+    # A paragraph is printed twice: in the article, and as a quote in a box in the header.
+    quote = PROSE[2]
+    text = page(["Quote of the day", quote, ""], MENU, ["Night Cramps Explained", "March 3, 2024"], PROSE,
+                MORE_PROSE, ["Share this article"])
+    kept = body(text)
+    assert kept == PROSE + MORE_PROSE
+
+
+def test_comments_below_an_article_without_a_dateline_are_not_the_article():
+    thread = ["Comments", "Name", "Email", "Website", "Post Comment", "Sort by", "Newest", "Oldest", "Best"]
+    for name, tried in (("sleepyhead", "bananas"), ("nightowl", "tonic water"), ("runner42", "a warm bath")):
+        thread += [name,
+                   f"This happens to me every single night and I have tried everything they say to do about it, "
+                   f"{tried} most of all, and stretching before bed, and nothing really helps for long, so I am "
+                   "glad to read here that it is usually harmless and not a sign of something serious at all, "
+                   "and I will ask my doctor about the drugs I take for my blood pressure when I see her next."]
+    text = page(MENU, ["Night Cramps Explained"], PROSE[:2], thread)
+    assert body(text) == PROSE[:2]
+
+
+def test_a_sentence_closing_in_german_or_french_quotes_ends_a_sentence():
+    for line in ("Er sagte: „Wir kommen wieder.“", "Das Motto lautet »Haltet die Seen sauber!«",
+                 "Il a dit : « Nous reviendrons. »"):
+        found = read_line(line, stopwords())
+        assert found.sentence_end and found.content, line
+
+
+def test_short_sentences_next_to_the_article_are_its_own():
+    # A poem's or a dialogue's lines are too short to count as prose, but they are sentences
+    # shaped like content, right against the article's run: they are the article's.
+    lines = ["Can you walk through walls?", "When were you last in love?", "And so many more questions."]
+    text = page(MENU, ["Letters", "Posted at 3:59 PM", ""], [PROSE[0]], lines, ["", "Views: 1120", "Rating: 0.0/5"],
+                ["Comments: 0", "Name *", "Email *"])
+    assert body(text) == [PROSE[0], *lines]
+
+
+def test_a_comments_time_stamp_is_not_the_articles_dateline():
+    # The article prints no date; the first dateline on the page is a comment's, and the run
+    # under it must not get the dateline's weight.
+    thread = ["Comments (2)", "sleepyhead", "March 4, 2024 08:31",
+              "This happens to me every single night, and I have tried bananas, tonic water and stretching before "
+              "bed, and nothing helps.", "nightowl", "March 4, 2024 09:12",
+              "Magnesium worked for me after a few weeks, but ask your doctor first."]
+    text = page(MENU, ["Night Cramps Explained"], PROSE[:2], thread, ["© 2024 Example Media"])
+    assert body(text) == PROSE[:2]
+
+
+def test_a_read_more_link_is_one_link_and_the_heading_after_it_is_kept():
+    text = page(["Night Cramps Explained"], PROSE, ["Read more: Five foods for better sleep", "What doctors say"],
+                MORE_PROSE)
+    assert body(text) == PROSE + ["What doctors say"] + MORE_PROSE
+    assert kind("Read more: Five foods for better sleep") == "related-link" and kind("Read more:") == "related"

@@ -2,7 +2,8 @@
 
     lines   each line's features and kind (prose, short, item, furniture, barrier)
     region  the best contiguous run of prose, widened over its lists, less its furniture
-    meta    byline author and dateline date
+    dates   dates as pages write them, in twenty languages
+    meta    the byline's author
     clean   the steps in order, and the kept lines as blocks
 """
 from .clean import clean_text, text_blocks

@@ -9,8 +9,9 @@ footers below. The steps, each its own function:
 2. `_mark_bylines`, `_mark_repeats`: bylines become metadata (and end a region: teaser
    lists repeat them), an author box's name line joins the box, prose printed twice on a
    page (a ticker, a teaser) is furniture;
-3. `best_run`, `widen` and `keep` (region): the article is the best-scoring run of
-   lines, taking in the list that follows it, less the furniture inside it;
+3. `article_runs`, `_grown` and `keep` (region): the article is the best-scoring run of
+   lines (and its sibling blocks), carried over its own short lines and the list that
+   follows it, less the furniture inside it;
 4. `_find_title`: the headline just above the run (or the first line), repeats dropped;
    author and date from the byline and dateline around the run's start (meta);
 5. `text_blocks`: the kept lines become paragraphs, list items and headings.
@@ -23,9 +24,10 @@ from dataclasses import replace
 
 from ..models import Block, Cleaned, Dropped, Metadata
 from ..stopwords import stopwords
-from .lines import BULLET, DATE, Line, is_english, read_line, score
-from .meta import byline_author, parse_date
-from .region import Region, best_run, bridge, keep, widen
+from .dates import first_date, parse_date
+from .lines import BULLET, Line, is_english, read_line, score
+from .meta import byline_author
+from .region import Region, article_runs, bridge, fringe, keep, through_box, widen
 
 _CLOSING = re.compile(r"[.,;:!…\"'”’)\]]$")
 _SENTENCE_END = re.compile(r"[.!?…]$")
@@ -41,6 +43,8 @@ WRAP_SLACK = 3
 #: A gap between two columns of a row laid out with spaces (not two spaces after a full stop).
 _COLUMN_GAP = re.compile(r"[^\s.!?](?: {2,}|\t)(?=\S)")
 _CELLS = re.compile(r" {2,}|\t")
+#: A parenthesised qualifier closing a heading.
+_QUALIFIER = re.compile(r"\s\([^()]{1,40}\)$")
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
 #: How far above the article (non-blank lines) its headline, byline and dateline are looked for.
@@ -59,6 +63,7 @@ _NOT_TITLE = re.compile(r"getty|photograph|\bphoto\b|\bimage\b|courtesy|associat
 
 
 def _is_heading_shape(line: str) -> bool:
+    line = _QUALIFIER.sub("", line)  # "Python (programming language)" is a heading
     words = line.split()
     return (0 < len(words) <= MAX_HEADING_WORDS and len(line) <= MAX_HEADING_CHARS and not _HYPHENATED.search(line)
             and not BULLET.match(line) and (not _CLOSING.search(line) or line.endswith("?"))
@@ -77,16 +82,18 @@ def _wrap_width(lines: list[str]) -> int:
     paragraphs a line). The text is wrapped if more of its lines that a line follows were
     broken mid-sentence because the next word did not fit than were not: in a
     note with a block a line (headings, commands, ingredients) the next word mostly fits,
-    and paragraphs a line end their sentences.
+    and paragraphs a line end their sentences. A line the next one does not visibly go on
+    from (it starts with a capital or a digit) is no evidence either way: a list's entries
+    of about one length would otherwise read as a wrapped paragraph.
     """
     width = max((len(line) for line in lines if len(line) <= MAX_WRAP), default=0)
     broken = kept = 0
     for line, after in zip(lines, lines[1:]):
         if line and after and len(line) <= MAX_WRAP and not _SENTENCE_END.search(line):
-            if _fits_not(line, after, width):
-                broken += 1
-            else:
+            if not _fits_not(line, after, width):
                 kept += 1
+            elif after[0].islower() or _CONTINUES.search(line):
+                broken += 1
     return width if broken > kept else 0
 
 
@@ -195,9 +202,11 @@ def _mark_repeats(lines: list[Line]) -> list[Line]:
 
 
 def _mark_bylines(lines: list[Line]) -> list[Line]:
-    """Bylines are metadata, not text; the name line opening an author box belongs to the box."""
+    """Bylines are metadata, not text; the name line opening an author box belongs to the box.
+    Byline-shaped lines one under another ("By Course", "By Cuisine") are a menu's."""
     marked = list(lines)
     previous = -1  # the last non-blank line seen
+    authors: dict[int, str] = {}
     for index, line in enumerate(lines):
         if line.kind == "blank":
             continue
@@ -206,10 +215,20 @@ def _mark_bylines(lines: list[Line]) -> list[Line]:
                 and not line.text.endswith((".", "!", "?"))):
             author = byline_author(line.text)
             if author:
-                marked[index] = replace(line, kind="barrier", rule="byline", author=author)
+                authors[index] = author
         if line.kind == "barrier" and line.author and previous >= 0 and lines[previous].text == line.author:
             marked[previous] = replace(lines[previous], kind="barrier", rule=line.rule)
         previous = index
+    texts = [index for index, line in enumerate(lines) if line.kind != "blank"]
+    for place, index in enumerate(texts):
+        if index not in authors:
+            continue
+        # "By Method", "By Cuisine" one under another are a menu's entries, not bylines.
+        if (place and texts[place - 1] in authors) or (place + 1 < len(texts) and texts[place + 1] in authors):
+            continue
+        line = lines[index]
+        marked[index] = replace(line, kind="furniture" if line.rule == "dateline" else "barrier", rule="byline",
+                                author=authors[index])
     return marked
 
 
@@ -252,9 +271,35 @@ def _title_words(text: str, stopwords: frozenset[str]) -> set[str]:
     return {word for word in _WORD.findall(text.casefold()) if word not in stopwords and not word.isdigit()}
 
 
+def _above(lines: list[Line], region: Region) -> list[int]:
+    """Indices of the non-blank lines above the region that could be its headline, nearest
+    first, as far as HEAD_WINDOW of them; a table there (an infobox: consecutive lines, rows
+    among them) counts as one line, and none of its lines is a headline."""
+    found: list[int] = []
+    counted = 0
+    index = region.start - 1
+    while index >= 0 and counted < HEAD_WINDOW:
+        if lines[index].kind == "blank":
+            index -= 1
+            continue
+        top = index
+        while top > 0 and lines[top - 1].kind != "blank":
+            top -= 1
+        block = range(index, top - 1, -1)
+        if sum(_is_row(lines[at].text) for at in block) >= 2:
+            counted += 1
+            index = top - 1
+            continue
+        found.append(index)
+        counted += 1
+        index -= 1
+    return found
+
+
 def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) -> str | None:
     """The headline: of the heading-shaped lines just above the article, the one sharing most
-    words with the article's opening (photo credits, names and section labels share few)."""
+    words with the article's opening (photo credits, names, section labels and a table's rows
+    share few, or are no headline)."""
     lead_words: set[str] = set()
     index = region.start
     read = 0.0
@@ -262,17 +307,17 @@ def _find_title(lines: list[Line], region: Region, stopwords: frozenset[str]) ->
         lead_words |= _title_words(lines[index].text, stopwords)
         read += lines[index].words
         index += 1
-    above = [lines[index] for index in _head(lines, region) if index < region.start]  # nearest first
+    above = [lines[index] for index in _above(lines, region)]  # nearest first
     printed = Counter(line.text for line in above)
     best: tuple[float, str] | None = None
     for line in above:
         text = line.text
         if (line.kind in ("furniture", "barrier") or line.words < 3 or not _is_heading_shape(text)
-                or _NOT_TITLE.search(text) or DATE.search(text)):
+                or _NOT_TITLE.search(text) or first_date(text)):
             continue
         words = _title_words(text, stopwords)
         share = len(words & lead_words) / len(words) if words else 0.0
-        if printed[text] > 1:  # a headline printed twice (page title, then article heading)
+        if printed[text] > 1 and share:  # a headline printed twice (page title, then article heading)
             share += 1.0
         if best is None or share > best[0]:
             best = (share, text)
@@ -296,17 +341,19 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     lines = _mark_repeats(_mark_bylines([read_line(line, function_words) for line in raw]))
     english = is_english(lines)
     scores = [score(line, english) for line in lines]
-    found = best_run(lines, scores) if _is_page(lines) else None
-    region = widen(lines, bridge(lines, scores, found)) if found else Region(0, len(lines))
+    found = article_runs(lines, scores) if _is_page(lines) else []
+    region = _grown(lines, scores, found[0]) if found else Region(0, len(lines))
     looked_for = title is None
     if looked_for:
         title = _find_title(lines, region, function_words) if found else None
         if title is None:
             title, region = _first_line_title(lines, region)
-    kept = keep(lines, region)
+    parts = [region] + [_grown(lines, scores, run) for run in found[1:]]
+    kept = [any(flags) for flags in zip(*(keep(lines, part) for part in parts))]
+    span = Region(min(part.start for part in parts), max(part.end for part in parts))
     if looked_for and title:
         key = title.casefold()  # the headline printed twice (page title and article heading)
-        for index in range(region.start, region.end):
+        for index in range(span.start, span.end):
             if kept[index] and lines[index].text.casefold() == key:
                 kept[index] = False
     head = _head(lines, region)
@@ -317,28 +364,34 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
                        if lines[i].rule == "author-box" and lines[i].author), None)
     published = next((date for i in head if lines[i].rule in ("byline", "dateline")
                       for date in [parse_date(lines[i].text)] if date), None)
-    body = [raw[index] if kept[index] else "" for index in range(region.start, region.end)]
+    body = [raw[index] if kept[index] else "" for index in range(span.start, span.end)]
     placed = _placed_blocks(body)
     blocks = [block for _, block in placed]
     if not blocks and title:
         blocks = [Block("paragraph", title)]  # a one-line note is its own body
-    starts = [region.start + at for at, _ in placed]
-    dropped = _dropped(lines, kept, region, starts, title if looked_for else None)
+    starts = [span.start + at for at, _ in placed]
+    dropped = _dropped(lines, kept, parts, starts, title if looked_for else None)
     return Cleaned(Metadata(title=title, author=author, published=published), tuple(blocks), dropped)
 
 
-def _drop_reason(line: Line, index: int, region: Region, title: str | None) -> str:
+def _grown(lines: list[Line], scores: list[float], run: Region) -> Region:
+    """A run of the article carried over its short lines, a box label heading its list, the
+    list after it and the short sentences against it."""
+    return fringe(lines, widen(lines, through_box(lines, scores, bridge(lines, scores, run))))
+
+
+def _drop_reason(line: Line, index: int, parts: list[Region], title: str | None) -> str:
     """Why a line is not in the article: its rule, else where it stands."""
     if line.rule:
         return line.rule
     if title and line.text.casefold() == title.casefold():
         return "title"  # metadata, not body
-    if not region.start <= index < region.end:
+    if not any(part.start <= index < part.end for part in parts):
         return "outside-article"
     return "links-box"  # the only other line `keep` leaves out: a link under a "Related" label
 
 
-def _dropped(lines: list[Line], kept: list[bool], region: Region, starts: list[int],
+def _dropped(lines: list[Line], kept: list[bool], parts: list[Region], starts: list[int],
              title: str | None) -> tuple[Dropped, ...]:
     """The lines left out, runs of one reason as one block, each after the kept blocks before it."""
     dropped: list[Dropped] = []
@@ -354,7 +407,7 @@ def _dropped(lines: list[Line], kept: list[bool], region: Region, starts: list[i
                 dropped.append(Dropped("\n".join(run), reason, after))
                 run = []
             continue
-        why = _drop_reason(line, index, region, title)
+        why = _drop_reason(line, index, parts, title)
         if run and (why != reason or block != after):
             dropped.append(Dropped("\n".join(run), reason, after))
             run = []

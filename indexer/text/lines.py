@@ -13,25 +13,21 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .dates import without_dates
+
 LineKind = Literal["blank", "prose", "short", "item", "furniture", "barrier"]
 
 _WORD = re.compile(r"\w+")
 #: Scripts written without spaces between words: a character is worth about half a word.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣·–]|\d{1,3}[.)])\s+")
-_SENTENCE_END = re.compile(r"[.!?…。！？:;]['\"”’»)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？:;](?:\s?['\"”’“»«)\]])*$")
 
-_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-#: A calendar date in the common written forms (20 November 2019, Nov. 20, 2019, 2019-11-20, 11/20/2019).
-DATE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})(?!\d)", re.I)
 _DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?", re.I)
 #: What a menu label lacks: a digit, code or table punctuation, a run of spaces or a tab
 #: between columns, a closing stop or colon, a lower-case start (a command, a continuation).
-_CONTENT = re.compile(r"\d|[=(){}\[\];<>|$%~#@\\]|\S(?: {2,}|\t)\S|[.!?:…]['\"”’)]*$|^[a-z]")
+_CONTENT = re.compile(r"\d|[=(){}\[\];<>|$%~#@\\]|\S(?: {2,}|\t)\S|[.!?:…](?:\s?['\"”’“»«)])*$|^[a-z]")
 #: A command line's options or an assignment: a date in it is an argument, not a dateline.
 _CODE = re.compile(r"(?:^|\s)--?[a-z]|[=(){};<>$]")
 _RELATIVE_TIME = re.compile(r"^\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?)\s+ago$", re.I)
@@ -67,16 +63,41 @@ RULES = (
                      r"more (from|in|on) .{1,50}|latest (news|stories|articles|videos|from .{1,40})|"
                      r"most (popular|read|viewed|shared).{0,30}|popular (posts|articles|stories)|"
                      r"trending( now| stories)?|top stories|editor'?s? picks?|don'?t miss|must read)[:.]?$"),
-    _rule("related", r"^(see|read|watch) (more|also|next)\s*:.{0,200}$|^(related|also read|more)\s*:.{0,200}$"),
-    _rule("comments", r"^(leave a (comment|reply)|\d+\s+(comments?|responses?|replies)\b.{0,80})$", barrier=True),
+    _rule("related", r"^((see|read|watch) (more|also|next)|related|also read|more)\s*:$"),
+    # "Read more: <a headline>" is one link, not the label of a box of them.
+    _rule("related-link", r"^((see|read|watch) (more|also|next)|related|also read|more)\s*:\s*\S.{0,200}$"),
+    _rule("related", r"^(ähnliche (artikel|beiträge|nachrichten|themen)|verwandte (artikel|beiträge|themen)|"
+                     r"das könnte (dich|sie) auch interessieren|mehr zum thema|auch interessant|lesen sie auch|"
+                     r"weitere (artikel|beiträge|nachrichten|meldungen)|meistgelesen|"
+                     r"articles? (similaires|liés|connexes)|(à|a) lire aussi|lire aussi|sur le même sujet|"
+                     r"vous aimerez aussi|(artículos|noticias|entradas) relacionad[ao]s|te puede interesar|"
+                     r"(lee|leer) también|lo más leído|articoli correlati|leggi anche|(ti )?potrebbe interessarti|"
+                     r"(artigos|notícias|posts) relacionad[ao]s|leia também|veja também|mais lidas|"
+                     r"gerelateerde artikelen|lees ook|zobacz (również|także|też)|powiązane( artykuły)?|"
+                     r"czytaj (także|też|również))[:.]?$"),
+    _rule("comments", r"^(leave a (comment|reply)|[{(\[]?\s?\d+\s+(comments?|responses?|replies)\b.{0,80})$", barrier=True),
     _rule("comments", r"^(comments?( \(\d+\))?|show comments|view comments|post a comment|add a comment|"
                       r"join the (discussion|conversation))$"),
+    # The same in the languages after English that the pages we know use most (WordPress's own
+    # strings where it has them: "One thought on", "Leave a comment").
+    _rule("comments", r"^((one|\d+) thoughts? on .{1,160}|(ein|\d+) gedanken? zu .{1,160}|"
+                      r"(schreibe|hinterlasse) einen kommentar|kommentar (verfassen|schreiben|hinterlassen)|"
+                      r"laisser un commentaire|laisser une réponse|(deja|dejar) (un comentario|una respuesta)|"
+                      r"lascia (un commento|una risposta)|deixe (um comentário|uma resposta)|"
+                      r"laat een reactie achter|geef een reactie|(dodaj|zostaw) komentarz|"
+                      r"\d+\s+(kommentare?|commentaires?|comentarios?|commenti|comentários?|reacties|komentarz[ey]?)\b.{0,80}|"
+                      r"\d+\s+(antworten (zu|auf)|réponses à|respuestas a|risposte a|respostas (para|a)|"
+                      r"reacties op|odpowiedzi na)\s.{1,160}|"
+                      r"(kommentare|commentaires|comentarios|commenti|comentários|reacties|komentarze)\s*\(\d+\))$",
+          barrier=True),
+    _rule("comments", r"^(kommentare?|commentaires?|comentarios?|commenti|comentários?|reacties|komentarze)$"),
     _rule("teaser", r"^.{0,1500}(\.\.\.|…)\s*\[?(read more|continue reading|read full (story|article)|more)\s*[»›>→]?\]?$"
                     r"|^.{0,1500}\s\[?(read more|continue reading)\s*[»›>→]?\]?$", max_chars=1600,
           hints=("more", "reading", "read full")),
     _rule("caption", r"^.{0,300}[(\[](image|photo|picture|pic|credit|source|getty|file photo)s?\b[^)\]]{0,80}[)\]]$",
           hints=("(", "[")),
-    _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied):$", barrier=True, hints=(":",)),
+    _rule("comment-head", r"^\S+(\s\S+){0,3}\s+(says|wrote|replied|sagt|schrieb|dit|dice|disse|zegt|napisał)\s?:$",
+          barrier=True, hints=(":",)),
     _rule("share", r"^(share|tweet|email|print|pin|save|like|follow)( (this|it|us|on|article|story|page|via)\b.{0,60})?"
                    r"(?<![.!?])$"),
     _rule("share", r"^(click to (share|email|print)|share on|share this|follow us|subscribe|sign up|sign in|log ?in|"
@@ -84,7 +105,10 @@ RULES = (
     _rule("legal", r"^(©|\(c\)|copyright\b|all rights reserved).{0,160}$"),
     _rule("legal", r"^.{0,80}\b(all rights reserved|terms of (use|service)|privacy policy|cookie policy)\b.{0,80}(?<![.!?])$",
           hints=("rights reserved", "terms of", "policy")),
-    _rule("consent", r"^(?=.*\bcookies?\b)(?=.*\b(website|browser|consent|opt[- ]?out|privacy|settings)\b).*$",
+    _rule("consent", r"^(?=.*\bcookies?\b)(?=.*\b(website|browser|consent|opt[- ]?out|privacy|settings|"
+                     r"webseite|zustimmung|einwilligung|datenschutz|einstellungen|navigateur|consentement|"
+                     r"confidentialité|navegador|consentimiento|privacidad|navigazione|consenso|"
+                     r"navegação|consentimento|toestemming|przeglądarki|zgod[ęy])\b).*$",
           max_chars=2000, hints=("cookie",)),
     _rule("nav", r"^(skip to( main)? content|skip to article|menu|home|search|close|back to (top|main menu)|"
                  r"advertisement|advertising|sponsored( content)?|ad choices|loading\.{0,3}|"
@@ -176,7 +200,7 @@ def is_dateline(text: str) -> bool:
     """A short line that is mostly a date or a time stamp."""
     if len(text) > 60 or not _DIGIT.search(text):
         return False
-    rest = _TIME.sub(" ", DATE.sub(" ", text))
+    rest = _TIME.sub(" ", without_dates(text))
     found = rest != text or bool(_RELATIVE_TIME.match(text))
     return found and len(_WORD.findall(rest)) <= 5
 
