@@ -335,3 +335,42 @@ def progress_line(done: int, total: int | None, elapsed: float, width: int) -> s
     room = max(width - len("adding  []") - len(tail), 0)
     bar = ("#" * (room * shown // total)).ljust(room, "-") if room >= 5 else ""
     return (f"adding  [{bar}]{tail}" if bar else f"adding {tail}")[:width]
+
+
+#: `clean --explain`: how wide a block's first words are shown, and how many kept blocks
+#: in a row are shown before the rest of the run is counted instead.
+EXPLAIN_WIDTH = 72
+EXPLAIN_KEPT_RUN = 2
+
+
+def explained_lines(explanation) -> list[str]:
+    """`corpus clean --explain` for one document (an `indexer.clean.Explanation`).
+
+    A summary line, then the blocks in reading order: each one left out ("-") with its
+    rule, and around them the kept ones ("+", first words; long runs of them counted).
+    """
+    kept, dropped = explanation.blocks, explanation.dropped
+    words, page = explanation.words, explanation.page_words
+    share = f" ({100 * words / page:.0f}%)" if page else ""
+    lines = [f"kept {len(kept)} blocks, {words} of {page} words{share}; left out {len(dropped)} blocks"]
+    shown = 0
+
+    def kept_run(end: int) -> None:
+        nonlocal shown
+        run = kept[shown:end]
+        for block in run[:EXPLAIN_KEPT_RUN]:
+            lines.append(f"  + {_first_words(block.text, EXPLAIN_WIDTH)}")
+        if len(run) > EXPLAIN_KEPT_RUN:
+            lines.append(f"  + ... {len(run) - EXPLAIN_KEPT_RUN} more kept")
+        shown = max(shown, end)
+
+    for block in dropped:
+        kept_run(min(block.after, len(kept)))
+        rule = printable(block.rule, one_line=True)
+        lines.append(f"  - [{rule}] {_first_words(block.text, max(EXPLAIN_WIDTH - len(rule) - 3, 20))}")
+    kept_run(len(kept))
+    return lines
+
+
+def _first_words(text: str, room: int) -> str:
+    return elided(" ".join(printable(text, one_line=True).split()), room, keep_end=False)
