@@ -184,9 +184,7 @@ def _furniture(page: Page, positive: list[float], options: Options) -> list[bool
     for node, inside, body, listed in zip(page.nodes, prose, body_prose, teaser_lists):
         if node.hints & STRONG_CONTENT:
             flags.append(False)
-        elif listed:
-            flags.append(inside <= options.wrapper_share * total)
-        elif not node.hints & (BOILERPLATE | CAPTION):
+        elif not listed and not node.hints & (BOILERPLATE | CAPTION):
             flags.append(False)
         elif inside > 0 and (inside > options.wrapper_share * total or body > 0.5 * inside):
             flags.append(False)

@@ -143,7 +143,16 @@ def _combine(first: int, second: int) -> int:
 def _word_hints(words: str) -> int:
     # Pages repeat the same class strings hundreds of times (every list item, every
     # paragraph), so the regexes run once per distinct string.
+    if _POST_CLASSES.search(words) and _TAXONOMY.search(words):
+        # Blog engines name a post's own tags and categories in its classes
+        # ("tag-sharing", "category-photo"): they describe the post, not furniture.
+        words = _TAXONOMY.sub(" ", words)
     return _id_hints(words)
+
+
+# WordPress's post_class(): "post-123 type-post status-publish ... category-x tag-y".
+_POST_CLASSES = re.compile(r"(?:^|\s)(?:post-\d+|type-\w+|hentry)(?=\s|$)")
+_TAXONOMY = re.compile(r"(?:^|\s)(?:" + "|".join(rules.TAXONOMY_CLASS_PREFIXES) + r")-\S*", re.IGNORECASE)
 
 
 def _id_hints(words: str) -> int:
@@ -280,6 +289,8 @@ class _Builder:
         self.lists = 0
         self.items = 0
         self.headings: list[int] = []
+        #: Nodes that opened a paragraph-like block inside a heading (see open_block).
+        self.unheaded: list[int] = []
         self.block_tags: list[str] = []
         self.open: list[int] = []
         self.breaks = 0
@@ -324,7 +335,7 @@ class _Builder:
         text = _collapse("".join(parts))
         if not text:
             return
-        if self.headings:
+        if self.headings and self.headings[-1]:
             block = Block("heading", text, self.headings[-1])
         elif self.items:
             block = Block("item", text, max(self.lists, 1))
@@ -352,6 +363,7 @@ class _Builder:
         if context is not None:
             if context is _HEADING:
                 self.headings.append(rules.HEADING_LEVELS[name])
+                return index
             elif context is _ITEM:
                 self.items += 1
             elif context is _LIST:
@@ -360,6 +372,12 @@ class _Builder:
                 self.quote += 1
             else:
                 self.pre += 1
+        # A heading left unclosed swallows the body after it (browsers render its
+        # paragraphs as paragraphs, only larger): a paragraph, list or table inside a
+        # heading is not heading text. Level 0 marks that until the block closes.
+        if self.headings and self.headings[-1] and name in rules.UNHEADING_TAGS:
+            self.headings.append(0)
+            self.unheaded.append(index)
         return index
 
     def close_block(self, index: int, name: str) -> None:
@@ -372,6 +390,9 @@ class _Builder:
         node[5] = len(self.nodes) - 1
         self.block_tags.pop()
         self.open.pop()
+        if self.unheaded and self.unheaded[-1] == index:
+            self.unheaded.pop()
+            self.headings.pop()
         context = _CONTEXTS.get(name)
         if context is not None:
             if context is _HEADING:

@@ -29,6 +29,10 @@ BLOCK_TAGS = frozenset({
 #: Block elements that hold running text: a custom element inside one is inline.
 PHRASE_CONTAINERS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "figcaption"})
 
+#: Blocks that are never heading text, even inside an (unclosed) heading.
+UNHEADING_TAGS = frozenset({"p", "ul", "ol", "dl", "li", "table", "blockquote", "pre", "article",
+                            "section", "main", "aside", "nav", "footer", "form"})
+
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_TAGS = frozenset({"ul", "ol", "menu", "dir", "dl"})
 ITEM_TAGS = frozenset({"li", "dt", "dd"})
@@ -71,6 +75,11 @@ BOILERPLATE_WORDS = re.compile(
     r"(?:^|[\s_-])(" + "|".join(sorted(BOILERPLATE_TOKENS, key=lambda w: (-len(w), w))) + r")(?=$|[\s_-])",
     re.IGNORECASE,
 )
+
+#: Class prefixes by which blog engines label a post with its own taxonomy ("tag-travel",
+#: "category-news", "format-standard"): beside the post's own classes ("post-123",
+#: "hentry"), they say nothing about furniture.
+TAXONOMY_CLASS_PREFIXES = ("tag", "category", "format", "status", "type", "post_tag")
 
 #: ARIA landmark roles of page furniture.
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
