@@ -346,8 +346,9 @@ EXPLAIN_KEPT_RUN = 2
 def explained_lines(explanation) -> list[str]:
     """`corpus clean --explain` for one document (an `indexer.clean.Explanation`).
 
-    A summary line, then the blocks in reading order: each one left out ("-") with its
-    rule, and around them the kept ones ("+", first words; long runs of them counted).
+    A summary line, then the blocks in reading order: those left out ("-") with their
+    rule, a run of them under one rule on one line, and around them the kept ones
+    ("+", first words; long runs of them counted).
     """
     kept, dropped = explanation.blocks, explanation.dropped
     words, page = explanation.words, explanation.page_words
@@ -364,10 +365,22 @@ def explained_lines(explanation) -> list[str]:
             lines.append(f"  + ... {len(run) - EXPLAIN_KEPT_RUN} more kept")
         shown = max(shown, end)
 
+    runs: list[list] = []
     for block in dropped:
-        kept_run(min(block.after, len(kept)))
-        rule = printable(block.rule, one_line=True)
-        lines.append(f"  - [{rule}] {_first_words(block.text, max(EXPLAIN_WIDTH - len(rule) - 3, 20))}")
+        if runs and runs[-1][0].rule == block.rule and runs[-1][0].after == block.after:
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    for run in runs:
+        kept_run(min(run[0].after, len(kept)))
+        rule = printable(run[0].rule, one_line=True)
+        room = max(EXPLAIN_WIDTH - len(rule) - 3, 20)
+        if len(run) == 1:
+            lines.append(f"  - [{rule}] {_first_words(run[0].text, room)}")
+        else:
+            count = f"{len(run)} blocks: "
+            joined = " · ".join(" ".join(block.text.split()[:8]) for block in run[:12])
+            lines.append(f"  - [{rule}] {count}{_first_words(joined, max(room - len(count), 20))}")
     kept_run(len(kept))
     return lines
 

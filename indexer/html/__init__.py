@@ -23,10 +23,10 @@ try:  # bs4 4.13+; before it, attributes were plain dicts already
 except ImportError:
     _PLAIN_ATTRIBUTES = {}
 
-from ..models import Block, Cleaned
-from .extract import extract_blocks
+from ..models import Block, Cleaned, Dropped
+from .extract import extract
 from .metadata import collect_markup, extract_metadata
-from .normalize import normalize
+from .normalize import Page, normalize
 
 __all__ = ["clean_html"]
 
@@ -55,23 +55,52 @@ def _key(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
 
+TITLE = "the article's title (kept as its title)"
+ABOVE_TITLE = "above the article's title"
+
+
 def untitle(blocks: list[Block], title: str | None) -> list[Block]:
     """Drop the heading that repeats the title, and whatever the container put before it.
 
     In-body headings stay. Text above the article's own title (kickers, tickers,
     breadcrumbs) belongs to the page around the article, not to the article.
     """
-    if not title:
-        return blocks
-    key = _key(title)
-    for position, block in enumerate(blocks):
-        if block.kind == "heading" and key and _key(block.text) == key:
-            return blocks[position + 1:]
-    return blocks
+    return blocks[_title_at(blocks, title) + 1:]
+
+
+def _title_at(blocks: list[Block], title: str | None) -> int:
+    """Where the heading that repeats the title is among `blocks`, or -1."""
+    key = _key(title) if title else ""
+    if key:
+        for position, block in enumerate(blocks):
+            if block.kind == "heading" and _key(block.text) == key:
+                return position
+    return -1
+
+
+def _explained(page: Page, verdicts: tuple[str, ...], title: str | None
+               ) -> tuple[tuple[Block, ...], tuple[Dropped, ...]]:
+    """The kept blocks without the title, and every other block with its rule, in order."""
+    segments = page.segments
+    kept = [position for position, verdict in enumerate(verdicts) if not verdict]
+    at = _title_at([segments[position].block for position in kept], title)
+    titled = dict.fromkeys(kept[:at + 1], ABOVE_TITLE)
+    if at >= 0:
+        titled[kept[at]] = TITLE
+    blocks: list[Block] = []
+    dropped: list[Dropped] = []
+    for segment, verdict, position in zip(segments, verdicts, range(len(segments))):
+        rule = verdict or titled.get(position)
+        if rule:
+            dropped.append(Dropped(segment.block.text, rule, len(blocks)))
+        else:
+            blocks.append(segment.block)
+    return tuple(blocks), tuple(dropped)
 
 
 def clean_html(html: str, url: str | None = None) -> Cleaned:
-    """Clean a page: metadata from its markup, body as blocks without the title."""
+    """Clean a page: metadata from its markup, body as blocks without the title, and
+    every block left out with the rule that left it out."""
     with _tree_work():
         soup = parse(html)
         try:
@@ -85,8 +114,15 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     # hundred blocks hold them on any page.
     lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
     metadata = extract_metadata(markup, url, lines)
-    blocks = extract_blocks(page, markup.article_body)
-    return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))
+    extraction = extract(page, markup.article_body)
+    blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
+    return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,
+                   page_words=prose_words(page))
+
+
+def prose_words(page: Page) -> int:
+    """Words of the page's prose: its text blocks but menus and link lists."""
+    return sum(len(s.block.text.split()) for s in page.segments if s.link_chars * 2 <= s.chars)
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from itertools import accumulate
 
 from ..models import Block
 from . import rules
-from .normalize import BOILERPLATE, CAPTION, CONTENT, STRONG_CONTENT, Page, Segment
+from .normalize import BOILERPLATE, CAPTION, CONTENT, STRONG_CONTENT, Node, Page, Segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,60 +373,159 @@ def extend(page: Page, evidence: Evidence, index: int, options: Options = DEFAUL
     return range(first, end)
 
 
+#: Rule names, as `corpus clean --explain` shows them beside each dropped block.
+LINK_LIST = "link list"
+LABEL = "label, byline or dateline"
+TEASER = "teaser blurb between links"
+LINKED_HEADLINE = "another story's headline"
+PROMO = "call to action closing the article"
+EMPTY_HEADING = "heading with nothing under it"
+OUTSIDE = "outside the article"
+FURNITURE = "furniture"
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Which segments of a page are the article, and why each other one is not."""
+
+    #: Per segment: "" when kept, else the rule that dropped it.
+    verdicts: tuple[str, ...]
+
+    def kept(self) -> list[int]:
+        return [position for position, verdict in enumerate(self.verdicts) if not verdict]
+
+
+def _owners(page: Page, nodes, flags: list[bool]) -> dict[int, int]:
+    """Per segment inside a flagged node (among `nodes`): the outermost such node."""
+    owner: dict[int, int] = {}
+    reach = -1
+    for index in nodes:
+        if flags[index]:
+            node = page.nodes[index]
+            # Pre-order: a node starting before `reach` lies inside the last one taken.
+            if node.first >= reach and node.end > node.first:
+                owner.update(dict.fromkeys(range(node.first, node.end), index))
+                reach = node.end
+    return owner
+
+
+def furniture_rule(node: Node) -> str:
+    """The rule that names a furniture node: by its tag, or by the word in its class or id."""
+    if node.tag in rules.BOILERPLATE_TAGS or node.tag in rules.CAPTION_TAGS:
+        return f"{FURNITURE}: <{node.tag}>"
+    match = rules.BOILERPLATE_WORDS.search(node.names) if node.names else None
+    if match is not None:
+        return f"{FURNITURE}: {match.group(1).lower()}"
+    words = set(_NAME_WORDS.split(node.names.lower()))
+    found = sorted(words & rules.CAPTION_WORDS) or sorted(words & rules.BOILERPLATE_ROLES)
+    if found:
+        return f"{FURNITURE}: {found[0]}"
+    return f"{FURNITURE}: list of teasers"
+
+
+_NAME_WORDS = re.compile(r"[\s_-]+")
+
+
+def _own_rule(segment: Segment, base: float, teaser: bool, options: Options) -> str:
+    """Why a segment is not article text by itself, if it is not: label, links, teaser."""
+    if _is_label(segment.block.text):
+        return LABEL
+    if segment.block.kind != "heading":
+        if _is_link_list(segment, options):
+            return LINK_LIST
+        if teaser:
+            return TEASER
+    return ""
+
+
 def prune(page: Page, evidence: Evidence, index: int, span: range,
-          options: Options = DEFAULT) -> list[Block]:
-    """The blocks in `span` around node `index`, without furniture and labels."""
+          options: Options = DEFAULT) -> list[str]:
+    """Verdicts for every segment: kept if in `span` around node `index` and not furniture,
+    labels or links; the rule that dropped it otherwise."""
     node = page.nodes[index]
+    segments = page.segments
     # Only furniture below the chosen node counts: a furniture-named ancestor has
     # already lost to it. Segments outside the node joined it by having positive
     # weight, which furniture never has.
-    junk = _mark(page, range(index + 1, node.last + 1), evidence.furniture)
-    blocks = []
+    inside = _owners(page, range(index + 1, node.last + 1), evidence.furniture)
+    verdicts = [""] * len(segments)
+    kept: list[int] = []
     for position in span:
-        segment = page.segments[position]
-        if junk[position] or _is_label(segment.block.text):
+        owner = inside.get(position)
+        if owner is not None:
+            verdicts[position] = furniture_rule(page.nodes[owner])
             continue
-        if segment.block.kind != "heading" and (
-                _is_link_list(segment, options) or evidence.teasers[position]):
-            continue
-        if _headline_teaser(page, evidence, span, position, options):
-            continue
-        blocks.append(segment.block)
-    return _trim_headings(_trim_promos(_trim_headings(blocks)))
+        rule = _own_rule(segments[position], evidence.base[position],
+                         evidence.teasers[position], options)
+        if not rule and _headline_teaser(page, evidence, span, position, options):
+            rule = LINKED_HEADLINE
+        verdicts[position] = rule
+        if not rule:
+            kept.append(position)
+    _trim(segments, kept, verdicts)
+    _outside(page, evidence, span, verdicts, options)
+    return verdicts
 
 
-def _trim_promos(blocks: list[Block]) -> list[Block]:
-    """Drop calls to action (subscribe, follow, "have a tip?") that close the article."""
+def _trim(segments, kept: list[int], verdicts: list[str]) -> None:
+    """Drop headings left with nothing under them at the end (a pruned "Related" list),
+    and calls to action (subscribe, follow, "have a tip?") that close the article."""
+    while kept and segments[kept[-1]].block.kind == "heading":
+        verdicts[kept.pop()] = EMPTY_HEADING
     for _ in range(rules.PROMO_MAX_TRAILING):
-        if not blocks or blocks[-1].kind != "paragraph":
+        if not kept or segments[kept[-1]].block.kind != "paragraph":
             break
-        text = blocks[-1].text
+        text = segments[kept[-1]].block.text
         if len(text) > rules.PROMO_MAX_CHARS or not rules.PROMO.search(text):
             break
-        blocks = blocks[:-1]
-    return blocks
+        verdicts[kept.pop()] = PROMO
+    while kept and segments[kept[-1]].block.kind == "heading":
+        verdicts[kept.pop()] = EMPTY_HEADING
 
 
-def _trim_headings(blocks: list[Block]) -> list[Block]:
-    """Drop headings left with nothing under them at the end (a pruned "Related" list)."""
-    while blocks and blocks[-1].kind == "heading":
-        blocks.pop()
-    return blocks
+def _outside(page: Page, evidence: Evidence, span: range, verdicts: list[str],
+             options: Options) -> None:
+    """Name the rule for every segment outside `span`: what it is, or just outside."""
+    owners = _owners(page, range(len(page.nodes)), evidence.furniture)
+    for position in (*range(span.start), *range(span.stop, len(page.segments))):
+        owner = owners.get(position)
+        if owner is not None:
+            verdicts[position] = furniture_rule(page.nodes[owner])
+        else:
+            verdicts[position] = _own_rule(page.segments[position], evidence.base[position],
+                                           evidence.teasers[position], options) or OUTSIDE
 
 
-def fallback(page: Page, evidence: Evidence) -> list[Block]:
+def fallback(page: Page, evidence: Evidence, options: Options = DEFAULT) -> list[str]:
     """Everything that is not furniture or a link list; everything, if that is nothing."""
-    junk = _mark(page, range(len(page.nodes)), evidence.furniture)
-    blocks = [s.block for s, j, w in zip(page.segments, junk, evidence.base) if not j and w >= 0]
-    return blocks or [s.block for s in page.segments]
+    owners = _owners(page, range(len(page.nodes)), evidence.furniture)
+    verdicts = []
+    for position, (segment, base) in enumerate(zip(page.segments, evidence.base)):
+        owner = owners.get(position)
+        if owner is not None:
+            verdicts.append(furniture_rule(page.nodes[owner]))
+        elif base < 0:
+            verdicts.append(_own_rule(segment, base, evidence.teasers[position], options) or LINK_LIST)
+        else:
+            verdicts.append("")
+    if all(verdicts):
+        return [""] * len(verdicts)
+    return verdicts
+
+
+def extract(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> Extraction:
+    """The main content, as a verdict per segment; the whole page minus furniture if none."""
+    evidence = weigh(page, article_body, options)
+    index = choose(page, evidence, options)
+    if index is not None:
+        verdicts = prune(page, evidence, index, extend(page, evidence, index, options), options)
+        if not all(verdicts):
+            return Extraction(tuple(verdicts))
+    return Extraction(tuple(fallback(page, evidence, options)))
 
 
 def extract_blocks(page: Page, article_body: str | None = None,
                    options: Options = DEFAULT) -> list[Block]:
     """The main content's blocks, falling back to the whole page minus furniture."""
-    evidence = weigh(page, article_body, options)
-    index = choose(page, evidence, options)
-    blocks = []
-    if index is not None:
-        blocks = prune(page, evidence, index, extend(page, evidence, index, options), options)
-    return blocks or fallback(page, evidence)
+    verdicts = extract(page, article_body, options).verdicts
+    return [segment.block for segment, verdict in zip(page.segments, verdicts) if not verdict]

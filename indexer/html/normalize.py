@@ -53,6 +53,9 @@ class Node:
     last: int
     #: Index of the enclosing node, -1 for the root.
     parent: int
+    #: The class, id and role words of a node hinted as furniture or caption by them
+    #: (to name the rule that dropped its text); empty otherwise.
+    names: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,12 @@ def _hints(name: str, attrs: dict) -> int:
     if type(ident) is str:
         words = _combine(words, _id_hints(ident))
     return hints | words
+
+
+def _names(attrs: dict) -> str:
+    """The attribute words that may have named an element furniture: class, id, role."""
+    return " ".join(value for value in (attrs.get("class"), attrs.get("id"), attrs.get("role"))
+                    if type(value) is str)
 
 
 def _combine(first: int, second: int) -> int:
@@ -355,8 +364,10 @@ class _Builder:
         else:
             self.breaks = 0  # all flush() does with no text pending
         index = len(self.nodes)
-        self.nodes.append([name, _hints(name, attrs), len(self.block_tags),
-                           len(self.segments), 0, index, self.open[-1] if self.open else -1])
+        hints = _hints(name, attrs)
+        names = _names(attrs) if hints & (BOILERPLATE | CAPTION) and attrs else ""
+        self.nodes.append([name, hints, len(self.block_tags),
+                           len(self.segments), 0, index, self.open[-1] if self.open else -1, names])
         self.open.append(index)
         self.block_tags.append(name)
         context = _CONTEXTS.get(name)
