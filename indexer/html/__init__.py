@@ -25,7 +25,7 @@ except ImportError:
 
 from ..models import Block, Cleaned, Dropped
 from .extract import extract
-from .metadata import collect_markup, extract_metadata
+from .metadata import _TITLE_SEPARATORS as _TITLE_PARTS, collect_markup, extract_metadata
 from .normalize import Page, normalize
 
 __all__ = ["clean_html"]
@@ -114,10 +114,17 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     # hundred blocks hold them on any page.
     lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
     metadata = extract_metadata(markup, url, lines)
-    extraction = extract(page, markup.article_body)
+    extraction = extract(page, markup.article_body, titles(markup, metadata))
     blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
     return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,
                    page_words=prose_words(page))
+
+
+def titles(markup, metadata) -> tuple[str, ...]:
+    """The article's title as the page states it, to find its headline among the blocks."""
+    stated = [metadata.title, markup.meta.get(("property", "og:title")), markup.title]
+    parts = [part for title in stated if title for part in _TITLE_PARTS.split(title) if len(part) >= 15]
+    return tuple(title for title in dict.fromkeys([*stated, *parts]) if title)
 
 
 def prose_words(page: Page) -> int:

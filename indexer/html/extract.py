@@ -69,6 +69,9 @@ class Options:
     #: Score multipliers for elements that name themselves the article body.
     strong_bonus: float = 1.3
     content_bonus: float = 1.1
+    #: The article starts at its headline when that is at most this many blocks above
+    #: the chosen element: a standfirst, a lead or a subtitle between them is the article's.
+    max_lead_gap: int = 12
 
 
 DEFAULT = Options()
@@ -345,6 +348,37 @@ def _widen(page: Page, evidence: Evidence, index: int, options: Options) -> int:
     return index
 
 
+def headline(page: Page, titles: tuple[str, ...]) -> int | None:
+    """The segment that is the article's headline: a heading that says the title.
+
+    `titles` are the title as the page states it (og:title, JSON-LD headline, <title>
+    and its parts). A heading equal to one of them wins, then one that holds one or is
+    held by one (a site name added or taken away).
+    """
+    keys = [key for key in dict.fromkeys(_key(title) for title in titles) if len(key) >= 4]
+    if not keys:
+        return None
+    near = None
+    for position, segment in enumerate(page.segments):
+        if segment.block.kind != "heading" or segment.link_chars * 2 > segment.chars:
+            continue
+        key = _key(segment.block.text)
+        if not key:
+            continue
+        if key in keys:
+            return position
+        if near is None and len(key) >= 15 and any(key in k or k in key for k in keys):
+            near = position
+    return near
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
 def extend(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT) -> range:
     """The chosen node's segments, plus runs of prose that continue it on either side.
 
@@ -448,6 +482,10 @@ def prune(page: Page, evidence: Evidence, index: int, span: range,
     # already lost to it. Segments outside the node joined it by having positive
     # weight, which furniture never has.
     inside = _owners(page, range(index + 1, node.last + 1), evidence.furniture)
+    if span.start < node.first or span.stop > node.end:
+        around = _owners(page, range(len(page.nodes)), evidence.furniture)
+        inside.update((position, owner) for position, owner in around.items()
+                      if position in span and not node.first <= position < node.end)
     verdicts = [""] * len(segments)
     kept: list[int] = []
     for position in span:
@@ -513,12 +551,21 @@ def fallback(page: Page, evidence: Evidence, options: Options = DEFAULT) -> list
     return verdicts
 
 
-def extract(page: Page, article_body: str | None = None, options: Options = DEFAULT) -> Extraction:
+def _from_headline(span: range, top: int | None, options: Options) -> range:
+    """The span, begun just below the headline when that sits a little above it."""
+    if top is not None and top < span.start <= top + 1 + options.max_lead_gap:
+        return range(top + 1, span.stop)
+    return span
+
+
+def extract(page: Page, article_body: str | None = None, titles: tuple[str, ...] = (),
+            options: Options = DEFAULT) -> Extraction:
     """The main content, as a verdict per segment; the whole page minus furniture if none."""
     evidence = weigh(page, article_body, options)
     index = choose(page, evidence, options)
     if index is not None:
-        verdicts = prune(page, evidence, index, extend(page, evidence, index, options), options)
+        span = _from_headline(extend(page, evidence, index, options), headline(page, titles), options)
+        verdicts = prune(page, evidence, index, span, options)
         if not all(verdicts):
             return Extraction(tuple(verdicts))
     return Extraction(tuple(fallback(page, evidence, options)))
