@@ -24,7 +24,7 @@ except ImportError:
     _PLAIN_ATTRIBUTES = {}
 
 from ..models import Block, Cleaned, Dropped
-from .extract import extract
+from .extract import judge
 from .metadata import _TITLE_SEPARATORS as _TITLE_PARTS, collect_markup, extract_metadata
 from .normalize import Page, normalize
 
@@ -114,7 +114,7 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     # hundred blocks hold them on any page.
     lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
     metadata = extract_metadata(markup, url, lines)
-    extraction = extract(page, markup.article_body, titles(markup, metadata))
+    extraction = judge(page, markup.article_body, titles(markup, metadata))
     blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
     return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,
                    page_words=prose_words(page))

@@ -23,7 +23,7 @@ non-empty page never comes out empty.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from ..models import Block
@@ -58,6 +58,7 @@ class Options:
     #: A teaser list is an element with at least `min_cards` child elements, most of
     #: them cards: at most `max_card_chars` of text with at least `min_card_links` of
     #: it linked (a linked headline, perhaps a blurb, a date or a byline).
+    teaser_lists: bool = True
     min_cards: int = 3
     max_card_chars: int = 300
     min_card_links: float = 0.3
@@ -72,6 +73,11 @@ class Options:
     #: The article starts at its headline when that is at most this many blocks above
     #: the chosen element: a standfirst, a lead or a subtitle between them is the article's.
     max_lead_gap: int = 12
+    #: The article below the headline replaces a chosen element that is not there when
+    #: it holds this many times the words, unless that element names itself the article
+    #: body and kept at least `scrap_words`.
+    rescue_ratio: float = 2.0
+    scrap_words: int = 50
 
 
 DEFAULT = Options()
@@ -182,7 +188,7 @@ def _furniture(page: Page, positive: list[float], options: Options) -> list[bool
         parent = page.nodes[index].parent
         if body_prose[index] > body_prose[parent]:
             body_prose[parent] = body_prose[index]
-    teaser_lists = _teaser_lists(page, options)
+    teaser_lists = _teaser_lists(page, options) if options.teaser_lists else [False] * len(page.nodes)
     flags = []
     for node, inside, body, listed in zip(page.nodes, prose, body_prose, teaser_lists):
         if node.hints & STRONG_CONTENT:
@@ -558,21 +564,101 @@ def _from_headline(span: range, top: int | None, options: Options) -> range:
     return span
 
 
-def extract(page: Page, article_body: str | None = None, titles: tuple[str, ...] = (),
-            options: Options = DEFAULT) -> Extraction:
-    """The main content, as a verdict per segment; the whole page minus furniture if none."""
+def judge(page: Page, article_body: str | None = None, titles: tuple[str, ...] = (),
+          options: Options = DEFAULT) -> Extraction:
+    """The main content, as a verdict per segment; the whole page minus furniture if none.
+
+    When the chosen element is not the one below the headline, the article below the
+    headline is judged again without the class and id words (which name a post's own
+    wrapper "teaser", "print" or "widget" often enough to lose whole articles), and
+    wins when it holds much more: a short article must not lose to a longer box.
+    """
     evidence = weigh(page, article_body, options)
+    top = headline(page, titles)
     index = choose(page, evidence, options)
+    verdicts = None
     if index is not None:
-        span = _from_headline(extend(page, evidence, index, options), headline(page, titles), options)
+        span = _from_headline(extend(page, evidence, index, options), top, options)
         verdicts = prune(page, evidence, index, span, options)
-        if not all(verdicts):
-            return Extraction(tuple(verdicts))
-    return Extraction(tuple(fallback(page, evidence, options)))
+        if all(verdicts):
+            verdicts = None
+    if top is not None and (verdicts is None or not _anchored(verdicts, top, options)):
+        rescued = _below_headline(page, article_body, top, options)
+        if rescued is not None and _outweighs(page, rescued, verdicts, index, options):
+            return Extraction(tuple(rescued))
+    if verdicts is None:
+        verdicts = fallback(page, evidence, options)
+    return Extraction(tuple(verdicts))
+
+
+def _anchored(verdicts: list[str], top: int, options: Options) -> bool:
+    """Whether the kept text starts at the headline: it keeps something just below it."""
+    stop = min(len(verdicts), top + 2 + options.max_lead_gap)
+    return any(not verdict for verdict in verdicts[top + 1:stop])
+
+
+def _words_kept(page: Page, verdicts: list[str]) -> int:
+    return sum(len(segment.block.text.split())
+               for segment, verdict in zip(page.segments, verdicts) if not verdict)
+
+
+def _outweighs(page: Page, rescued: list[str], verdicts: list[str] | None, index: int | None,
+               options: Options) -> bool:
+    """Whether the article below the headline should replace the chosen one.
+
+    It must hold several times its words; an element that names itself the article
+    body keeps its place unless what it kept is a scrap.
+    """
+    if verdicts is None:
+        return True
+    words = _words_kept(page, verdicts)
+    if _words_kept(page, rescued) < options.rescue_ratio * words:
+        return False
+    return not page.nodes[index].hints & STRONG_CONTENT or words < options.scrap_words
+
+
+def _named_by_markup(node: Node) -> int:
+    """A node's furniture and caption hints from its tag and ARIA role alone."""
+    hints = node.hints & ~(BOILERPLATE | CAPTION)
+    if node.tag in rules.BOILERPLATE_TAGS and node.tag != "form":
+        hints |= BOILERPLATE
+    elif node.tag in rules.CAPTION_TAGS:
+        hints |= CAPTION
+    elif node.names and not rules.BOILERPLATE_ROLES.isdisjoint(node.names.split()):
+        hints |= BOILERPLATE
+    return hints
+
+
+def _below_headline(page: Page, article_body: str | None, top: int,
+                    options: Options) -> list[str] | None:
+    """Verdicts for the article that the headline heads, judged without class words:
+    the best element holding the headline or starting just below it."""
+    nodes = tuple(replace(node, hints=_named_by_markup(node)) if node.hints & (BOILERPLATE | CAPTION)
+                  else node for node in page.nodes)
+    plain = Page(page.segments, nodes)
+    options = replace(options, teaser_lists=False)
+    evidence = weigh(plain, article_body, options)
+    prefix = [0.0, *accumulate(evidence.weights)]
+    best, best_score = None, 0.0
+    for index, node in enumerate(nodes):
+        if not (node.first <= top < node.end or top < node.first <= top + 1 + options.max_lead_gap):
+            continue
+        score = prefix[node.end] - prefix[node.first]
+        if node.hints & STRONG_CONTENT:
+            score *= options.strong_bonus
+        elif node.hints & CONTENT:
+            score *= options.content_bonus
+        if score > 0 and score >= best_score:
+            best, best_score = index, score
+    if best is None:
+        return None
+    span = _from_headline(extend(plain, evidence, best, options), top, options)
+    verdicts = prune(plain, evidence, best, span, options)
+    return None if all(verdicts) else verdicts
 
 
 def extract_blocks(page: Page, article_body: str | None = None,
                    options: Options = DEFAULT) -> list[Block]:
     """The main content's blocks, falling back to the whole page minus furniture."""
-    verdicts = extract(page, article_body, options).verdicts
-    return [segment.block for segment, verdict in zip(page.segments, verdicts) if not verdict]
+    found = judge(page, article_body, options=options).verdicts
+    return [segment.block for segment, verdict in zip(page.segments, found) if not verdict]
