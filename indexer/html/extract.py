@@ -582,8 +582,9 @@ def judge(page: Page, article_body: str | None = None, titles: tuple[str, ...] =
         verdicts = prune(page, evidence, index, span, options)
         if all(verdicts):
             verdicts = None
-    if top is not None and (verdicts is None or not _anchored(verdicts, top, options)):
-        rescued = _below_headline(page, article_body, top, options)
+    if verdicts is None or (top is not None and not _anchored(verdicts, top, options)) or \
+            _words_kept(page, verdicts) < options.scrap_words:
+        rescued = _rejudged(page, article_body, top, options)
         if rescued is not None and _outweighs(page, rescued, verdicts, index, options):
             return Extraction(tuple(rescued))
     if verdicts is None:
@@ -629,10 +630,11 @@ def _named_by_markup(node: Node) -> int:
     return hints
 
 
-def _below_headline(page: Page, article_body: str | None, top: int,
-                    options: Options) -> list[str] | None:
-    """Verdicts for the article that the headline heads, judged without class words:
-    the best element holding the headline or starting just below it."""
+def _rejudged(page: Page, article_body: str | None, top: int | None,
+              options: Options) -> list[str] | None:
+    """Verdicts judged again without class words: for the article the headline heads
+    (the best element holding the headline or starting just below it), or without a
+    headline for the best element anywhere."""
     nodes = tuple(replace(node, hints=_named_by_markup(node)) if node.hints & (BOILERPLATE | CAPTION)
                   else node for node in page.nodes)
     plain = Page(page.segments, nodes)
@@ -641,7 +643,8 @@ def _below_headline(page: Page, article_body: str | None, top: int,
     prefix = [0.0, *accumulate(evidence.weights)]
     best, best_score = None, 0.0
     for index, node in enumerate(nodes):
-        if not (node.first <= top < node.end or top < node.first <= top + 1 + options.max_lead_gap):
+        if top is not None and not (node.first <= top < node.end or
+                                    top < node.first <= top + 1 + options.max_lead_gap):
             continue
         score = prefix[node.end] - prefix[node.first]
         if node.hints & STRONG_CONTENT:
