@@ -78,6 +78,8 @@ class Options:
     #: body and kept at least `scrap_words`.
     rescue_ratio: float = 2.0
     scrap_words: int = 50
+    #: ... and in it, the class words prune only when they leave at least this share.
+    named_share: float = 0.5
 
 
 DEFAULT = Options()
@@ -514,6 +516,7 @@ def prune(page: Page, evidence: Evidence, index: int, span: range,
 def _trim(segments, kept: list[int], verdicts: list[str]) -> None:
     """Drop headings left with nothing under them at the end (a pruned "Related" list),
     and calls to action (subscribe, follow, "have a tip?") that close the article."""
+    _empty_sections(segments, kept, verdicts)
     while kept and segments[kept[-1]].block.kind == "heading":
         verdicts[kept.pop()] = EMPTY_HEADING
     for _ in range(rules.PROMO_MAX_TRAILING):
@@ -525,6 +528,21 @@ def _trim(segments, kept: list[int], verdicts: list[str]) -> None:
         verdicts[kept.pop()] = PROMO
     while kept and segments[kept[-1]].block.kind == "heading":
         verdicts[kept.pop()] = EMPTY_HEADING
+
+
+def _empty_sections(segments, kept: list[int], verdicts: list[str]) -> None:
+    """Drop a heading whose section lost everything to pruning ("More on this" above a
+    pruned link box): the next kept block is a heading of its level or above, and
+    something between them was dropped."""
+    emptied = set()
+    for at, (position, following) in enumerate(zip(kept, kept[1:])):
+        heading, after = segments[position].block, segments[following].block
+        if heading.kind == "heading" and after.kind == "heading" and after.level <= heading.level \
+                and following > position + 1:
+            emptied.add(at)
+    if emptied:
+        for at in sorted(emptied, reverse=True):
+            verdicts[kept.pop(at)] = EMPTY_HEADING
 
 
 def _outside(page: Page, evidence: Evidence, span: range, verdicts: list[str],
@@ -584,7 +602,7 @@ def judge(page: Page, article_body: str | None = None, titles: tuple[str, ...] =
             verdicts = None
     if verdicts is None or (top is not None and not _anchored(verdicts, top, options)) or \
             _words_kept(page, verdicts) < options.scrap_words:
-        rescued = _rejudged(page, article_body, top, options)
+        rescued = _rejudged(page, evidence, article_body, top, options)
         if rescued is not None and _outweighs(page, rescued, verdicts, index, options):
             return Extraction(tuple(rescued))
     if verdicts is None:
@@ -630,7 +648,7 @@ def _named_by_markup(node: Node) -> int:
     return hints
 
 
-def _rejudged(page: Page, article_body: str | None, top: int | None,
+def _rejudged(page: Page, named: Evidence, article_body: str | None, top: int | None,
               options: Options) -> list[str] | None:
     """Verdicts judged again without class words: for the article the headline heads
     (the best element holding the headline or starting just below it), or without a
@@ -657,7 +675,14 @@ def _rejudged(page: Page, article_body: str | None, top: int | None,
         return None
     span = _from_headline(extend(plain, evidence, best, options), top, options)
     verdicts = prune(plain, evidence, best, span, options)
-    return None if all(verdicts) else verdicts
+    if all(verdicts):
+        return None
+    # The class words, heard again inside the element found without them: they drop
+    # a bio or a share bar, unless they would drop most of the article again.
+    pruned = prune(page, named, best, span, options)
+    if _words_kept(page, pruned) >= options.named_share * _words_kept(page, verdicts):
+        return pruned
+    return verdicts
 
 
 def extract_blocks(page: Page, article_body: str | None = None,
