@@ -455,10 +455,11 @@ def furniture_rule(node: Node) -> str:
     """The rule that names a furniture node: by its tag, or by the word in its class or id."""
     if node.tag in rules.BOILERPLATE_TAGS or node.tag in rules.CAPTION_TAGS:
         return f"{FURNITURE}: <{node.tag}>"
-    match = rules.BOILERPLATE_WORDS.search(node.names) if node.names else None
+    names = _CAMEL.sub(r"\1 \2", node.names)
+    match = rules.BOILERPLATE_WORDS.search(names) if names else None
     if match is not None:
         return f"{FURNITURE}: {match.group(1).lower()}"
-    words = set(_NAME_WORDS.split(node.names.lower()))
+    words = set(_NAME_WORDS.split(names.lower()))
     found = sorted(words & rules.CAPTION_WORDS) or sorted(words & rules.BOILERPLATE_ROLES)
     if found:
         return f"{FURNITURE}: {found[0]}"
@@ -466,6 +467,7 @@ def furniture_rule(node: Node) -> str:
 
 
 _NAME_WORDS = re.compile(r"[\s_-]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
 def _own_rule(segment: Segment, base: float, teaser: bool, options: Options) -> str:

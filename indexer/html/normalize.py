@@ -191,6 +191,8 @@ def _ascii_hints(words: str) -> int:
     lowered = words.lower()
     if any(key in lowered for key in _CONTENT_KEYS) and rules.CONTENT_WORDS.search(words):
         return STRONG_CONTENT
+    if lowered != words:  # "RelatedCoverage", "ShareBar": camelCase words are words too
+        lowered = _CAMEL.sub(r"\1 \2", words).lower()
     if rules.BOILERPLATE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(lowered)):
         return 0
     return BOILERPLATE
@@ -198,6 +200,7 @@ def _ascii_hints(words: str) -> int:
 
 _CONTENT_KEYS = ("body", "content", "text", "entry", "post")
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
 def _collapse(text: str) -> str:
