@@ -55,6 +55,9 @@ def _key(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
 
+#: A page with fewer words of prose than this is read again with its <noscript> text.
+NOSCRIPT_BELOW = 50
+
 TITLE = "the article's title (kept as its title)"
 ABOVE_TITLE = "above the article's title"
 
@@ -106,6 +109,11 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
         try:
             markup = collect_markup(soup)
             page = normalize(soup)
+            if prose_words(page) < NOSCRIPT_BELOW:
+                # A page built by scripts may hold its text only for browsers without them.
+                shown = normalize(soup, noscript=True)
+                if prose_words(shown) > prose_words(page):
+                    page = shown
         finally:
             # A bs4 tree is a web of cycles (parent <-> child); taken apart here it is
             # freed at once by reference counting instead of by the cyclic collector.

@@ -428,9 +428,14 @@ class _Builder:
         self.close_block(index, "table")
 
 
-def normalize(soup: BeautifulSoup) -> Page:
-    """Walk the page's body once and return its text blocks and block-level elements."""
+def normalize(soup: BeautifulSoup, noscript: bool = False) -> Page:
+    """Walk the page's body once and return its text blocks and block-level elements.
+
+    `noscript` reads what <noscript> holds too: the page a browser without scripts
+    shows, which is all the text some pages have.
+    """
     root = soup.body or soup.find("html") or soup
+    dropped = rules.DROP_TAGS - {"noscript"} if noscript else rules.DROP_TAGS
     builder = _Builder()
     stack: list = [root]
     text_types = (NavigableString, CData)
@@ -449,7 +454,7 @@ def normalize(soup: BeautifulSoup) -> Page:
         if kind is not Tag:
             continue  # comments, doctypes, processing instructions, script text
         name = item.name
-        if name in rules.DROP_TAGS or _hidden(item):
+        if name in dropped or _hidden(item):
             continue
         if name in rules.INLINE_CAPTION_TAGS and _inline_caption(item):
             continue
