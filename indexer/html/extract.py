@@ -93,7 +93,7 @@ def _is_label(text: str) -> bool:
         return True
     if len(text) >= rules.BYLINE_MAX_CHARS:
         return False
-    if rules.BYLINE.match(text) or rules.DATELINE.match(text):
+    if rules.BYLINE.match(text) or rules.DATELINE.match(text) or rules.BARE_TIME.match(text):
         return True
     date = rules.WRITTEN_DATE.search(text)
     # A dateline opens with its date (after a weekday at most); a date at the end

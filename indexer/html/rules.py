@@ -65,7 +65,7 @@ BOILERPLATE_TOKENS = frozenset("""
     newsletter subscribe subscription signup registration login
     cookie cookies consent gdpr popup modal overlay
     byline bylines author authors dateline timestamp date published meta
-    caption credit credits copyright photo gallery
+    caption credit credits copyright photo gallery legend
     tags tag topics keywords categories
     print email skip screen sr visually offscreen
     pagination pager prevnext
@@ -153,6 +153,14 @@ DATELINE = re.compile(
 WRITTEN_DATE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
     r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+    re.IGNORECASE,
+)
+#: A line that is only a time of day or a day of the year ("3:59 PM", "05:28 Uhr",
+#: "January 13", "13. Januar"): a timestamp, not a sentence.
+BARE_TIME = re.compile(
+    r"^\W*(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez)[a-zä]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|"
+    r"\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez)[a-zä]*\.?)\W*$",
     re.IGNORECASE,
 )
 #: Words a dateline may have besides its date ("Tuesday", "10:01 pm", "PST").
