@@ -11,6 +11,7 @@ The stages, in order, each a pure function:
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 import re
 import warnings
 from contextlib import contextmanager
@@ -24,8 +25,8 @@ except ImportError:
     _PLAIN_ATTRIBUTES = {}
 
 from ..models import Block, Cleaned, Dropped
-from .extract import judge
-from .metadata import _TITLE_SEPARATORS as _TITLE_PARTS, collect_markup, extract_metadata
+from .extract import headline, judge
+from .metadata import _TITLE_SEPARATORS as _TITLE_PARTS, collect_markup, extract_metadata, shown_date
 from .normalize import Page, normalize
 
 __all__ = ["clean_html"]
@@ -55,6 +56,8 @@ def _key(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
 
+#: Blocks above and below the headline where a date is the article's own.
+DATE_ABOVE, DATE_BELOW = 3, 25
 #: A page with fewer words of prose than this is read again with its <noscript> text.
 NOSCRIPT_BELOW = 50
 
@@ -122,7 +125,12 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     # hundred blocks hold them on any page.
     lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
     metadata = extract_metadata(markup, url, lines)
-    extraction = judge(page, markup.article_body, titles(markup, metadata))
+    top = headline(page, titles(markup, metadata))
+    if metadata.published is None and top is not None:
+        # A date the page shows by the headline, though without a time of day.
+        near = page.segments[max(0, top - DATE_ABOVE):top + DATE_BELOW]
+        metadata = replace(metadata, published=shown_date([s.block.text for s in near]))
+    extraction = judge(page, markup.article_body, top)
     blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
     return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,
                    page_words=prose_words(page))

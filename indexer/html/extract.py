@@ -584,17 +584,16 @@ def _from_headline(span: range, top: int | None, options: Options) -> range:
     return span
 
 
-def judge(page: Page, article_body: str | None = None, titles: tuple[str, ...] = (),
+def judge(page: Page, article_body: str | None = None, top: int | None = None,
           options: Options = DEFAULT) -> Extraction:
     """The main content, as a verdict per segment; the whole page minus furniture if none.
 
-    When the chosen element is not the one below the headline, the article below the
+    `top` is the headline's segment (`headline`), if the page has one. When the chosen element is not the one below the headline, the article below the
     headline is judged again without the class and id words (which name a post's own
     wrapper "teaser", "print" or "widget" often enough to lose whole articles), and
     wins when it holds much more: a short article must not lose to a longer box.
     """
     evidence = weigh(page, article_body, options)
-    top = headline(page, titles)
     index = choose(page, evidence, options)
     verdicts = None
     if index is not None:

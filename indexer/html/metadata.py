@@ -422,7 +422,20 @@ def _date_candidates(markup: Markup, graph: _Graph, url: str | None,
     for text in visible:
         found = parse_date(text)
         if found:
-            yield found, found.timed and not found.utc
+            # "Published 5 May 2022" says which date it is; a bare date needs its time.
+            yield found, (found.timed or rules.DATELINE.match(text) is not None) and not found.utc
+
+
+def shown_date(lines: Sequence[str]) -> str | None:
+    """The first date among short lines shown by the headline: a dateline, a byline
+    with its date, or a date alone ("Published 5 May 2022", "By Jo | 5 May 2022")."""
+    for text in lines:
+        if len(text) >= rules.BYLINE_MAX_CHARS:
+            continue
+        found = parse_date(text, short_years=True)
+        if found is not None:
+            return found.day
+    return None
 
 
 def published(markup: Markup, graph: _Graph, url: str | None,

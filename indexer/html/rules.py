@@ -147,7 +147,8 @@ BYLINE = re.compile(
 #: A dateline starts with one of these words, or is little more than a written date.
 DATELINE = re.compile(
     r"^\s*(?:posted|published|updated|last updated|first published|last modified|"
-    r"modified|veröffentlicht|aktualisiert|publicado|atualizado|publié|mis à jour)\b",
+    r"modified|veröffentlicht|aktualisiert|publicado|atualizado|publié|mis à jour|"
+    r"date|datum|erschienen|erstellt|publiziert|veröffentlichung|pubblicato|gepubliceerd)\b",
     re.IGNORECASE,
 )
 WRITTEN_DATE = re.compile(
