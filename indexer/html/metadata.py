@@ -620,6 +620,16 @@ def strip_site_suffix(title: str, site: str | None) -> str:
             return title
 
 
+_TITLE_WORD = re.compile(r"\w+")
+
+
+def _retells(h1: str, stated: str) -> bool:
+    """Whether a page's <h1> tells the title it states elsewhere: most of its words are there."""
+    words = _TITLE_WORD.findall(h1.lower())
+    told = set(_TITLE_WORD.findall(stated.lower()))
+    return bool(words) and sum(word in told for word in words) >= 0.5 * len(words)
+
+
 def _names(part: str, site: str) -> bool:
     part, site = part.strip().lower(), site.strip().lower()
     return bool(part) and (part in site or site in part)
@@ -644,8 +654,13 @@ def extract_metadata(markup: Markup, url: str | None = None,
     site = _first_meta(meta, SITE_META) or graph.name(graph.field("publisher")) or publisher
 
     headline = graph.field("headline")
-    title = _first_meta(meta, TITLE_META) or (_collapse(headline) if isinstance(headline, str)
-                                              else None) or markup.h1 or markup.title
+    stated = _first_meta(meta, TITLE_META) or (_collapse(headline) if isinstance(headline, str)
+                                               else None) or markup.title
+    title = stated
+    if markup.h1 and (not stated or _retells(markup.h1, stated)):
+        # The headline the reader sees, when it tells the title the markup states: a
+        # shortened og:title or a <title> with a section or a date added yields to it.
+        title = markup.h1
     if title:
         title = strip_site_suffix(title, site) or title
 
