@@ -24,8 +24,16 @@ def json_ld(obj) -> str:
 # --- title -------------------------------------------------------------------------------
 
 def test_title_from_og_title_first():
-    head = '<meta property="og:title" content="OG Title"><title>Page Title | Site</title>'
-    assert meta(head, "<h1>H1 Title</h1>").title == "OG Title"
+    head = '<meta property="og:title" content="Budget talks stall again"><title>Page | Site</title>'
+    assert meta(head, "<h1>Latest news</h1>").title == "Budget talks stall again"
+
+
+def test_visible_headline_that_retells_og_title_wins():
+    # A shortened og:title (or a <title> with a section added) yields to the <h1> the
+    # reader sees, when that tells the same title.
+    head = '<meta property="og:title" content="Brexit: Nervenkrieg geht in nächste Runde">'
+    assert meta(head, "<h1>Der Nervenkrieg um den Brexit geht in die nächste Runde</h1>").title == \
+        "Der Nervenkrieg um den Brexit geht in die nächste Runde"
 
 
 def test_title_from_h1_before_title_tag():
