@@ -134,6 +134,19 @@ BOILERPLATE_TEXTS = frozenset({
     "advertisement feature", "promoted", "promoted content", "paid content", "partner content",
     "dont miss", "more", "see also", "also read", "read also", "read next", "up next",
     "watch", "video", "listen", "editors picks", "top stories", "latest news",
+    "related coverage", "view comments", "print recipe", "jump to recipe", "load more",
+    # The same labels in the other languages most saved pages are in.
+    "anzeige", "werbung", "teilen", "drucken", "zurück", "weiterlesen", "mehr lesen",
+    "mehr zum thema", "mehr zu diesem thema", "das könnte sie auch interessieren",
+    "weitere artikel", "ähnliche artikel", "verwandte artikel", "verwandte beiträge",
+    "ähnliche beiträge", "kommentare", "kommentar schreiben", "schreibe einen kommentar",
+    "newsletter abonnieren", "jetzt abonnieren",
+    "rezept drucken", "artikel teilen", "schlagworte", "kontakt", "impressum", "datenschutz",
+    "publicité", "partager", "imprimer", "commentaires", "lire aussi", "à lire aussi",
+    "voir aussi", "sur le même sujet", "publicidad", "compartir", "imprimir", "comentarios",
+    "lea también", "te puede interesar", "notas relacionadas", "noticias relacionadas", "temas",
+    "pubblicità", "condividi", "stampa", "commenti", "leggi anche", "articoli correlati",
+    "advertentie", "delen", "lees ook", "reacties",
 })
 
 #: Short lines that only say who wrote the article or when: "By Jane Doe",
