@@ -133,7 +133,7 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     extraction = judge(page, markup.article_body, top)
     blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
     return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,
-                   page_words=prose_words(page))
+                   page_words=prose_words(page, extraction.verdicts))
 
 
 def titles(markup, metadata) -> tuple[str, ...]:
@@ -143,9 +143,12 @@ def titles(markup, metadata) -> tuple[str, ...]:
     return tuple(title for title in dict.fromkeys([*stated, *parts]) if title)
 
 
-def prose_words(page: Page) -> int:
-    """Words of the page's prose: its text blocks but menus and link lists."""
-    return sum(len(s.block.text.split()) for s in page.segments if s.link_chars * 2 <= s.chars)
+def prose_words(page: Page, verdicts: tuple[str, ...] = ()) -> int:
+    """Words of the page's prose: its text blocks but menus and link lists (those kept
+    by `verdicts` count whatever their links)."""
+    kept = [not verdict for verdict in verdicts] or [False] * len(page.segments)
+    return sum(len(s.block.text.split()) for s, keep in zip(page.segments, kept)
+               if keep or s.link_chars * 2 <= s.chars)
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Block
@@ -453,9 +454,14 @@ def _owners(page: Page, nodes, flags: list[bool]) -> dict[int, int]:
 
 def furniture_rule(node: Node) -> str:
     """The rule that names a furniture node: by its tag, or by the word in its class or id."""
-    if node.tag in rules.BOILERPLATE_TAGS or node.tag in rules.CAPTION_TAGS:
-        return f"{FURNITURE}: <{node.tag}>"
-    names = _CAMEL.sub(r"\1 \2", node.names)
+    return _furniture_rule(node.tag, node.names)
+
+
+@lru_cache(maxsize=1024)
+def _furniture_rule(tag: str, names: str) -> str:
+    if tag in rules.BOILERPLATE_TAGS or tag in rules.CAPTION_TAGS:
+        return f"{FURNITURE}: <{tag}>"
+    names = _CAMEL.sub(r"\1 \2", names)
     match = rules.BOILERPLATE_WORDS.search(names) if names else None
     if match is not None:
         return f"{FURNITURE}: {match.group(1).lower()}"
@@ -553,11 +559,17 @@ def _outside(page: Page, evidence: Evidence, span: range, verdicts: list[str],
     owners = _owners(page, range(len(page.nodes)), evidence.furniture)
     for position in (*range(span.start), *range(span.stop, len(page.segments))):
         owner = owners.get(position)
-        if owner is not None:
-            verdicts[position] = furniture_rule(page.nodes[owner])
-        else:
-            verdicts[position] = _own_rule(page.segments[position], evidence.base[position],
-                                           evidence.teasers[position], options) or OUTSIDE
+        verdicts[position] = furniture_rule(page.nodes[owner]) if owner is not None else \
+            _weighed_rule(page.segments[position], evidence, position)
+
+
+def _weighed_rule(segment: Segment, evidence: Evidence, position: int) -> str:
+    """What a segment outside the article is, read off its weight (no text rules rerun)."""
+    if evidence.teasers[position]:
+        return TEASER
+    if evidence.base[position] < 0:
+        return LINK_LIST if segment.link_chars * 2 > segment.chars else LABEL
+    return OUTSIDE
 
 
 def fallback(page: Page, evidence: Evidence, options: Options = DEFAULT) -> list[str]:
@@ -569,7 +581,7 @@ def fallback(page: Page, evidence: Evidence, options: Options = DEFAULT) -> list
         if owner is not None:
             verdicts.append(furniture_rule(page.nodes[owner]))
         elif base < 0:
-            verdicts.append(_own_rule(segment, base, evidence.teasers[position], options) or LINK_LIST)
+            verdicts.append(_weighed_rule(segment, evidence, position))
         else:
             verdicts.append("")
     if all(verdicts):
