@@ -517,8 +517,36 @@ def prune(page: Page, evidence: Evidence, index: int, span: range,
         if not rule:
             kept.append(position)
     _trim(segments, kept, verdicts)
+    _posters(segments, span, verdicts)
     _outside(page, evidence, span, verdicts, options)
     return verdicts
+
+
+_BYLINE_RULES = frozenset(f"{FURNITURE}: {word}" for word in ("author", "authors", "byline", "bylines"))
+
+
+def _posters(segments, span: range, verdicts: list[str]) -> None:
+    """Keep who wrote each post of a thread: byline lines dropped between kept posts.
+
+    One byline above an article is metadata; two or more, each followed by the text
+    it signs, are a forum thread or a comment chain, where the names say who said what.
+    """
+    # Posts: runs of byline lines (a name, a date) each followed by the text it signs.
+    posts: list[list[int]] = []
+    run: list[int] = []
+    for position in span:
+        verdict = verdicts[position]
+        if verdict in _BYLINE_RULES or (verdict == LABEL and len(segments[position].block.text) < 100
+                                        and rules.BYLINE.match(segments[position].block.text)):
+            run.append(position)
+        elif not verdict and run:
+            if segments[position].block.kind != "heading":
+                posts.append(run)
+            run = []
+    if len(posts) >= 2:
+        for run in posts:
+            for position in run:
+                verdicts[position] = ""
 
 
 def _trim(segments, kept: list[int], verdicts: list[str]) -> None:

@@ -154,7 +154,8 @@ BOILERPLATE_TEXTS = frozenset({
 #: shorter than `BYLINE_MAX_CHARS`; the article's metadata already holds both.
 BYLINE_MAX_CHARS = 100
 BYLINE = re.compile(
-    r"^\s*(?:by|written by|posted by|words by|story by|von|por|par|di)\s+\S",
+    r"^\s*(?:by|written by|posted by|post by|words by|story by|von|por|par|di|"
+    r"beitrag von|geschrieben von|eingestellt von|publié par|escrito por)\s+\S",
     re.IGNORECASE,
 )
 #: A dateline starts with one of these words, or is little more than a written date.
