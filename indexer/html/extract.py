@@ -74,10 +74,11 @@ class Options:
     #: The article starts at its headline when that is at most this many blocks above
     #: the chosen element: a standfirst, a lead or a subtitle between them is the article's.
     max_lead_gap: int = 12
-    #: The article below the headline replaces a chosen element that is not there when
-    #: it holds this many times the words, unless that element names itself the article
-    #: body and kept at least `scrap_words`.
-    rescue_ratio: float = 2.0
+    #: The article below the headline replaces a chosen element that is not there unless
+    #: it holds under this share of that element's words (a longer box elsewhere must
+    #: not beat a short article under its headline), or that element names itself the
+    #: article body and kept at least `scrap_words`.
+    rescue_ratio: float = 0.25
     scrap_words: int = 50
     #: ... and in it, the class words prune only when they leave at least this share.
     named_share: float = 0.5
@@ -628,10 +629,13 @@ def judge(page: Page, article_body: str | None = None, top: int | None = None,
           options: Options = DEFAULT) -> Extraction:
     """The main content, as a verdict per segment; the whole page minus furniture if none.
 
-    `top` is the headline's segment (`headline`), if the page has one. When the chosen element is not the one below the headline, the article below the
-    headline is judged again without the class and id words (which name a post's own
-    wrapper "teaser", "print" or "widget" often enough to lose whole articles), and
-    wins when it holds much more: a short article must not lose to a longer box.
+    `top` is the headline's segment (`headline`), if the page has one. When the chosen
+    element is not the one below the headline, the article below the headline is judged
+    again without the class and id words (which name a post's own wrapper "teaser",
+    "print" or "widget" often enough to lose whole articles), and wins unless it is a
+    scrap beside the chosen one: a short article under its headline must not lose to a
+    longer box elsewhere. A chosen element that kept under `scrap_words` is judged again
+    that way too, headline or not.
     """
     evidence = weigh(page, article_body, options)
     index = choose(page, evidence, options)
@@ -666,8 +670,8 @@ def _outweighs(page: Page, rescued: list[str], verdicts: list[str] | None, index
                options: Options) -> bool:
     """Whether the article below the headline should replace the chosen one.
 
-    It must hold several times its words; an element that names itself the article
-    body keeps its place unless what it kept is a scrap.
+    It wins unless it is a small fraction of the chosen one; an element that names
+    itself the article body keeps its place unless what it kept is a scrap.
     """
     if verdicts is None:
         return True
