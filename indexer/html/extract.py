@@ -80,6 +80,7 @@ class Options:
     #: article body and kept at least `scrap_words`.
     rescue_ratio: float = 0.25
     scrap_words: int = 50
+    scrap_share: float = 0.15
     #: ... and in it, the class words prune only when they leave at least this share.
     named_share: float = 0.5
 
@@ -634,8 +635,8 @@ def judge(page: Page, article_body: str | None = None, top: int | None = None,
     again without the class and id words (which name a post's own wrapper "teaser",
     "print" or "widget" often enough to lose whole articles), and wins unless it is a
     scrap beside the chosen one: a short article under its headline must not lose to a
-    longer box elsewhere. A chosen element that kept under `scrap_words` is judged again
-    that way too, headline or not.
+    longer box elsewhere. A chosen element that kept a scrap of the page (`_scrap`) is
+    judged again that way too.
     """
     evidence = weigh(page, article_body, options)
     index = choose(page, evidence, options)
@@ -646,7 +647,7 @@ def judge(page: Page, article_body: str | None = None, top: int | None = None,
         if all(verdicts):
             verdicts = None
     if verdicts is None or (top is not None and not _anchored(verdicts, top, options)) or \
-            _words_kept(page, verdicts) < options.scrap_words:
+            _scrap(page, verdicts, options):
         rescued = _rejudged(page, evidence, article_body, top, options)
         if rescued is not None and _outweighs(page, rescued, verdicts, index, options):
             return Extraction(tuple(rescued))
@@ -659,6 +660,17 @@ def _anchored(verdicts: list[str], top: int, options: Options) -> bool:
     """Whether the kept text starts at the headline: it keeps something just below it."""
     stop = min(len(verdicts), top + 2 + options.max_lead_gap)
     return any(not verdict for verdict in verdicts[top + 1:stop])
+
+
+def _scrap(page: Page, verdicts: list[str], options: Options) -> bool:
+    """Whether what is kept is a scrap: under `scrap_words` words, and a small share of
+    the page's prose (a short page kept whole is no scrap)."""
+    words = _words_kept(page, verdicts)
+    if words >= options.scrap_words:
+        return False
+    prose = sum(len(segment.block.text.split()) for segment in page.segments
+                if segment.link_chars * 2 <= segment.chars)
+    return words < options.scrap_share * prose
 
 
 def _words_kept(page: Page, verdicts: list[str]) -> int:
