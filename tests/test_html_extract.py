@@ -437,3 +437,15 @@ def test_every_dropped_block_says_why_in_reading_order():
         ("Contact us at the office.", "furniture: <footer>", 2),
     ]
     assert cleaned.page_words == len(f"{PROSE} {PROSE} End. The Real Headline Contact us at the office.".split())
+
+
+@pytest.mark.parametrize("share", [
+    "<p>Share this: Facebook Twitter LinkedIn Email</p>",
+    "<div>Share this:<br>Facebook<br>Twitter<br>More</div>",
+    "<div class='sharedaddy'><h3>Share this:</h3><ul><li><a href='#'>Facebook</a></li>"
+    "<li><a href='#'>Twitter</a></li></ul></div>",
+])
+def test_share_line_after_the_article_stays_out(share):
+    html = page(f"<article><h1>Title</h1><p>{PROSE}</p><p>{PROSE} End.</p></article>{share}"
+                "<footer>Contact</footer>")
+    assert texts(html) == [PROSE, f"{PROSE} End."]

@@ -94,6 +94,8 @@ def _is_label(text: str) -> bool:
     """An interface label, byline or dateline rather than a sentence of the article."""
     if _PUNCT.sub("", text).strip().lower() in rules.BOILERPLATE_TEXTS:
         return True
+    if len(text) < rules.BYLINE_MAX_CHARS * 2 and rules.SHARE_LINE.match(text):
+        return True
     if len(text) >= rules.BYLINE_MAX_CHARS:
         return False
     if rules.BYLINE.match(text) or rules.DATELINE.match(text) or rules.BARE_TIME.match(text):

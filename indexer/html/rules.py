@@ -149,6 +149,16 @@ BOILERPLATE_TEXTS = frozenset({
     "advertentie", "delen", "lees ook", "reacties",
 })
 
+#: A share bar written out as text ("Share this: Facebook Twitter LinkedIn Email"):
+#: a share label, then nothing but the names of the networks and buttons.
+SHARE_LINE = re.compile(
+    r"^\W*(?:share(?:\s+(?:this|on|via))?(?:\s+(?:article|story|post|page))?|teilen|"
+    r"partager|compartir|condividi|delen)\b[\W_]*"
+    r"(?:(?:facebook|twitter|x|linkedin|e-?mail|whatsapp|pinterest|reddit|telegram|xing|print|"
+    r"drucken|imprimer|more|mehr|tumblr|pocket|mail|flipboard|messenger|threads|bluesky|"
+    r"mastodon|copy\s+link|link|sms)\b[\W_]*)*$",
+    re.IGNORECASE,
+)
 #: Short lines that only say who wrote the article or when: "By Jane Doe",
 #: "Updated 10:01 pm PST, Tuesday, November 19, 2019". Matched against blocks
 #: shorter than `BYLINE_MAX_CHARS`; the article's metadata already holds both.
