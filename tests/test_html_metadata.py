@@ -372,3 +372,16 @@ def test_date_shown_by_the_headline_without_a_time():
             "<p>Heute ist Mittwoch</p><h1>Anzahl zugelassener Parteien</h1><p>26.10.23</p>"
             f"{ARTICLE_TEXT}</body></html>")
     assert clean_html(html).metadata.published == "2023-10-26"
+
+
+def test_numeric_dates_are_day_first_outside_us_english():
+    body = '<span class="time">02/10/2020</span>'
+    assert meta(body=body, html_attrs='lang="en-GB"').published == "2020-10-02"
+    assert meta(body=body, html_attrs='lang="en-US"').published == "2020-02-10"
+
+
+def test_date_opening_a_paragraph_below_the_headline():
+    html = ("<html lang='de'><head><title>Arbeitsmarkt 2022</title></head><body><h1>Arbeitsmarkt 2022</h1>"
+            "<p>01.02.2022 „Der Arbeitsmarkt ist gut in das Jahr 2022 gestartet“, sagte der Vorstand "
+            "am Dienstag in Nürnberg.</p></body></html>")
+    assert clean_html(html).metadata.published == "2022-02-01"

@@ -129,7 +129,7 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     if metadata.published is None and top is not None:
         # A date the page shows by the headline, though without a time of day.
         near = page.segments[max(0, top - DATE_ABOVE):top + DATE_BELOW]
-        metadata = replace(metadata, published=shown_date([s.block.text for s in near]))
+        metadata = replace(metadata, published=shown_date([s.block.text for s in near], metadata.language))
     extraction = judge(page, markup.article_body, top)
     blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
     return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,

@@ -99,11 +99,12 @@ def _month(value: str) -> int:
     return _MONTHS[value.lower().rstrip(".")]
 
 
-def parse_date(text: str | None, short_years: bool = False) -> PageDate | None:
+def parse_date(text: str | None, short_years: bool = False, day_first: bool = False) -> PageDate | None:
     """The first date written in `text`, or None.
 
     `short_years` also reads "31.10.23" (day, month, two-digit year), for a line that
     is known to be a dateline: elsewhere such numbers are as often versions or scores.
+    `day_first` reads "02/10/2020" as 2 October, as written outside the United States.
     """
     if not text:
         return None
@@ -122,7 +123,8 @@ def parse_date(text: str | None, short_years: bool = False) -> PageDate | None:
     slashed = _SLASHED.search(text)
     if slashed and (best is None or slashed.start() < best.start()):
         first, second, year = (int(g) for g in slashed.groups())
-        day = _make(year, second, first) if first > 12 else _make(year, first, second)
+        day = _make(year, second, first) if first > 12 or (day_first and second <= 12) \
+            else _make(year, first, second)
         if day:
             best, found = slashed, day
     if best is None and short_years:

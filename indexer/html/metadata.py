@@ -43,7 +43,7 @@ SITE_META = (("property", "og:site_name"), ("name", "application-name"))
 #: the story's author and date; a WebPage node (MedicalWebPage, ItemPage...) often
 #: wraps it in Yoast-style graphs and is read only for what the article node lacks.
 ARTICLE_TYPE_ENDINGS = (("article", "posting", "report"), ("webpage", "page"),
-                        ("creativework", "review", "recipe"))
+                        ("creativework", "review", "recipe", "howto"))
 ORGANIZATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
 
 #: JSON-LD deeper than this is not metadata but a hostile or broken file; the block is
@@ -468,23 +468,36 @@ def _date_candidates(markup: Markup, graph: _Graph, url: str | None,
     visible = list(markup.datelines)
     visible.extend(text for text in lines if len(text) < rules.BYLINE_MAX_CHARS and (
         rules.DATELINE.match(text) or rules.BYLINE.match(text) or rules.WRITTEN_DATE.match(text)))
+    day_first = _day_first(markup.lang)
     for text in visible:
-        found = parse_date(text)
+        found = parse_date(text, day_first=day_first)
         if found:
-            # "Published 5 May 2022" says which date it is; a bare date needs its time.
-            yield found, (found.timed or rules.DATELINE.match(text) is not None) and not found.utc
+            yield found, found.timed and not found.utc
 
 
-def shown_date(lines: Sequence[str]) -> str | None:
-    """The first date among short lines shown by the headline: a dateline, a byline
-    with its date, or a date alone ("Published 5 May 2022", "By Jo | 5 May 2022")."""
+def _day_first(lang: str | None) -> bool:
+    """Whether a page's numeric dates put the day first: all but (US) English ones."""
+    if not lang:
+        return False
+    parts = re.split(r"[-_]", lang.strip().lower())
+    return parts[0] != "en" or (len(parts) > 1 and parts[1] not in ("us", ""))
+
+
+def shown_date(lines: Sequence[str], lang: str | None = None) -> str | None:
+    """The first date among lines shown by the headline: a dateline, a byline with its
+    date, a date alone ("Published 5 May 2022", "By Jo | 5 May 2022"), or a date that
+    opens a paragraph ("01.02.2022 – The agency said...")."""
+    day_first = _day_first(lang)
     for text in lines:
-        if len(text) >= rules.BYLINE_MAX_CHARS:
-            continue
-        found = parse_date(text, short_years=True)
+        found = parse_date(text[:SHOWN_DATE_LEAD] if len(text) >= rules.BYLINE_MAX_CHARS else text,
+                           short_years=True, day_first=day_first)
         if found is not None:
             return found.day
     return None
+
+
+#: How far into a long paragraph a date may start and still be its dateline.
+SHOWN_DATE_LEAD = 40
 
 
 def published(markup: Markup, graph: _Graph, url: str | None,
