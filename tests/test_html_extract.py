@@ -449,3 +449,9 @@ def test_share_line_after_the_article_stays_out(share):
     html = page(f"<article><h1>Title</h1><p>{PROSE}</p><p>{PROSE} End.</p></article>{share}"
                 "<footer>Contact</footer>")
     assert texts(html) == [PROSE, f"{PROSE} End."]
+
+
+def test_definition_list_is_kept():
+    html = page(f"<article><p>{PROSE}</p><dl><dt>Ebb</dt><dd>The tide going out.</dd>"
+                f"<dt>Flood</dt><dd>The tide coming in.</dd></dl><p>{PROSE}</p></article>")
+    assert texts(html) == [PROSE, "Ebb", "The tide going out.", "Flood", "The tide coming in.", PROSE]
