@@ -201,7 +201,8 @@ PROMO = re.compile(
     r"^\W*(?:subscribe|sign up|join|follow|get (?:the|our)|click here|listen|download|register|"
     r"like us|don'?t miss|have a tip|become a member|support)\b|"
     r"\b(?:newsletters?|inbox|follow (?:us|him|her|them|@)|"
-    r"on (?:facebook|twitter|instagram)|[\w.+-]+@[\w-]+\.[\w.]+)\b",
+    r"on (?:facebook|twitter|instagram)|[\w.+-]+@[\w-]+\.[\w.]+|"
+    r"apps? for (?:ios|android|iphone)|(?:ios|android) apps?|app store|google play)\b",
     re.IGNORECASE,
 )
 #: How many closing blocks may be calls to action.
