@@ -5,8 +5,9 @@ The stages, in order, each a pure function:
     parse      text -> BeautifulSoup tree (lxml), the only parse
     normalize  tree -> Page                (text blocks with DOM context; normalize.py)
     metadata   tree, Page -> Metadata      (meta tags, JSON-LD, bylines, dates; metadata.py)
-    extract    Page -> blocks              (main content by scored evidence; extract.py)
-    untitle    blocks -> blocks            (the article's own title is metadata, not body)
+    headline   Page, titles -> segment     (the heading that says the title; dates near it)
+    judge      Page -> verdicts            (main content by scored evidence; extract.py)
+    untitle    verdicts -> blocks, dropped (the article's own title is metadata, not body)
 """
 from __future__ import annotations
 

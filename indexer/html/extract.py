@@ -15,10 +15,17 @@ The evidence, in the order it is applied:
    an element rewards paragraph continuity: a container wins by holding a long
    run of prose without much furniture between.
 4. Prose directly before or after that element continues it (a lead paragraph in
-   a sibling container); inside, furniture, labels and link lists are pruned.
+   a sibling container), and the article starts just below its headline (the
+   heading that says the page's title) when that sits a little above it; inside,
+   furniture, labels and link lists are pruned.
+5. Recall first: when the kept text does not start below the headline, or is a
+   scrap of the page, the page is judged again by tag and role alone (class words
+   name a post's own wrapper "teaser" or "print" often enough to lose whole
+   articles), and that judgement wins unless it is a scrap beside the first.
 
 If that leaves nothing, `fallback` keeps every segment that is not furniture, so a
-non-empty page never comes out empty.
+non-empty page never comes out empty. Every segment gets a verdict: kept, or the
+rule that dropped it (`corpus clean --explain` shows them).
 """
 from __future__ import annotations
 
