@@ -12,10 +12,10 @@ The stages, in order, each a pure function:
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
 import re
 import warnings
 from contextlib import contextmanager
+from dataclasses import replace
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
@@ -27,7 +27,7 @@ except ImportError:
 
 from ..models import Block, Cleaned, Dropped
 from .extract import headline, judge
-from .metadata import _TITLE_SEPARATORS as _TITLE_PARTS, collect_markup, extract_metadata, shown_date
+from .metadata import collect_markup, extract_metadata, shown_date, titles
 from .normalize import Page, normalize
 
 __all__ = ["clean_html"]
@@ -135,13 +135,6 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
     return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,
                    page_words=prose_words(page, extraction.verdicts))
-
-
-def titles(markup, metadata) -> tuple[str, ...]:
-    """The article's title as the page states it, to find its headline among the blocks."""
-    stated = [metadata.title, markup.meta.get(("property", "og:title")), markup.title]
-    parts = [part for title in stated if title for part in _TITLE_PARTS.split(title) if len(part) >= 15]
-    return tuple(title for title in dict.fromkeys([*stated, *parts]) if title)
 
 
 def prose_words(page: Page, verdicts: tuple[str, ...] = ()) -> int:

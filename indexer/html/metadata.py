@@ -611,6 +611,15 @@ def _organisation(graph: _Graph, value) -> bool:
                                   for v in resolved)
 
 
+def titles(markup: Markup, metadata: Metadata) -> tuple[str, ...]:
+    """The article's title as the page states it (settled, og:title, <title>, and the
+    parts of each between separators), to find its headline among the blocks."""
+    stated = [metadata.title, markup.meta.get(("property", "og:title")), markup.title]
+    parts = [part for title in stated if title for part in _TITLE_SEPARATORS.split(title)
+             if len(part) >= 15]
+    return tuple(title for title in dict.fromkeys([*stated, *parts]) if title)
+
+
 def strip_site_suffix(title: str, site: str | None) -> str:
     """Drop a site name joined to a <title> by " | ", " - ", " — " and the like.
 
