@@ -50,9 +50,10 @@ class Cleaned:
     blocks: tuple[Block, ...]
     #: The blocks left out, in reading order (cleaners that record them; empty otherwise).
     dropped: tuple[Dropped, ...] = ()
-    #: Words of text the page held before cleaning, furniture included, for cleaners that
-    #: count them; None: the kept and dropped blocks' words stand in. `corpus add` warns
-    #: when the article keeps a small share of them (indexer.clean.keeps_little).
+    #: Words of prose the page held before cleaning, furniture's included (menus and link
+    #: lists may be left out), for cleaners that count them; None: the kept and dropped
+    #: blocks' words stand in. `corpus add` warns when the article keeps a small share of
+    #: them (indexer.clean.keeps_little).
     page_words: int | None = None
 
 
