@@ -56,6 +56,10 @@ class Outcome:
     reason: str | None = None
     #: Something the user should know, e.g. why the id got a suffix.
     note: str | None = None
+    #: Words the article kept, and words its page held before cleaning (0: not counted):
+    #: the CLI warns when that is little (indexer.clean.keeps_little).
+    words: int = 0
+    page_words: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,7 +581,8 @@ class _AddRun:
             for pending, result in results:
                 if pending.stored is not None:
                     if isinstance(result, pipeline.Indexed):
-                        pending = replace(pending, prepared=result)
+                        pending = replace(pending, prepared=result, outcome=replace(
+                            pending.outcome, words=result.words, page_words=result.page_words))
                     else:  # nothing is stored of an article that cannot be cleaned
                         pending = _Pending(replace(pending.outcome, status="skipped", reason=result.reason))
                 self.queue.append(pending)

@@ -52,6 +52,11 @@ class Cleaned:
     blocks: tuple[Block, ...]
     #: The blocks left out, in reading order (cleaners that record them; empty otherwise).
     dropped: tuple[Dropped, ...] = ()
+    #: Words of prose the page held before cleaning, furniture's included (menus and link
+    #: lists may be left out), for cleaners that count them; None: the kept and dropped
+    #: blocks' words stand in. `corpus add` warns when the article keeps a small share of
+    #: them (indexer.clean.keeps_little).
+    page_words: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,8 @@ class Article:
     url: str | None = None
     site: str | None = None
     language: str | None = None
+    #: Words of text the source held before cleaning (0: not counted).
+    page_words: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,9 @@ class Indexed:
     site: str | None
     sections: int
     passages: int
+    #: Words the article kept, and words its page held before cleaning (0: not counted).
+    words: int = 0
+    page_words: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,8 @@ def index_one(document: Document, add) -> Indexed | Failed:
     article, passages = prepared.article, prepared.passages
     add(article, passages)
     return Indexed(title=article.title, url=article.url, author=article.author, published=article.published,
-                   site=article.site, sections=len({p.headings for p in passages}), passages=len(passages))
+                   site=article.site, sections=len({p.headings for p in passages}), passages=len(passages),
+                   words=sum(len(block.text.split()) for block in article.blocks), page_words=article.page_words)
 
 
 def workers() -> int:

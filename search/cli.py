@@ -341,6 +341,7 @@ def add(ctx, paths, title, url, article_id, quiet, follow_links):
       corpus add ~/notes/ articles.jsonl
       pbpaste | corpus add - --title "Leg cramps"
     """
+    from indexer.clean import keeps_little
     from indexer.errors import UsageError
     from search.present import shown_source
 
@@ -363,6 +364,11 @@ def add(ctx, paths, title, url, article_id, quiet, follow_links):
             out(f"{outcome.status:<9} {printable_line(outcome.id)}  {source}")
         if outcome.note:
             err(f"corpus: {source}: {outcome.note}")
+        if outcome.status in ("added", "updated") and keeps_little(outcome.words, outcome.page_words):
+            progress.clear()
+            err(f"corpus: warning: {source} keeps {outcome.words} of its {outcome.page_words} words "
+                f"({_percent(outcome.words, outcome.page_words)}); to see what was left out and why: "
+                f"corpus clean --explain {_shell_word(source)}")
         progress.step()
 
     try:
@@ -552,25 +558,40 @@ def _ensure_fresh(corpus) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file (JSON Lines).")
-def clean(paths, as_json):
+@click.option("--explain", is_flag=True,
+              help="Show, in reading order, each block left out and the rule that left it out.")
+def clean(paths, as_json, explain):
     """Show what would be indexed from PATHS, storing nothing.
+
+    With --explain, each block the cleaning left out is shown (its first words) with
+    the rule that dropped it, between the first words of the blocks it kept.
 
     \b
       corpus clean page.html
       corpus clean --json saved/*.html > cleaned.jsonl
+      corpus clean --explain page.html
     """
     from indexer.corpus import prepare
-    from indexer.errors import CorpusError
+    from indexer.errors import CorpusError, UsageError
     from indexer.load import Skipped, load
     from indexer.split import body_text, sections
     from search.present import headings_line, json_text, shown_source
 
+    if explain and as_json:
+        raise UsageError("--explain shows the cleaning for reading; drop --json")
     cwd = Path.cwd()
     failures = 0
     for document in load(paths):
         if isinstance(document, Skipped):
             failures += 1
             err(f"corpus: skipped {shown_source(document.source, cwd)}: {document.reason}")
+            continue
+        if explain:
+            try:
+                _explain_cleaning(document, cwd)
+            except CorpusError as exc:
+                failures += 1
+                err(f"corpus: skipped {shown_source(document.source, cwd)}: {exc}")
             continue
         try:
             article, passages = prepare(document)
@@ -599,6 +620,30 @@ def clean(paths, as_json):
         out()
     if failures and failures == len(paths):
         sys.exit(1)
+
+
+def _explain_cleaning(document, cwd: Path) -> None:
+    """`clean --explain` for one document: what was kept and what was left out, in order."""
+    from indexer.clean import explain
+    from search.present import explained_lines, shown_source
+
+    explanation = explain(document)
+    out(_bold(explanation.title or document.id), styled=True)
+    out(f"source: {shown_source(document.source, cwd)}")
+    out("\n".join(explained_lines(explanation)))
+    out()
+
+
+def _percent(part: int, whole: int) -> str:
+    share = 100 * part / whole if whole else 0.0
+    return f"{share:.0f}%" if share >= 1 or share == 0 else "under 1%"
+
+
+def _shell_word(text: str) -> str:
+    """A path as one word a shell reads back unchanged (quoted only when it must be)."""
+    import shlex
+
+    return shlex.quote(text)
 
 
 @main.command(name="list")

@@ -337,3 +337,55 @@ def progress_line(done: int, total: int | None, rate: float | None, width: int) 
     room = max(width - len("adding  []") - len(tail), 0)
     bar = ("#" * (room * shown // total)).ljust(room, "-") if room >= 5 else ""
     return (f"adding  [{bar}]{tail}" if bar else f"adding {tail}")[:width]
+
+
+#: `clean --explain`: how wide a block's first words are shown, and how many kept blocks
+#: in a row are shown before the rest of the run is counted instead.
+EXPLAIN_WIDTH = 72
+EXPLAIN_KEPT_RUN = 2
+
+
+def explained_lines(explanation) -> list[str]:
+    """`corpus clean --explain` for one document (an `indexer.clean.Explanation`).
+
+    A summary line, then the blocks in reading order: those left out ("-") with their
+    rule, a run of them under one rule on one line, and around them the kept ones
+    ("+", first words; long runs of them counted).
+    """
+    kept, dropped = explanation.blocks, explanation.dropped
+    words, page = explanation.words, explanation.page_words
+    share = f" ({100 * words / page:.0f}%)" if page else ""
+    lines = [f"kept {len(kept)} blocks, {words} of {page} words{share}; left out {len(dropped)} blocks"]
+    shown = 0
+
+    def kept_run(end: int) -> None:
+        nonlocal shown
+        run = kept[shown:end]
+        for block in run[:EXPLAIN_KEPT_RUN]:
+            lines.append(f"  + {_first_words(block.text, EXPLAIN_WIDTH)}")
+        if len(run) > EXPLAIN_KEPT_RUN:
+            lines.append(f"  + ... {len(run) - EXPLAIN_KEPT_RUN} more kept")
+        shown = max(shown, end)
+
+    runs: list[list] = []
+    for block in dropped:
+        if runs and runs[-1][0].rule == block.rule and runs[-1][0].after == block.after:
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    for run in runs:
+        kept_run(min(run[0].after, len(kept)))
+        rule = printable(run[0].rule, one_line=True)
+        room = max(EXPLAIN_WIDTH - len(rule) - 3, 20)
+        if len(run) == 1:
+            lines.append(f"  - [{rule}] {_first_words(run[0].text, room)}")
+        else:
+            count = f"{len(run)} blocks: "
+            joined = " · ".join(" ".join(block.text.split()[:8]) for block in run[:12])
+            lines.append(f"  - [{rule}] {count}{_first_words(joined, max(room - len(count), 20))}")
+    kept_run(len(kept))
+    return lines
+
+
+def _first_words(text: str, room: int) -> str:
+    return elided(" ".join(printable(text, one_line=True).split()), room, keep_end=False)

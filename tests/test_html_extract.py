@@ -305,3 +305,153 @@ def test_dev_benchmark_f1():
         blocks = clean_html(html, expected.get("url")).blocks
         pairs.append((expected["articleBody"], "\n\n".join(b.text for b in blocks)))
     assert _benchmark_f1(pairs) >= 0.955
+
+
+# --- never lose the article ----------------------------------------------------------------
+
+FERRY_HEAD = ("<title>Ferry timetable changes for winter | Island News</title>"
+              "<meta property='og:title' content='Ferry timetable changes for winter'>")
+FERRY = ("<div class='wrap'><h1>Ferry timetable changes for winter</h1>"
+         "<div class='intro'><p>The island ferry moves to its winter timetable on 3 November, "
+         "the operator said.</p></div><div class='txt'><p>Sailings leave the harbour at 7:10, "
+         "12:40 and 17:15 on weekdays, and twice on Sundays.</p></div></div>")
+MENU = "<ul class='top'>" + "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(15)) + "</ul>"
+LONGER_BOXES = {
+    "sidebar": "Our town has a long history of boat building, fishing and trade with the mainland, "
+               "and the museum by the quay tells it in photographs, models and the voices of the "
+               "people who lived it. ",
+    "bio": "Jo Marsh has reported on island life for twenty years, after a first career as a "
+           "deckhand and a lighthouse keeper; she lives by the harbour with two dogs and many books. ",
+    "cookie banner": "We use cookies and similar technologies to recognise your repeat visits and "
+                     "preferences, to measure the effectiveness of campaigns and to improve our websites. ",
+}
+
+
+@pytest.mark.parametrize("box", LONGER_BOXES.values(), ids=LONGER_BOXES.keys())
+def test_short_article_under_its_headline_beats_a_longer_box(box):
+    # Bare <div>s, no article markup, a box of twice the article's prose elsewhere on the
+    # page: the headline above the short article is what says where the article is.
+    html = page(MENU + FERRY + MENU + f"<div class='col'><p>{box * 2}</p></div>" + MENU, FERRY_HEAD)
+    text = body_text(html)
+    assert "winter timetable on 3 November" in text and "7:10, 12:40 and 17:15" in text
+
+
+@pytest.mark.parametrize("name, box", [("sidebar", LONGER_BOXES["sidebar"]),
+                                       ("author-bio", LONGER_BOXES["bio"]),
+                                       ("cookie-banner", LONGER_BOXES["cookie banner"])])
+def test_short_article_beside_a_named_longer_box(name, box):
+    # Longer than the article, though not most of the page (a box holding most of the
+    # page's prose is let off as a wrapper, and kept with the article).
+    box = box + " ".join(box.split()[:8])
+    html = page(MENU + FERRY + f"<div class='{name}'><p>{box}</p></div>" + MENU, FERRY_HEAD)
+    assert texts(html) == ["The island ferry moves to its winter timetable on 3 November, the operator said.",
+                           "Sailings leave the harbour at 7:10, 12:40 and 17:15 on weekdays, and twice on Sundays."]
+
+
+def test_article_whose_wrapper_is_named_like_furniture_is_kept():
+    # A product description inside a <form>, a post in a box classed "teaser": class and
+    # tag words that would drop the whole article yield to the headline above it.
+    html = page(MENU + "<main><article><h1>Wool blanket with embroidered name</h1>"
+                f"<form class='product-form'><p>{PROSE}</p><p>{PROSE} Washable at 30C.</p></form>"
+                f"</article></main><aside><p>{PROSE} Elsewhere.</p></aside>" + MENU,
+                "<title>Wool blanket with embroidered name | Shop</title>")
+    assert "Washable at 30C." in body_text(html)
+
+
+def test_blog_post_taxonomy_classes_are_not_furniture():
+    # WordPress labels a post with its own tags and categories: "tag-sharing" is not a
+    # share bar, "category-comment" not a comment.
+    html = page(f"<div class='post-12 type-post hentry category-comment tag-sharing'>"
+                f"<p>{PROSE}</p><p>{PROSE}</p></div>")
+    assert texts(html) == [PROSE, PROSE]
+
+
+def test_page_with_its_text_only_in_noscript_is_read():
+    html = page(f"<noscript><div><h2>Park news</h2><p>{PROSE}</p><p>{PROSE} More.</p></div></noscript>")
+    assert f"{PROSE} More." in texts(html)
+
+
+def test_recipe_keeps_ingredients_steps_and_table():
+    cleaned = clean_html((FIXTURES / "recipe.html").read_text(encoding="utf-8"))
+    text = "\n".join(b.text for b in cleaned.blocks)
+    for kept in ("225 g butter, softened", "2 lemons, zested and juiced", "Heat the oven to 180C.",
+                 "Pour the lemon syrup over while warm.", "Fan | 160C", "Gas | Mark 4"):
+        assert kept in text, kept
+    assert Block("heading", "Ingredients", 2) in cleaned.blocks
+    assert [b.kind for b in cleaned.blocks].count("item") == 11
+    for furniture in ("Pin Facebook", "I have been baking since", "newsletter", "All rights reserved"):
+        assert furniture not in text, furniture
+
+
+def test_readme_keeps_code_and_table():
+    cleaned = clean_html((FIXTURES / "readme.html").read_text(encoding="utf-8"))
+    assert Block("pre", "pip install tidewatch\ntidewatch --port avonmouth") in cleaned.blocks
+    assert Block("table", "Option | Meaning\n--port | Harbour to show\n--days | How many days ahead") \
+        in cleaned.blocks
+    assert "Pricing" not in "\n".join(b.text for b in cleaned.blocks)
+
+
+def test_forum_thread_keeps_who_said_what():
+    cleaned = clean_html((FIXTURES / "forum.html").read_text(encoding="utf-8"))
+    text = [b.text for b in cleaned.blocks]
+    assert text[0] == "Post by crumbwatcher » Mon Jan 08, 2018 9:12 am"
+    assert text[1].startswith("My starter is five days old")
+    assert "Post by ryeandshine » Mon Jan 08, 2018 10:40 am" in text
+    assert text[-1].startswith("Thank you, two feeds a day did it")
+    assert cleaned.metadata.author == "crumbwatcher"
+
+
+def test_one_byline_above_an_article_stays_out():
+    html = page(f"<article><p class='byline'>By Jane Doe</p><p>{PROSE}</p><p>{PROSE}</p></article>")
+    assert texts(html) == [PROSE, PROSE]
+
+
+def test_unclosed_heading_does_not_swallow_the_body():
+    html = page(f"<article><h2>Summary of the findings<p>{PROSE} One.</p><p>{PROSE} Two.</p>"
+                f"<ul><li>{PROSE} Three.</li></ul></article>")
+    blocks = clean_html(html).blocks
+    assert Block("heading", "Summary of the findings", 2) in blocks
+    assert Block("paragraph", f"{PROSE} One.") in blocks
+    assert Block("item", f"{PROSE} Three.", 1) in blocks
+
+
+def test_heading_over_a_pruned_box_goes_wherever_it_stands():
+    html = page(f"<article><p>{PROSE} One.</p><h3>More on this</h3>"
+                f"<div class='related'><a href='/a'>A related story headline</a></div>"
+                f"<h3>What happens next</h3><p>{PROSE} Two.</p></article>")
+    assert texts(html) == [f"{PROSE} One.", "What happens next", f"{PROSE} Two."]
+
+
+def test_every_dropped_block_says_why_in_reading_order():
+    html = page(f"<nav><a href='/'>Home</a> <a href='/n'>News</a></nav>"
+                f"<article><h1>The Real Headline</h1><p>{PROSE}</p>"
+                f"<div class='share-bar'><a href='#'>Facebook</a> <a href='#'>Twitter</a></div>"
+                f"<p>{PROSE} End.</p></article><footer><p>Contact us at the office.</p></footer>",
+                '<meta property="og:title" content="The Real Headline">')
+    cleaned = clean_html(html)
+    assert [b.text for b in cleaned.blocks] == [PROSE, f"{PROSE} End."]
+    assert [(d.text, d.rule, d.after) for d in cleaned.dropped] == [
+        ("Home News", "furniture: <nav>", 0),
+        ("The Real Headline", "the article's title (kept as its title)", 0),
+        ("Facebook Twitter", "furniture: share", 1),
+        ("Contact us at the office.", "furniture: <footer>", 2),
+    ]
+    assert cleaned.page_words == len(f"{PROSE} {PROSE} End. The Real Headline Contact us at the office.".split())
+
+
+@pytest.mark.parametrize("share", [
+    "<p>Share this: Facebook Twitter LinkedIn Email</p>",
+    "<div>Share this:<br>Facebook<br>Twitter<br>More</div>",
+    "<div class='sharedaddy'><h3>Share this:</h3><ul><li><a href='#'>Facebook</a></li>"
+    "<li><a href='#'>Twitter</a></li></ul></div>",
+])
+def test_share_line_after_the_article_stays_out(share):
+    html = page(f"<article><h1>Title</h1><p>{PROSE}</p><p>{PROSE} End.</p></article>{share}"
+                "<footer>Contact</footer>")
+    assert texts(html) == [PROSE, f"{PROSE} End."]
+
+
+def test_definition_list_is_kept():
+    html = page(f"<article><p>{PROSE}</p><dl><dt>Ebb</dt><dd>The tide going out.</dd>"
+                f"<dt>Flood</dt><dd>The tide coming in.</dd></dl><p>{PROSE}</p></article>")
+    assert texts(html) == [PROSE, "Ebb", "The tide going out.", "Flood", "The tide coming in.", PROSE]

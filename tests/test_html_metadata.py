@@ -24,8 +24,16 @@ def json_ld(obj) -> str:
 # --- title -------------------------------------------------------------------------------
 
 def test_title_from_og_title_first():
-    head = '<meta property="og:title" content="OG Title"><title>Page Title | Site</title>'
-    assert meta(head, "<h1>H1 Title</h1>").title == "OG Title"
+    head = '<meta property="og:title" content="Budget talks stall again"><title>Page | Site</title>'
+    assert meta(head, "<h1>Latest news</h1>").title == "Budget talks stall again"
+
+
+def test_visible_headline_that_retells_og_title_wins():
+    # A shortened og:title (or a <title> with a section added) yields to the <h1> the
+    # reader sees, when that tells the same title.
+    head = '<meta property="og:title" content="Brexit: Nervenkrieg geht in nächste Runde">'
+    assert meta(head, "<h1>Der Nervenkrieg um den Brexit geht in die nächste Runde</h1>").title == \
+        "Der Nervenkrieg um den Brexit geht in die nächste Runde"
 
 
 def test_title_from_h1_before_title_tag():
@@ -281,3 +289,99 @@ def test_utc_stamp_keeps_its_date_against_an_undated_masthead():
 ])
 def test_person_from_byline_text(raw, expected):
     assert person(raw) == expected
+
+
+# --- authors that are not names, and bylines the reader sees ------------------------------
+
+ARTICLE_TEXT = ("<p>The committee met on Tuesday to review the proposal, and after a long discussion "
+                "it agreed to publish its findings before the end of the month.</p>")
+
+
+@pytest.mark.parametrize("head, body", [
+    ('<meta name="author" content="Гость">', ""),
+    ('<meta name="author" content="Guest">', ""),
+    ("", '<p class="author">admin</p>'),
+    ("", '<div class="site-byline">Powered by WordPress.com VIP</div>'),
+    ('<meta name="author" content="Jane Doe is a writer based in Berlin who covers science '
+     'and technology for several magazines.">', ""),
+    ("", '<span class="author">Autor:</span>'),
+    ("", '<p class="byline">Bild: S. Lafrentz</p>'),
+])
+def test_no_author_from_labels_footers_guests_or_bios(head, body):
+    assert meta(head, body + ARTICLE_TEXT).author is None
+
+
+def test_visible_byline_wins_over_a_meta_author_it_disagrees_with():
+    html = ("<html><head><meta name='author' content='Web Desk'></head><body><article>"
+            f"<h1>Budget talks stall</h1><p>By Maria Gonzalez and Tom Baker</p>{ARTICLE_TEXT}"
+            "</article></body></html>")
+    assert clean_html(html).metadata.author == "Maria Gonzalez and Tom Baker"
+
+
+def test_meta_author_the_byline_agrees_with_stays():
+    html = ("<html><head><meta name='author' content='Maria Gonzalez'></head><body><article>"
+            f"<p>By MARIA GONZALEZ, Staff Writer</p>{ARTICLE_TEXT}</article></body></html>")
+    assert clean_html(html).metadata.author == "Maria Gonzalez"
+
+
+def test_the_site_itself_as_author_yields_to_the_byline():
+    head = ('<meta property="og:site_name" content="Island News">'
+            '<meta name="author" content="Island News">')
+    assert meta(head, '<p class="byline">Von Jo Marsh</p>').author == "Jo Marsh"
+
+
+def test_author_after_the_date_in_a_dateline():
+    html = ("<html><body><article><h1>Clinic hours</h1><p>Updated 2 June 2023 by Dr. Sam Patel</p>"
+            f"{ARTICLE_TEXT}</article></body></html>")
+    cleaned = clean_html(html)
+    assert cleaned.metadata.author == "Dr. Sam Patel" and cleaned.metadata.published == "2023-06-02"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Von Cosima Künzel", "Cosima Künzel"),
+    ("Post author By Helge Fahrnberger", "Helge Fahrnberger"),
+    ("View all posts by Daniel Lemire", "Daniel Lemire"),
+    ("von anderen Ländern", None),  # running text, not a byline
+])
+def test_byline_openers_in_several_languages(raw, expected):
+    assert person(raw) == expected
+
+
+def test_forum_poster_from_the_post_header():
+    # A user name in lower case counts from an element marked as the author, cut at "»".
+    body = ('<p class="author">Post by <a href="/u/1">crumbwatcher</a> » Mon Jan 08, 2018 9:12 am</p>'
+            + ARTICLE_TEXT)
+    assert meta(body=body).author == "crumbwatcher"
+
+
+# --- dates as the page shows them ------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Samstag, 5. Oktober 2013", "2013-10-05"),
+    ("Lübeck, 31. März 2003", "2003-03-31"),
+    ("jeudi 13 juin 2019, par Attac", "2019-06-13"),
+    ("5 de mayo de 2022", "2022-05-05"),
+    ("3 de maio de 2022", "2022-05-03"),
+])
+def test_dates_with_month_names_in_other_languages(raw, expected):
+    assert iso_date(raw) == expected
+
+
+def test_date_shown_by_the_headline_without_a_time():
+    html = ("<html><head><title>Anzahl zugelassener Parteien | Magazin</title></head><body>"
+            "<p>Heute ist Mittwoch</p><h1>Anzahl zugelassener Parteien</h1><p>26.10.23</p>"
+            f"{ARTICLE_TEXT}</body></html>")
+    assert clean_html(html).metadata.published == "2023-10-26"
+
+
+def test_numeric_dates_are_day_first_outside_us_english():
+    body = '<span class="time">02/10/2020</span>'
+    assert meta(body=body, html_attrs='lang="en-GB"').published == "2020-10-02"
+    assert meta(body=body, html_attrs='lang="en-US"').published == "2020-02-10"
+
+
+def test_date_opening_a_paragraph_below_the_headline():
+    html = ("<html lang='de'><head><title>Arbeitsmarkt 2022</title></head><body><h1>Arbeitsmarkt 2022</h1>"
+            "<p>01.02.2022 „Der Arbeitsmarkt ist gut in das Jahr 2022 gestartet“, sagte der Vorstand "
+            "am Dienstag in Nürnberg.</p></body></html>")
+    assert clean_html(html).metadata.published == "2022-02-01"

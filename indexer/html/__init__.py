@@ -5,8 +5,9 @@ The stages, in order, each a pure function:
     parse      text -> BeautifulSoup tree (lxml), the only parse
     normalize  tree -> Page                (text blocks with DOM context; normalize.py)
     metadata   tree, Page -> Metadata      (meta tags, JSON-LD, bylines, dates; metadata.py)
-    extract    Page -> blocks              (main content by scored evidence; extract.py)
-    untitle    blocks -> blocks            (the article's own title is metadata, not body)
+    headline   Page, titles -> segment     (the heading that says the title; dates near it)
+    judge      Page -> verdicts            (main content by scored evidence; extract.py)
+    untitle    verdicts -> blocks, dropped (the article's own title is metadata, not body)
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import gc
 import re
 import warnings
 from contextlib import contextmanager
+from dataclasses import replace
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
@@ -23,10 +25,10 @@ try:  # bs4 4.13+; before it, attributes were plain dicts already
 except ImportError:
     _PLAIN_ATTRIBUTES = {}
 
-from ..models import Block, Cleaned
-from .extract import extract_blocks
-from .metadata import collect_markup, extract_metadata
-from .normalize import normalize
+from ..models import Block, Cleaned, Dropped
+from .extract import headline, judge
+from .metadata import collect_markup, extract_metadata, shown_date, titles
+from .normalize import Page, normalize
 
 __all__ = ["clean_html"]
 
@@ -55,28 +57,67 @@ def _key(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
 
+#: Blocks above and below the headline where a date is the article's own.
+DATE_ABOVE, DATE_BELOW = 3, 25
+#: A page with fewer words of prose than this is read again with its <noscript> text.
+NOSCRIPT_BELOW = 50
+
+TITLE = "the article's title (kept as its title)"
+ABOVE_TITLE = "above the article's title"
+
+
 def untitle(blocks: list[Block], title: str | None) -> list[Block]:
     """Drop the heading that repeats the title, and whatever the container put before it.
 
     In-body headings stay. Text above the article's own title (kickers, tickers,
     breadcrumbs) belongs to the page around the article, not to the article.
     """
-    if not title:
-        return blocks
-    key = _key(title)
-    for position, block in enumerate(blocks):
-        if block.kind == "heading" and key and _key(block.text) == key:
-            return blocks[position + 1:]
-    return blocks
+    return blocks[_title_at(blocks, title) + 1:]
+
+
+def _title_at(blocks: list[Block], title: str | None) -> int:
+    """Where the heading that repeats the title is among `blocks`, or -1."""
+    key = _key(title) if title else ""
+    if key:
+        for position, block in enumerate(blocks):
+            if block.kind == "heading" and _key(block.text) == key:
+                return position
+    return -1
+
+
+def _explained(page: Page, verdicts: tuple[str, ...], title: str | None
+               ) -> tuple[tuple[Block, ...], tuple[Dropped, ...]]:
+    """The kept blocks without the title, and every other block with its rule, in order."""
+    segments = page.segments
+    kept = [position for position, verdict in enumerate(verdicts) if not verdict]
+    at = _title_at([segments[position].block for position in kept], title)
+    titled = dict.fromkeys(kept[:at + 1], ABOVE_TITLE)
+    if at >= 0:
+        titled[kept[at]] = TITLE
+    blocks: list[Block] = []
+    dropped: list[Dropped] = []
+    for segment, verdict, position in zip(segments, verdicts, range(len(segments))):
+        rule = verdict or titled.get(position)
+        if rule:
+            dropped.append(Dropped(segment.block.text, rule, len(blocks)))
+        else:
+            blocks.append(segment.block)
+    return tuple(blocks), tuple(dropped)
 
 
 def clean_html(html: str, url: str | None = None) -> Cleaned:
-    """Clean a page: metadata from its markup, body as blocks without the title."""
+    """Clean a page: metadata from its markup, body as blocks without the title, and
+    every block left out with the rule that left it out."""
     with _tree_work():
         soup = parse(html)
         try:
             markup = collect_markup(soup)
             page = normalize(soup)
+            if prose_words(page) < NOSCRIPT_BELOW:
+                # A page built by scripts may hold its text only for browsers without them.
+                shown = normalize(soup, noscript=True)
+                if prose_words(shown) > prose_words(page):
+                    page = shown
         finally:
             # A bs4 tree is a web of cycles (parent <-> child); taken apart here it is
             # freed at once by reference counting instead of by the cyclic collector.
@@ -85,8 +126,23 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     # hundred blocks hold them on any page.
     lines = [s.block.text for s in page.segments[:400] if s.chars < 200]
     metadata = extract_metadata(markup, url, lines)
-    blocks = extract_blocks(page, markup.article_body)
-    return Cleaned(metadata=metadata, blocks=tuple(untitle(blocks, metadata.title)))
+    top = headline(page, titles(markup, metadata))
+    if metadata.published is None and top is not None:
+        # A date the page shows by the headline, though without a time of day.
+        near = page.segments[max(0, top - DATE_ABOVE):top + DATE_BELOW]
+        metadata = replace(metadata, published=shown_date([s.block.text for s in near], metadata.language))
+    extraction = judge(page, markup.article_body, top)
+    blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
+    return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,
+                   page_words=prose_words(page, extraction.verdicts))
+
+
+def prose_words(page: Page, verdicts: tuple[str, ...] = ()) -> int:
+    """Words of the page's prose: its text blocks but menus and link lists (those kept
+    by `verdicts` count whatever their links)."""
+    kept = [not verdict for verdict in verdicts] or [False] * len(page.segments)
+    return sum(len(s.block.text.split()) for s, keep in zip(page.segments, kept)
+               if keep or s.link_chars * 2 <= s.chars)
 
 
 @contextmanager

@@ -15,12 +15,26 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-          r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# Month names as pages write them, in the languages most saved pages are in: English,
+# German, French, Spanish, Italian, Portuguese and Dutch; full names and common short forms.
+_MONTH_NAMES = (
+    "january jan januar janv janvier enero ene gennaio gen janeiro januari jänner",
+    "february feb februar févr fevr février fevrier febrero febbraio fevereiro fev februari",
+    "march mar märz mrz mars marzo março marco maart mär",
+    "april apr avril avr abril aprile",
+    "may mai mayo maggio maio mei",
+    "june jun juni juin junio giugno junho",
+    "july jul juli juil juillet julio luglio julho",
+    "august aug août aout agosto ago augustus",
+    "september sep sept septembre septiembre setiembre settembre setembro set",
+    "october oct oktober okt octobre octubre ottobre outubro out",
+    "november nov novembre noviembre novembro",
+    "december dec dezember dez décembre decembre diciembre dic dicembre dezembro",
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+_MONTH = (r"(?P<month>" + "|".join(sorted(_MONTHS, key=lambda n: (-len(n), n))) + r")(?![^\W\d_])\.?")
+# "5 de mayo de 2022", "3 de maio de 2022": Spanish and Portuguese join with "de".
+_JOIN = r"(?:\s+(?:of|de|del)\s+|[\s-]+)"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 _CLOCK = r"\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?"
@@ -37,7 +51,7 @@ _PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     # 2019-11-20, 2019-11-20T08:02:00Z
     r"(?<!\d)" + _YEAR + r"-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?!\d)",
     # 20 Nov 2019, 20th November, 2019, 20-Nov-2019
-    r"(?<!\d)" + _DAY + r"[\s-]+(?:of\s+)?" + _MONTH + r",?[\s-]+" + _YEAR + r"(?!\d)",
+    r"(?<!\d)" + _DAY + r"\.?" + _JOIN + _MONTH + r",?" + _JOIN + _YEAR + r"(?!\d)",
     # Nov 20, 2019 / November 20 15:23 2019 / Nov. 20th 2019
     r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+(?:(?:at\s+)?" + _CLOCK + r"\s+)?" + _YEAR + r"(?!\d)",
     # 2019/11/20, 2019.11.20
@@ -47,6 +61,7 @@ _PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
 ))
 # 11/20/2019 or 20/11/2019: month first unless the first number cannot be a month.
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+_SHORT_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:\d{6})?\s*$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?=[/_.-]|$)")
 
@@ -81,12 +96,16 @@ def _make(year: int, month: int, day: int) -> str | None:
 def _month(value: str) -> int:
     if value.isdigit():
         return int(value)
-    return _MONTHS[value.lower().rstrip(".")[:4] if value.lower().startswith("sept")
-                   else value.lower()[:3]]
+    return _MONTHS[value.lower().rstrip(".")]
 
 
-def parse_date(text: str | None) -> PageDate | None:
-    """The first date written in `text`, or None."""
+def parse_date(text: str | None, short_years: bool = False, day_first: bool = False) -> PageDate | None:
+    """The first date written in `text`, or None.
+
+    `short_years` also reads "31.10.23" (day, month, two-digit year), for a line that
+    is known to be a dateline: elsewhere such numbers are as often versions or scores.
+    `day_first` reads "02/10/2020" as 2 October, as written outside the United States.
+    """
     if not text:
         return None
     text = text[:500]  # a date is stated near the start; bound the work on long text
@@ -104,9 +123,17 @@ def parse_date(text: str | None) -> PageDate | None:
     slashed = _SLASHED.search(text)
     if slashed and (best is None or slashed.start() < best.start()):
         first, second, year = (int(g) for g in slashed.groups())
-        day = _make(year, second, first) if first > 12 else _make(year, first, second)
+        day = _make(year, second, first) if first > 12 or (day_first and second <= 12) \
+            else _make(year, first, second)
         if day:
             best, found = slashed, day
+    if best is None and short_years:
+        short = _SHORT_YEAR.search(text)
+        if short:
+            day, month, year = (int(g) for g in short.groups())
+            found = _make(2000 + year, month, day)
+            if found:
+                best = short
     if best is None:
         return None
     return _with_time(found, text, best)

@@ -15,20 +15,28 @@ The evidence, in the order it is applied:
    an element rewards paragraph continuity: a container wins by holding a long
    run of prose without much furniture between.
 4. Prose directly before or after that element continues it (a lead paragraph in
-   a sibling container); inside, furniture, labels and link lists are pruned.
+   a sibling container), and the article starts just below its headline (the
+   heading that says the page's title) when that sits a little above it; inside,
+   furniture, labels and link lists are pruned.
+5. Recall first: when the kept text does not start below the headline, or is a
+   scrap of the page, the page is judged again by tag and role alone (class words
+   name a post's own wrapper "teaser" or "print" often enough to lose whole
+   articles), and that judgement wins unless it is a scrap beside the first.
 
 If that leaves nothing, `fallback` keeps every segment that is not furniture, so a
-non-empty page never comes out empty.
+non-empty page never comes out empty. Every segment gets a verdict: kept, or the
+rule that dropped it (`corpus clean --explain` shows them).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Block
 from . import rules
-from .normalize import BOILERPLATE, CAPTION, CONTENT, STRONG_CONTENT, Page, Segment
+from .normalize import BOILERPLATE, CAPTION, CONTENT, STRONG_CONTENT, Node, Page, Segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,7 @@ class Options:
     #: A teaser list is an element with at least `min_cards` child elements, most of
     #: them cards: at most `max_card_chars` of text with at least `min_card_links` of
     #: it linked (a linked headline, perhaps a blurb, a date or a byline).
+    teaser_lists: bool = True
     min_cards: int = 3
     max_card_chars: int = 300
     min_card_links: float = 0.3
@@ -69,6 +78,18 @@ class Options:
     #: Score multipliers for elements that name themselves the article body.
     strong_bonus: float = 1.3
     content_bonus: float = 1.1
+    #: The article starts at its headline when that is at most this many blocks above
+    #: the chosen element: a standfirst, a lead or a subtitle between them is the article's.
+    max_lead_gap: int = 12
+    #: The article below the headline replaces a chosen element that is not there unless
+    #: it holds under this share of that element's words (a longer box elsewhere must
+    #: not beat a short article under its headline), or that element names itself the
+    #: article body and kept at least `scrap_words`.
+    rescue_ratio: float = 0.25
+    scrap_words: int = 50
+    scrap_share: float = 0.15
+    #: ... and in it, the class words prune only when they leave at least this share.
+    named_share: float = 0.5
 
 
 DEFAULT = Options()
@@ -80,9 +101,11 @@ def _is_label(text: str) -> bool:
     """An interface label, byline or dateline rather than a sentence of the article."""
     if _PUNCT.sub("", text).strip().lower() in rules.BOILERPLATE_TEXTS:
         return True
+    if len(text) < rules.BYLINE_MAX_CHARS * 2 and rules.SHARE_LINE.match(text):
+        return True
     if len(text) >= rules.BYLINE_MAX_CHARS:
         return False
-    if rules.BYLINE.match(text) or rules.DATELINE.match(text):
+    if rules.BYLINE.match(text) or rules.DATELINE.match(text) or rules.BARE_TIME.match(text):
         return True
     date = rules.WRITTEN_DATE.search(text)
     # A dateline opens with its date (after a weekday at most); a date at the end
@@ -179,14 +202,12 @@ def _furniture(page: Page, positive: list[float], options: Options) -> list[bool
         parent = page.nodes[index].parent
         if body_prose[index] > body_prose[parent]:
             body_prose[parent] = body_prose[index]
-    teaser_lists = _teaser_lists(page, options)
+    teaser_lists = _teaser_lists(page, options) if options.teaser_lists else [False] * len(page.nodes)
     flags = []
     for node, inside, body, listed in zip(page.nodes, prose, body_prose, teaser_lists):
         if node.hints & STRONG_CONTENT:
             flags.append(False)
-        elif listed:
-            flags.append(inside <= options.wrapper_share * total)
-        elif not node.hints & (BOILERPLATE | CAPTION):
+        elif not listed and not node.hints & (BOILERPLATE | CAPTION):
             flags.append(False)
         elif inside > 0 and (inside > options.wrapper_share * total or body > 0.5 * inside):
             flags.append(False)
@@ -347,6 +368,37 @@ def _widen(page: Page, evidence: Evidence, index: int, options: Options) -> int:
     return index
 
 
+def headline(page: Page, titles: tuple[str, ...]) -> int | None:
+    """The segment that is the article's headline: a heading that says the title.
+
+    `titles` are the title as the page states it (og:title, JSON-LD headline, <title>
+    and its parts). A heading equal to one of them wins, then one that holds one or is
+    held by one (a site name added or taken away).
+    """
+    keys = [key for key in dict.fromkeys(_key(title) for title in titles) if len(key) >= 4]
+    if not keys:
+        return None
+    near = None
+    for position, segment in enumerate(page.segments):
+        if segment.block.kind != "heading" or segment.link_chars * 2 > segment.chars:
+            continue
+        key = _key(segment.block.text)
+        if not key:
+            continue
+        if key in keys:
+            return position
+        if near is None and len(key) >= 15 and any(key in k or k in key for k in keys):
+            near = position
+    return near
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
 def extend(page: Page, evidence: Evidence, index: int, options: Options = DEFAULT) -> range:
     """The chosen node's segments, plus runs of prose that continue it on either side.
 
@@ -375,60 +427,332 @@ def extend(page: Page, evidence: Evidence, index: int, options: Options = DEFAUL
     return range(first, end)
 
 
+#: Rule names, as `corpus clean --explain` shows them beside each dropped block.
+LINK_LIST = "link list"
+LABEL = "label, byline or dateline"
+TEASER = "teaser blurb between links"
+LINKED_HEADLINE = "another story's headline"
+PROMO = "call to action closing the article"
+EMPTY_HEADING = "heading with nothing under it"
+OUTSIDE = "outside the article"
+FURNITURE = "furniture"
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Which segments of a page are the article, and why each other one is not."""
+
+    #: Per segment: "" when kept, else the rule that dropped it.
+    verdicts: tuple[str, ...]
+
+    def kept(self) -> list[int]:
+        return [position for position, verdict in enumerate(self.verdicts) if not verdict]
+
+
+def _owners(page: Page, nodes, flags: list[bool]) -> dict[int, int]:
+    """Per segment inside a flagged node (among `nodes`): the outermost such node."""
+    owner: dict[int, int] = {}
+    reach = -1
+    for index in nodes:
+        if flags[index]:
+            node = page.nodes[index]
+            # Pre-order: a node starting before `reach` lies inside the last one taken.
+            if node.first >= reach and node.end > node.first:
+                owner.update(dict.fromkeys(range(node.first, node.end), index))
+                reach = node.end
+    return owner
+
+
+def furniture_rule(node: Node) -> str:
+    """The rule that names a furniture node: by its tag, or by the word in its class or id."""
+    return _furniture_rule(node.tag, node.names)
+
+
+@lru_cache(maxsize=1024)
+def _furniture_rule(tag: str, names: str) -> str:
+    if tag in rules.BOILERPLATE_TAGS or tag in rules.CAPTION_TAGS:
+        return f"{FURNITURE}: <{tag}>"
+    names = _CAMEL.sub(r"\1 \2", names)
+    match = rules.BOILERPLATE_WORDS.search(names) if names else None
+    if match is not None:
+        return f"{FURNITURE}: {match.group(1).lower()}"
+    words = set(_NAME_WORDS.split(names.lower()))
+    found = sorted(words & rules.CAPTION_WORDS) or sorted(words & rules.BOILERPLATE_ROLES)
+    if found:
+        return f"{FURNITURE}: {found[0]}"
+    return f"{FURNITURE}: list of teasers"
+
+
+_NAME_WORDS = re.compile(r"[\s_-]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+
+
+def _own_rule(segment: Segment, base: float, teaser: bool, options: Options) -> str:
+    """Why a segment is not article text by itself, if it is not: label, links, teaser."""
+    if _is_label(segment.block.text):
+        return LABEL
+    if segment.block.kind != "heading":
+        if _is_link_list(segment, options):
+            return LINK_LIST
+        if teaser:
+            return TEASER
+    return ""
+
+
 def prune(page: Page, evidence: Evidence, index: int, span: range,
-          options: Options = DEFAULT) -> list[Block]:
-    """The blocks in `span` around node `index`, without furniture and labels."""
+          options: Options = DEFAULT) -> list[str]:
+    """Verdicts for every segment: kept if in `span` around node `index` and not furniture,
+    labels or links; the rule that dropped it otherwise."""
     node = page.nodes[index]
+    segments = page.segments
     # Only furniture below the chosen node counts: a furniture-named ancestor has
     # already lost to it. Segments outside the node joined it by having positive
     # weight, which furniture never has.
-    junk = _mark(page, range(index + 1, node.last + 1), evidence.furniture)
-    blocks = []
+    inside = _owners(page, range(index + 1, node.last + 1), evidence.furniture)
+    if span.start < node.first or span.stop > node.end:
+        around = _owners(page, range(len(page.nodes)), evidence.furniture)
+        inside.update((position, owner) for position, owner in around.items()
+                      if position in span and not node.first <= position < node.end)
+    verdicts = [""] * len(segments)
+    kept: list[int] = []
     for position in span:
-        segment = page.segments[position]
-        if junk[position] or _is_label(segment.block.text):
+        owner = inside.get(position)
+        if owner is not None:
+            verdicts[position] = furniture_rule(page.nodes[owner])
             continue
-        if segment.block.kind != "heading" and (
-                _is_link_list(segment, options) or evidence.teasers[position]):
-            continue
-        if _headline_teaser(page, evidence, span, position, options):
-            continue
-        blocks.append(segment.block)
-    return _trim_headings(_trim_promos(_trim_headings(blocks)))
+        rule = _own_rule(segments[position], evidence.base[position],
+                         evidence.teasers[position], options)
+        if not rule and _headline_teaser(page, evidence, span, position, options):
+            rule = LINKED_HEADLINE
+        verdicts[position] = rule
+        if not rule:
+            kept.append(position)
+    _trim(segments, kept, verdicts)
+    _posters(segments, span, verdicts)
+    _outside(page, evidence, span, verdicts, options)
+    return verdicts
 
 
-def _trim_promos(blocks: list[Block]) -> list[Block]:
-    """Drop calls to action (subscribe, follow, "have a tip?") that close the article."""
+_BYLINE_RULES = frozenset(f"{FURNITURE}: {word}" for word in ("author", "authors", "byline", "bylines"))
+
+
+def _posters(segments, span: range, verdicts: list[str]) -> None:
+    """Keep who wrote each post of a thread: byline lines dropped between kept posts.
+
+    One byline above an article is metadata; two or more, each followed by the text
+    it signs, are a forum thread or a comment chain, where the names say who said what.
+    """
+    # Posts: runs of byline lines (a name, a date) each followed by the text it signs.
+    posts: list[list[int]] = []
+    run: list[int] = []
+    for position in span:
+        verdict = verdicts[position]
+        if verdict in _BYLINE_RULES or (verdict == LABEL and len(segments[position].block.text) < 100
+                                        and rules.BYLINE.match(segments[position].block.text)):
+            run.append(position)
+        elif not verdict and run:
+            if segments[position].block.kind != "heading":
+                posts.append(run)
+            run = []
+    if len(posts) >= 2:
+        for run in posts:
+            for position in run:
+                verdicts[position] = ""
+
+
+def _trim(segments, kept: list[int], verdicts: list[str]) -> None:
+    """Drop headings left with nothing under them at the end (a pruned "Related" list),
+    and calls to action (subscribe, follow, "have a tip?") that close the article."""
+    _empty_sections(segments, kept, verdicts)
+    while kept and segments[kept[-1]].block.kind == "heading":
+        verdicts[kept.pop()] = EMPTY_HEADING
     for _ in range(rules.PROMO_MAX_TRAILING):
-        if not blocks or blocks[-1].kind != "paragraph":
+        if not kept or segments[kept[-1]].block.kind != "paragraph":
             break
-        text = blocks[-1].text
+        text = segments[kept[-1]].block.text
         if len(text) > rules.PROMO_MAX_CHARS or not rules.PROMO.search(text):
             break
-        blocks = blocks[:-1]
-    return blocks
+        verdicts[kept.pop()] = PROMO
+    while kept and segments[kept[-1]].block.kind == "heading":
+        verdicts[kept.pop()] = EMPTY_HEADING
 
 
-def _trim_headings(blocks: list[Block]) -> list[Block]:
-    """Drop headings left with nothing under them at the end (a pruned "Related" list)."""
-    while blocks and blocks[-1].kind == "heading":
-        blocks.pop()
-    return blocks
+def _empty_sections(segments, kept: list[int], verdicts: list[str]) -> None:
+    """Drop a heading whose section lost everything to pruning ("More on this" above a
+    pruned link box): the next kept block is a heading of its level or above, and
+    something between them was dropped."""
+    emptied = set()
+    for at, (position, following) in enumerate(zip(kept, kept[1:])):
+        heading, after = segments[position].block, segments[following].block
+        if heading.kind == "heading" and after.kind == "heading" and after.level <= heading.level \
+                and following > position + 1:
+            emptied.add(at)
+    if emptied:
+        for at in sorted(emptied, reverse=True):
+            verdicts[kept.pop(at)] = EMPTY_HEADING
 
 
-def fallback(page: Page, evidence: Evidence) -> list[Block]:
+def _outside(page: Page, evidence: Evidence, span: range, verdicts: list[str],
+             options: Options) -> None:
+    """Name the rule for every segment outside `span`: what it is, or just outside."""
+    owners = _owners(page, range(len(page.nodes)), evidence.furniture)
+    for position in (*range(span.start), *range(span.stop, len(page.segments))):
+        owner = owners.get(position)
+        verdicts[position] = furniture_rule(page.nodes[owner]) if owner is not None else \
+            _weighed_rule(page.segments[position], evidence, position)
+
+
+def _weighed_rule(segment: Segment, evidence: Evidence, position: int) -> str:
+    """What a segment outside the article is, read off its weight (no text rules rerun)."""
+    if evidence.teasers[position]:
+        return TEASER
+    if evidence.base[position] < 0:
+        return LINK_LIST if segment.link_chars * 2 > segment.chars else LABEL
+    return OUTSIDE
+
+
+def fallback(page: Page, evidence: Evidence, options: Options = DEFAULT) -> list[str]:
     """Everything that is not furniture or a link list; everything, if that is nothing."""
-    junk = _mark(page, range(len(page.nodes)), evidence.furniture)
-    blocks = [s.block for s, j, w in zip(page.segments, junk, evidence.base) if not j and w >= 0]
-    return blocks or [s.block for s in page.segments]
+    owners = _owners(page, range(len(page.nodes)), evidence.furniture)
+    verdicts = []
+    for position, (segment, base) in enumerate(zip(page.segments, evidence.base)):
+        owner = owners.get(position)
+        if owner is not None:
+            verdicts.append(furniture_rule(page.nodes[owner]))
+        elif base < 0:
+            verdicts.append(_weighed_rule(segment, evidence, position))
+        else:
+            verdicts.append("")
+    if all(verdicts):
+        return [""] * len(verdicts)
+    return verdicts
+
+
+def _from_headline(span: range, top: int | None, options: Options) -> range:
+    """The span, begun just below the headline when that sits a little above it."""
+    if top is not None and top < span.start <= top + 1 + options.max_lead_gap:
+        return range(top + 1, span.stop)
+    return span
+
+
+def judge(page: Page, article_body: str | None = None, top: int | None = None,
+          options: Options = DEFAULT) -> Extraction:
+    """The main content, as a verdict per segment; the whole page minus furniture if none.
+
+    `top` is the headline's segment (`headline`), if the page has one. When the chosen
+    element is not the one below the headline, the article below the headline is judged
+    again without the class and id words (which name a post's own wrapper "teaser",
+    "print" or "widget" often enough to lose whole articles), and wins unless it is a
+    scrap beside the chosen one: a short article under its headline must not lose to a
+    longer box elsewhere. A chosen element that kept a scrap of the page (`_scrap`) is
+    judged again that way too.
+    """
+    evidence = weigh(page, article_body, options)
+    index = choose(page, evidence, options)
+    verdicts = None
+    if index is not None:
+        span = _from_headline(extend(page, evidence, index, options), top, options)
+        verdicts = prune(page, evidence, index, span, options)
+        if all(verdicts):
+            verdicts = None
+    if verdicts is None or (top is not None and not _anchored(verdicts, top, options)) or \
+            _scrap(page, verdicts, options):
+        rescued = _rejudged(page, evidence, article_body, top, options)
+        if rescued is not None and _outweighs(page, rescued, verdicts, index, options):
+            return Extraction(tuple(rescued))
+    if verdicts is None:
+        verdicts = fallback(page, evidence, options)
+    return Extraction(tuple(verdicts))
+
+
+def _anchored(verdicts: list[str], top: int, options: Options) -> bool:
+    """Whether the kept text starts at the headline: it keeps something just below it."""
+    stop = min(len(verdicts), top + 2 + options.max_lead_gap)
+    return any(not verdict for verdict in verdicts[top + 1:stop])
+
+
+def _scrap(page: Page, verdicts: list[str], options: Options) -> bool:
+    """Whether what is kept is a scrap: under `scrap_words` words, and a small share of
+    the page's prose (a short page kept whole is no scrap)."""
+    words = _words_kept(page, verdicts)
+    if words >= options.scrap_words:
+        return False
+    prose = sum(len(segment.block.text.split()) for segment in page.segments
+                if segment.link_chars * 2 <= segment.chars)
+    return words < options.scrap_share * prose
+
+
+def _words_kept(page: Page, verdicts: list[str]) -> int:
+    return sum(len(segment.block.text.split())
+               for segment, verdict in zip(page.segments, verdicts) if not verdict)
+
+
+def _outweighs(page: Page, rescued: list[str], verdicts: list[str] | None, index: int | None,
+               options: Options) -> bool:
+    """Whether the article below the headline should replace the chosen one.
+
+    It wins unless it is a small fraction of the chosen one; an element that names
+    itself the article body keeps its place unless what it kept is a scrap.
+    """
+    if verdicts is None:
+        return True
+    words = _words_kept(page, verdicts)
+    if _words_kept(page, rescued) < options.rescue_ratio * words:
+        return False
+    return not page.nodes[index].hints & STRONG_CONTENT or words < options.scrap_words
+
+
+def _named_by_markup(node: Node) -> int:
+    """A node's furniture and caption hints from its tag and ARIA role alone."""
+    hints = node.hints & ~(BOILERPLATE | CAPTION)
+    if node.tag in rules.BOILERPLATE_TAGS and node.tag != "form":
+        hints |= BOILERPLATE
+    elif node.tag in rules.CAPTION_TAGS:
+        hints |= CAPTION
+    elif node.names and not rules.BOILERPLATE_ROLES.isdisjoint(node.names.split()):
+        hints |= BOILERPLATE
+    return hints
+
+
+def _rejudged(page: Page, named: Evidence, article_body: str | None, top: int | None,
+              options: Options) -> list[str] | None:
+    """Verdicts judged again without class words: for the article the headline heads
+    (the best element holding the headline or starting just below it), or without a
+    headline for the best element anywhere."""
+    nodes = tuple(replace(node, hints=_named_by_markup(node)) if node.hints & (BOILERPLATE | CAPTION)
+                  else node for node in page.nodes)
+    plain = Page(page.segments, nodes)
+    options = replace(options, teaser_lists=False)
+    evidence = weigh(plain, article_body, options)
+    prefix = [0.0, *accumulate(evidence.weights)]
+    best, best_score = None, 0.0
+    for index, node in enumerate(nodes):
+        if top is not None and not (node.first <= top < node.end or
+                                    top < node.first <= top + 1 + options.max_lead_gap):
+            continue
+        score = prefix[node.end] - prefix[node.first]
+        if node.hints & STRONG_CONTENT:
+            score *= options.strong_bonus
+        elif node.hints & CONTENT:
+            score *= options.content_bonus
+        if score > 0 and score >= best_score:
+            best, best_score = index, score
+    if best is None:
+        return None
+    span = _from_headline(extend(plain, evidence, best, options), top, options)
+    verdicts = prune(plain, evidence, best, span, options)
+    if all(verdicts):
+        return None
+    # The class words, heard again inside the element found without them: they drop
+    # a bio or a share bar, unless they would drop most of the article again.
+    pruned = prune(page, named, best, span, options)
+    if _words_kept(page, pruned) >= options.named_share * _words_kept(page, verdicts):
+        return pruned
+    return verdicts
 
 
 def extract_blocks(page: Page, article_body: str | None = None,
                    options: Options = DEFAULT) -> list[Block]:
     """The main content's blocks, falling back to the whole page minus furniture."""
-    evidence = weigh(page, article_body, options)
-    index = choose(page, evidence, options)
-    blocks = []
-    if index is not None:
-        blocks = prune(page, evidence, index, extend(page, evidence, index, options), options)
-    return blocks or fallback(page, evidence)
+    found = judge(page, article_body, options=options).verdicts
+    return [segment.block for segment, verdict in zip(page.segments, found) if not verdict]

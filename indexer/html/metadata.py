@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ..models import Metadata
 from . import rules
-from .dates import PageDate, parse_date, url_date
+from .dates import _MONTHS, PageDate, parse_date, url_date
 
 # Sources for each field, best first. Values are (attribute, name) of <meta> tags.
 TITLE_META = (("property", "og:title"), ("name", "twitter:title"), ("name", "title"))
@@ -43,7 +43,7 @@ SITE_META = (("property", "og:site_name"), ("name", "application-name"))
 #: the story's author and date; a WebPage node (MedicalWebPage, ItemPage...) often
 #: wraps it in Yoast-style graphs and is read only for what the article node lacks.
 ARTICLE_TYPE_ENDINGS = (("article", "posting", "report"), ("webpage", "page"),
-                        ("creativework", "review", "recipe"))
+                        ("creativework", "review", "recipe", "howto"))
 ORGANIZATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
 
 #: JSON-LD deeper than this is not metadata but a hostile or broken file; the block is
@@ -54,17 +54,43 @@ MAX_VISIBLE = 24
 
 # " | Site", " - Site", " — Site", " :: Site" at the end of a <title>.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
-_BY = re.compile(r"^\s*(?:(?:written|posted|words|story|reported)\s+)?by\b[:\s]*|"
-                 r"^\s*authors?\s*:\s*", re.IGNORECASE)
+# What opens a byline before the name: "By", "Written by", "Von", "Post author",
+# "View all posts by", "Autor:" and their kin in the languages of saved pages.
+_BY = re.compile(
+    r"^\s*(?:post\s+author\s+)?(?:(?:written|posted|post|words|story|reported|text|interview|"
+    r"eingestellt|geschrieben|verfasst|publié|écrit|escrito|publicado|scritto|pubblicato)\s+)?"
+    r"(?:by|von|vom|por|par|di|door|av|af)\b[:\s]*|"
+    r"^\s*(?:(?:view|see|show|more)\s+)?(?:all\s+)?(?:posts|articles|stories|entries)\s+(?:by|from)\s+|"
+    r"^\s*(?:zeige\s+)?alle\s+(?:beiträge|artikel)\s+von\s+|"
+    r"^\s*(?:authors?|autor(?:in|en)?|auteur|autore|autora|written by)\s*:\s*", re.IGNORECASE)
 # Where a byline's name ends: a separator, a date or time, or a "Published ..." part.
 _NAME_END = re.compile(
-    r"\s*(?:[|•·/\n／｜]|\s[-–—]\s|,|\d|"
-    r"\s(?:on|at|in|for|from|published|updated|posted|last|first|"
+    r"\s*(?:[|•·/\n／｜»«›‹→←]|\s[-–—]\s|,|\d|"
+    r"\s(?:on|at|in|for|from|published|updated|posted|last|first|am|um|le|el|il|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)", re.IGNORECASE)
 _MONTH_START = re.compile(r"\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
                           re.IGNORECASE)
-_NOT_NAMES = frozenset({"by", "author", "authors", "about the author", "written by", "posted by",
-                        "admin", "share", "follow", "more", "contributor", "contributors"})
+#: What bylines show where no person is named: labels, and the names a site gives a
+#: guest, an anonymous poster or its own account.
+_NOT_NAMES = frozenset({
+    "by", "author", "authors", "about the author", "written by", "posted by", "admin", "share",
+    "follow", "more", "contributor", "contributors", "administrator", "webmaster", "guest",
+    "gast", "гость", "anonymous", "anonym", "anonyme", "anónimo", "anonimo", "unknown",
+    "unbekannt", "unbenannt", "inconnu", "super user", "user", "redaktion", "rédaction",
+    "redaction", "redacción", "redazione", "staff", "editor", "editors", "autor", "auteur",
+    "autore", "posted", "post", "published", "datum", "date",
+})
+# A line that is not a name, whatever else it holds: a site's footer, a weekday.
+_NOT_A_NAME = re.compile(
+    r"\bpowered by\b|©|\bcopyright\b|\ball rights reserved\b|^\W*(?:mon|tues|wednes|thurs|fri|satur|"
+    r"sun)day\b|^\W*(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|"
+    r"mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|"
+    r"domingo)\b", re.IGNORECASE)
+# A picture's credit: "Bild: S. Lafrentz", "Photo: AP".
+_CREDIT = re.compile(r"^\W*(?:bild|bilder|foto|fotos|photo|photos|image|images|credit|quelle|source)\b",
+                     re.IGNORECASE)
+# In a dateline, the name after its date: "Updated 2 June 2023 by Dr. Sam Patel".
+_DATED_BY = re.compile(r"\b(?:by|von|por|par)\s+(?=\S)", re.IGNORECASE)
 # class/id/rel/itemprop words of visible bylines and datelines.
 _BYLINE_CLASS = re.compile(r"byline|author|writer|(?:^|[\s_-])by(?:$|[\s_-])", re.IGNORECASE)
 _DATE_CLASS = re.compile(r"date|time|published|dateline|posted", re.IGNORECASE)
@@ -372,14 +398,19 @@ def _is_url(text: str) -> bool:
     return text.strip().lower().startswith(("http://", "https://", "www.", "/"))
 
 
-def person(text: str | None) -> str | None:
+def person(text: str | None, handles: bool = False) -> str | None:
     """The name in a byline ("By Jane Doe | Nov 20, 2019" -> "Jane Doe"), or None.
 
-    A name is a few words that do not read as a sentence, a date or a label.
+    A name is a few words that do not read as a sentence, a date or a label. With
+    `handles`, a user name in lower case ("crumbwatcher", "r23") counts too: for an
+    element marked as the author, not for any line that opens with "von".
     """
     if not text:
         return None
-    text = _BY.sub("", _collapse(text))
+    text = _collapse(text)
+    if _NOT_A_NAME.search(text) or text.endswith(":") or _CREDIT.match(text):
+        return None
+    text = _BY.sub("", text)
     month = _MONTH_START.search(text)
     if month:
         text = text[:month.start()]
@@ -390,7 +421,25 @@ def person(text: str | None) -> str | None:
     words = text.split()
     if not 1 <= len(words) <= 8 or len(text) > 60 or text.lower() in _NOT_NAMES:
         return None
-    if "@" in text or _is_url(text) or text[0].islower() or "." in text.replace(". ", " ")[-2:]:
+    if "@" in text or _is_url(text) or "." in text.replace(". ", " ")[-2:]:
+        return None
+    if text[0].islower() and not (handles and len(words) == 1 and len(text) >= 2):
+        return None
+    if rules.DATELINE.match(text) or words[0].lower().rstrip(".") in _MONTHS:
+        return None
+    return text
+
+
+def stated_name(text: str | None) -> str | None:
+    """An author as markup states it (meta tag, JSON-LD), or None if it is no name: a
+    label, a site's footer line, a guest label or a sentence (an author's bio)."""
+    if not text:
+        return None
+    text = _collapse(_BY.sub("", _collapse(text)))
+    if not text or _NOT_A_NAME.search(text) or text.lower() in _NOT_NAMES or _is_url(text):
+        return None
+    words = text.split()
+    if len(words) > 12 or (len(words) > 5 and text.endswith(".")):
         return None
     return text
 
@@ -419,10 +468,36 @@ def _date_candidates(markup: Markup, graph: _Graph, url: str | None,
     visible = list(markup.datelines)
     visible.extend(text for text in lines if len(text) < rules.BYLINE_MAX_CHARS and (
         rules.DATELINE.match(text) or rules.BYLINE.match(text) or rules.WRITTEN_DATE.match(text)))
+    day_first = _day_first(markup.lang)
     for text in visible:
-        found = parse_date(text)
+        found = parse_date(text, day_first=day_first)
         if found:
             yield found, found.timed and not found.utc
+
+
+def _day_first(lang: str | None) -> bool:
+    """Whether a page's numeric dates put the day first: all but (US) English ones."""
+    if not lang:
+        return False
+    parts = re.split(r"[-_]", lang.strip().lower())
+    return parts[0] != "en" or (len(parts) > 1 and parts[1] not in ("us", ""))
+
+
+def shown_date(lines: Sequence[str], lang: str | None = None) -> str | None:
+    """The first date among lines shown by the headline: a dateline, a byline with its
+    date, a date alone ("Published 5 May 2022", "By Jo | 5 May 2022"), or a date that
+    opens a paragraph ("01.02.2022 – The agency said...")."""
+    day_first = _day_first(lang)
+    for text in lines:
+        found = parse_date(text[:SHOWN_DATE_LEAD] if len(text) >= rules.BYLINE_MAX_CHARS else text,
+                           short_years=True, day_first=day_first)
+        if found is not None:
+            return found.day
+    return None
+
+
+#: How far into a long paragraph a date may start and still be its dateline.
+SHOWN_DATE_LEAD = 40
 
 
 def published(markup: Markup, graph: _Graph, url: str | None,
@@ -458,35 +533,74 @@ def iso_date(value: str | None) -> str | None:
     return found.day if found else None
 
 
-def _author(markup: Markup, graph: _Graph, lines: Sequence[str]) -> str | None:
-    """The article's author: JSON-LD, <meta>, then the visible byline.
+def _author(markup: Markup, graph: _Graph, lines: Sequence[str], site: str | None = None) -> str | None:
+    """The article's author: JSON-LD, <meta>, or the visible byline.
 
-    An organisation named as author in JSON-LD (the publisher standing in for
-    the writer) yields to a person named in a visible byline.
+    A visible byline that names someone else wins over what the markup states (a
+    site's CMS account, a default author, the publisher). An organisation named as
+    author, or the site's own name, yields to a person named in a visible byline.
     """
     stated = graph.field("author")
-    author = graph.name(stated)
-    if author:
-        author = _BY.sub("", author) or None
+    author = stated_name(graph.name(stated))
     fallback = None
-    if author and _organisation(graph, stated):
+    if author and (_organisation(graph, stated) or _is_site(author, site)):
         fallback, author = author, None
     if not author:
-        value = _first_meta(markup.meta, AUTHOR_META)
-        if value and not _is_url(value):
-            author = _BY.sub("", value) or None
+        author = stated_name(_first_meta(markup.meta, AUTHOR_META))
+        if author and _is_site(author, site):
+            fallback, author = fallback or author, None
+    marked, written = _visible_authors(markup, lines)
     if author:
+        # A byline the reader sees ("By Jane Doe") names the writer better than a
+        # CMS account or a default the markup states.
+        if written and _full_name(written) and not _same_person(author, written):
+            return written
         return author
-    for text in (*markup.authors, *markup.bylines):
-        name = person(text)
-        if name:
-            return name
+    return marked or written or fallback
+
+
+def _visible_authors(markup: Markup, lines: Sequence[str]) -> tuple[str | None, str | None]:
+    """The names visible bylines show: in an element marked as the author or classed as
+    a byline, and in a short line that opens with "By" (or states a date "by" someone)."""
+    marked = next((name for name in (person(text, handles=True)
+                                     for text in (*markup.authors, *markup.bylines)) if name), None)
+    written = None
     for text in lines:
-        if len(text) < rules.BYLINE_MAX_CHARS and rules.BYLINE.match(text):
-            name = person(text)
-            if name:
-                return name
-    return fallback
+        if len(text) >= rules.BYLINE_MAX_CHARS:
+            continue
+        if rules.BYLINE.match(text):
+            written = person(text)
+        elif rules.DATELINE.match(text) and _DATED_BY.search(text):
+            written = person(text[_DATED_BY.search(text).end():])
+        if written:
+            break
+    return marked, written
+
+
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "du", "da", "di", "del", "la", "le", "y",
+                        "und", "and", "&", "of", "bin", "al", "ten", "zu"})
+
+
+def _full_name(name: str) -> bool:
+    """A first name and a surname or more, each capitalised (particles aside)."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and all(word[0].isupper() or word.lower() in _PARTICLES
+                                        for word in words)
+
+
+_NAME_WORD = re.compile(r"\w{2,}")
+
+
+def _same_person(first: str, second: str) -> bool:
+    """Whether two statements of an author share a name ("Jane Doe" and "JANE DOE, CNN")."""
+    return not set(_NAME_WORD.findall(first.lower())).isdisjoint(_NAME_WORD.findall(second.lower()))
+
+
+def _is_site(name: str, site: str | None) -> bool:
+    """Whether an author is the site itself: its name, or a bare domain."""
+    if re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", name.strip().lower()):
+        return True
+    return bool(site) and _names(name, site)
 
 
 def _organisation(graph: _Graph, value) -> bool:
@@ -495,6 +609,15 @@ def _organisation(graph: _Graph, value) -> bool:
     resolved = [graph.resolve(v) for v in values]
     return bool(resolved) and all(isinstance(v, dict) and ORGANIZATION_TYPES & set(_types(v))
                                   for v in resolved)
+
+
+def titles(markup: Markup, metadata: Metadata) -> tuple[str, ...]:
+    """The article's title as the page states it (settled, og:title, <title>, and the
+    parts of each between separators), to find its headline among the blocks."""
+    stated = [metadata.title, markup.meta.get(("property", "og:title")), markup.title]
+    parts = [part for title in stated if title for part in _TITLE_SEPARATORS.split(title)
+             if len(part) >= 15]
+    return tuple(title for title in dict.fromkeys([*stated, *parts]) if title)
 
 
 def strip_site_suffix(title: str, site: str | None) -> str:
@@ -517,6 +640,16 @@ def strip_site_suffix(title: str, site: str | None) -> str:
             return head
         else:
             return title
+
+
+_TITLE_WORD = re.compile(r"\w+")
+
+
+def _retells(h1: str, stated: str) -> bool:
+    """Whether a page's <h1> tells the title it states elsewhere: most of its words are there."""
+    words = _TITLE_WORD.findall(h1.lower())
+    told = set(_TITLE_WORD.findall(stated.lower()))
+    return bool(words) and sum(word in told for word in words) >= 0.5 * len(words)
 
 
 def _names(part: str, site: str) -> bool:
@@ -543,13 +676,18 @@ def extract_metadata(markup: Markup, url: str | None = None,
     site = _first_meta(meta, SITE_META) or graph.name(graph.field("publisher")) or publisher
 
     headline = graph.field("headline")
-    title = _first_meta(meta, TITLE_META) or (_collapse(headline) if isinstance(headline, str)
-                                              else None) or markup.h1 or markup.title
+    stated = _first_meta(meta, TITLE_META) or (_collapse(headline) if isinstance(headline, str)
+                                               else None) or markup.title
+    title = stated
+    if markup.h1 and (not stated or _retells(markup.h1, stated)):
+        # The headline the reader sees, when it tells the title the markup states: a
+        # shortened og:title or a <title> with a section or a date added yields to it.
+        title = markup.h1
     if title:
         title = strip_site_suffix(title, site) or title
 
     canonical = markup.canonical or _first_meta(meta, URL_META) or url
     language = markup.lang or meta.get(("property", "og:locale")) or meta.get(("name", "language"))
-    return Metadata(title=title or None, author=_author(markup, graph, lines),
+    return Metadata(title=title or None, author=_author(markup, graph, lines, site),
                     published=published(markup, graph, canonical or url, lines),
                     url=canonical, site=site, language=language)

@@ -53,6 +53,9 @@ class Node:
     last: int
     #: Index of the enclosing node, -1 for the root.
     parent: int
+    #: The class, id and role words of a node hinted as furniture or caption by them
+    #: (to name the rule that dropped its text); empty otherwise.
+    names: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,12 @@ def _hints(name: str, attrs: dict) -> int:
     return hints | words
 
 
+def _names(attrs: dict) -> str:
+    """The attribute words that may have named an element furniture: class, id, role."""
+    return " ".join(value for value in (attrs.get("class"), attrs.get("id"), attrs.get("role"))
+                    if type(value) is str)
+
+
 def _combine(first: int, second: int) -> int:
     # Article-body words on either attribute outweigh furniture words on the other.
     return STRONG_CONTENT if (first | second) & STRONG_CONTENT else first | second
@@ -143,7 +152,16 @@ def _combine(first: int, second: int) -> int:
 def _word_hints(words: str) -> int:
     # Pages repeat the same class strings hundreds of times (every list item, every
     # paragraph), so the regexes run once per distinct string.
+    if _POST_CLASSES.search(words) and _TAXONOMY.search(words):
+        # Blog engines name a post's own tags and categories in its classes
+        # ("tag-sharing", "category-photo"): they describe the post, not furniture.
+        words = _TAXONOMY.sub(" ", words)
     return _id_hints(words)
+
+
+# WordPress's post_class(): "post-123 type-post status-publish ... category-x tag-y".
+_POST_CLASSES = re.compile(r"(?:^|\s)(?:post-\d+|type-\w+|hentry)(?=\s|$)")
+_TAXONOMY = re.compile(r"(?:^|\s)(?:" + "|".join(rules.TAXONOMY_CLASS_PREFIXES) + r")-\S*", re.IGNORECASE)
 
 
 def _id_hints(words: str) -> int:
@@ -173,6 +191,8 @@ def _ascii_hints(words: str) -> int:
     lowered = words.lower()
     if any(key in lowered for key in _CONTENT_KEYS) and rules.CONTENT_WORDS.search(words):
         return STRONG_CONTENT
+    if lowered != words:  # "RelatedCoverage", "ShareBar": camelCase words are words too
+        lowered = _CAMEL.sub(r"\1 \2", words).lower()
     if rules.BOILERPLATE_TOKENS.isdisjoint(_TOKEN_SPLIT.split(lowered)):
         return 0
     return BOILERPLATE
@@ -180,6 +200,7 @@ def _ascii_hints(words: str) -> int:
 
 _CONTENT_KEYS = ("body", "content", "text", "entry", "post")
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 
 
 def _collapse(text: str) -> str:
@@ -280,6 +301,8 @@ class _Builder:
         self.lists = 0
         self.items = 0
         self.headings: list[int] = []
+        #: Nodes that opened a paragraph-like block inside a heading (see open_block).
+        self.unheaded: list[int] = []
         self.block_tags: list[str] = []
         self.open: list[int] = []
         self.breaks = 0
@@ -324,7 +347,7 @@ class _Builder:
         text = _collapse("".join(parts))
         if not text:
             return
-        if self.headings:
+        if self.headings and self.headings[-1]:
             block = Block("heading", text, self.headings[-1])
         elif self.items:
             block = Block("item", text, max(self.lists, 1))
@@ -344,14 +367,17 @@ class _Builder:
         else:
             self.breaks = 0  # all flush() does with no text pending
         index = len(self.nodes)
-        self.nodes.append([name, _hints(name, attrs), len(self.block_tags),
-                           len(self.segments), 0, index, self.open[-1] if self.open else -1])
+        hints = _hints(name, attrs)
+        names = _names(attrs) if hints & (BOILERPLATE | CAPTION) and attrs else ""
+        self.nodes.append([name, hints, len(self.block_tags),
+                           len(self.segments), 0, index, self.open[-1] if self.open else -1, names])
         self.open.append(index)
         self.block_tags.append(name)
         context = _CONTEXTS.get(name)
         if context is not None:
             if context is _HEADING:
                 self.headings.append(rules.HEADING_LEVELS[name])
+                return index
             elif context is _ITEM:
                 self.items += 1
             elif context is _LIST:
@@ -360,6 +386,12 @@ class _Builder:
                 self.quote += 1
             else:
                 self.pre += 1
+        # A heading left unclosed swallows the body after it (browsers render its
+        # paragraphs as paragraphs, only larger): a paragraph, list or table inside a
+        # heading is not heading text. Level 0 marks that until the block closes.
+        if self.headings and self.headings[-1] and name in rules.UNHEADING_TAGS:
+            self.headings.append(0)
+            self.unheaded.append(index)
         return index
 
     def close_block(self, index: int, name: str) -> None:
@@ -372,6 +404,9 @@ class _Builder:
         node[5] = len(self.nodes) - 1
         self.block_tags.pop()
         self.open.pop()
+        if self.unheaded and self.unheaded[-1] == index:
+            self.unheaded.pop()
+            self.headings.pop()
         context = _CONTEXTS.get(name)
         if context is not None:
             if context is _HEADING:
@@ -393,9 +428,14 @@ class _Builder:
         self.close_block(index, "table")
 
 
-def normalize(soup: BeautifulSoup) -> Page:
-    """Walk the page's body once and return its text blocks and block-level elements."""
+def normalize(soup: BeautifulSoup, noscript: bool = False) -> Page:
+    """Walk the page's body once and return its text blocks and block-level elements.
+
+    `noscript` reads what <noscript> holds too: the page a browser without scripts
+    shows, which is all the text some pages have.
+    """
     root = soup.body or soup.find("html") or soup
+    dropped = rules.DROP_TAGS - {"noscript"} if noscript else rules.DROP_TAGS
     builder = _Builder()
     stack: list = [root]
     text_types = (NavigableString, CData)
@@ -414,7 +454,7 @@ def normalize(soup: BeautifulSoup) -> Page:
         if kind is not Tag:
             continue  # comments, doctypes, processing instructions, script text
         name = item.name
-        if name in rules.DROP_TAGS or _hidden(item):
+        if name in dropped or _hidden(item):
             continue
         if name in rules.INLINE_CAPTION_TAGS and _inline_caption(item):
             continue

@@ -29,6 +29,10 @@ BLOCK_TAGS = frozenset({
 #: Block elements that hold running text: a custom element inside one is inline.
 PHRASE_CONTAINERS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "figcaption"})
 
+#: Blocks that are never heading text, even inside an (unclosed) heading.
+UNHEADING_TAGS = frozenset({"p", "ul", "ol", "dl", "li", "table", "blockquote", "pre", "article",
+                            "section", "main", "aside", "nav", "footer", "form"})
+
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_TAGS = frozenset({"ul", "ol", "menu", "dir", "dl"})
 ITEM_TAGS = frozenset({"li", "dt", "dd"})
@@ -61,7 +65,7 @@ BOILERPLATE_TOKENS = frozenset("""
     newsletter subscribe subscription signup registration login
     cookie cookies consent gdpr popup modal overlay
     byline bylines author authors dateline timestamp date published meta
-    caption credit credits copyright photo gallery
+    caption credit credits copyright photo gallery legend
     tags tag topics keywords categories
     print email skip screen sr visually offscreen
     pagination pager prevnext
@@ -71,6 +75,11 @@ BOILERPLATE_WORDS = re.compile(
     r"(?:^|[\s_-])(" + "|".join(sorted(BOILERPLATE_TOKENS, key=lambda w: (-len(w), w))) + r")(?=$|[\s_-])",
     re.IGNORECASE,
 )
+
+#: Class prefixes by which blog engines label a post with its own taxonomy ("tag-travel",
+#: "category-news", "format-standard"): beside the post's own classes ("post-123",
+#: "hentry"), they say nothing about furniture.
+TAXONOMY_CLASS_PREFIXES = ("tag", "category", "format", "status", "type", "post_tag")
 
 #: ARIA landmark roles of page furniture.
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
@@ -125,25 +134,58 @@ BOILERPLATE_TEXTS = frozenset({
     "advertisement feature", "promoted", "promoted content", "paid content", "partner content",
     "dont miss", "more", "see also", "also read", "read also", "read next", "up next",
     "watch", "video", "listen", "editors picks", "top stories", "latest news",
+    "related coverage", "view comments", "print recipe", "jump to recipe", "load more",
+    # The same labels in the other languages most saved pages are in.
+    "anzeige", "werbung", "teilen", "drucken", "zurück", "weiterlesen", "mehr lesen",
+    "mehr zum thema", "mehr zu diesem thema", "das könnte sie auch interessieren",
+    "weitere artikel", "ähnliche artikel", "verwandte artikel", "verwandte beiträge",
+    "ähnliche beiträge", "kommentare", "kommentar schreiben", "schreibe einen kommentar",
+    "newsletter abonnieren", "jetzt abonnieren",
+    "rezept drucken", "artikel teilen", "schlagworte", "kontakt", "impressum", "datenschutz",
+    "publicité", "partager", "imprimer", "commentaires", "lire aussi", "à lire aussi",
+    "voir aussi", "sur le même sujet", "publicidad", "compartir", "imprimir", "comentarios",
+    "lea también", "te puede interesar", "notas relacionadas", "noticias relacionadas", "temas",
+    "pubblicità", "condividi", "stampa", "commenti", "leggi anche", "articoli correlati",
+    "advertentie", "delen", "lees ook", "reacties",
 })
 
+#: A share bar written out as text ("Share this: Facebook Twitter LinkedIn Email"):
+#: a share label, then nothing but the names of the networks and buttons.
+SHARE_LINE = re.compile(
+    r"^\W*(?:share(?:\s+(?:this|on|via))?(?:\s+(?:article|story|post|page))?|teilen|"
+    r"partager|compartir|condividi|delen)\b[\W_]*"
+    r"(?:(?:facebook|twitter|x|linkedin|e-?mail|whatsapp|pinterest|reddit|telegram|xing|print|"
+    r"drucken|imprimer|more|mehr|tumblr|pocket|mail|flipboard|messenger|threads|bluesky|"
+    r"mastodon|copy\s+link|link|sms)\b[\W_]*)*$",
+    re.IGNORECASE,
+)
 #: Short lines that only say who wrote the article or when: "By Jane Doe",
 #: "Updated 10:01 pm PST, Tuesday, November 19, 2019". Matched against blocks
 #: shorter than `BYLINE_MAX_CHARS`; the article's metadata already holds both.
 BYLINE_MAX_CHARS = 100
 BYLINE = re.compile(
-    r"^\s*(?:by|written by|posted by|words by|story by|von|por|par|di)\s+\S",
+    r"^\s*(?:by|written by|posted by|post by|words by|story by|von|por|par|di|"
+    r"beitrag von|geschrieben von|eingestellt von|publié par|escrito por)\s+\S",
     re.IGNORECASE,
 )
 #: A dateline starts with one of these words, or is little more than a written date.
 DATELINE = re.compile(
     r"^\s*(?:posted|published|updated|last updated|first published|last modified|"
-    r"modified|veröffentlicht|aktualisiert|publicado|atualizado|publié|mis à jour)\b",
+    r"modified|veröffentlicht|aktualisiert|publicado|atualizado|publié|mis à jour|"
+    r"date|datum|erschienen|erstellt|publiziert|veröffentlichung|pubblicato|gepubliceerd)\b",
     re.IGNORECASE,
 )
 WRITTEN_DATE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
     r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+    re.IGNORECASE,
+)
+#: A line that is only a time of day or a day of the year ("3:59 PM", "05:28 Uhr",
+#: "January 13", "13. Januar"): a timestamp, not a sentence.
+BARE_TIME = re.compile(
+    r"^\W*(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez)[a-zä]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|"
+    r"\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez)[a-zä]*\.?)\W*$",
     re.IGNORECASE,
 )
 #: Words a dateline may have besides its date ("Tuesday", "10:01 pm", "PST").
@@ -159,7 +201,8 @@ PROMO = re.compile(
     r"^\W*(?:subscribe|sign up|join|follow|get (?:the|our)|click here|listen|download|register|"
     r"like us|don'?t miss|have a tip|become a member|support)\b|"
     r"\b(?:newsletters?|inbox|follow (?:us|him|her|them|@)|"
-    r"on (?:facebook|twitter|instagram)|[\w.+-]+@[\w-]+\.[\w.]+)\b",
+    r"on (?:facebook|twitter|instagram)|[\w.+-]+@[\w-]+\.[\w.]+|"
+    r"apps? for (?:ios|android|iphone)|(?:ios|android) apps?|app store|google play)\b",
     re.IGNORECASE,
 )
 #: How many closing blocks may be calls to action.
