@@ -455,3 +455,42 @@ def test_definition_list_is_kept():
     html = page(f"<article><p>{PROSE}</p><dl><dt>Ebb</dt><dd>The tide going out.</dd>"
                 f"<dt>Flood</dt><dd>The tide coming in.</dd></dl><p>{PROSE}</p></article>")
     assert texts(html) == [PROSE, "Ebb", "The tide going out.", "Flood", "The tide coming in.", PROSE]
+
+
+# --- the lead a content system names a teaser ------------------------------------------------
+
+LEAD = "Der Stadtrat hat am Dienstag den neuen Fahrplan für die Fähre beschlossen, der im November gilt."
+BODY = ("<div class='article-body'>" + f"<p>{PROSE}</p>" * 3 + "</div>")
+LEAD_HEAD = "<meta property='og:title' content='Neuer Fahrplan für die Fähre'>"
+
+
+@pytest.mark.parametrize("box", ["<p class='article-teaser'>{}</p>",
+                                 "<div class='teaser-text'><p>{}</p></div>",
+                                 "<h2 class='ArticleHero__teaser--light'>{}</h2>"])
+def test_standfirst_named_teaser_under_the_headline_is_kept(box):
+    html = page(MENU + "<main><h1>Neuer Fahrplan für die Fähre</h1>"
+                "<div class='byline'>Von Anna Berg</div>" + box.format(LEAD) + BODY
+                + "</main>" + MENU, LEAD_HEAD)
+    found = texts(html)
+    assert found[0] == LEAD and found[1:] == [PROSE] * 3
+
+
+def test_teaser_cards_under_the_headline_stay_out():
+    # Several boxes named teaser under a headline are cards of other pages, not a lead;
+    # a teaser box whose text is a link is a card too.
+    cards = "".join(f"<div class='teaser'><p>Mehr über die Geschichte der Fähre, Teil {i} "
+                    f"der Serie über die Insel.</p></div>" for i in range(3))
+    linked = f"<div class='teaser'><p><a href='/x'>{LEAD}</a></p></div>"
+    for boxes in (cards, linked):
+        html = page(MENU + "<main><h1>Neuer Fahrplan für die Fähre</h1>" + boxes + BODY
+                    + "</main>" + MENU, LEAD_HEAD)
+        assert texts(html) == [PROSE] * 3
+
+
+def test_byline_in_a_teaser_box_stays_out():
+    html = page(MENU + "<main><h1>Neuer Fahrplan für die Fähre</h1><div class='teaser'>"
+                "<p>Ein Artikel von Pamela Sladky | 27.01.2022 - 12:45</p>"
+                f"<p>{LEAD}</p></div>" + BODY + "</main>" + MENU, LEAD_HEAD)
+    cleaned = clean_html(html)
+    assert [b.text for b in cleaned.blocks] == [LEAD] + [PROSE] * 3
+    assert cleaned.metadata.author == "Pamela Sladky"

@@ -17,7 +17,8 @@ The evidence, in the order it is applied:
 4. Prose directly before or after that element continues it (a lead paragraph in
    a sibling container), and the article starts just below its headline (the
    heading that says the page's title) when that sits a little above it; inside,
-   furniture, labels and link lists are pruned.
+   furniture, labels and link lists are pruned, except the lead under the headline
+   in one box a content system names "teaser".
 5. Recall first: when the kept text does not start below the headline, or is a
    scrap of the page, the page is judged again by tag and role alone (class words
    name a post's own wrapper "teaser" or "print" often enough to lose whole
@@ -662,7 +663,43 @@ def judge(page: Page, article_body: str | None = None, top: int | None = None,
             return Extraction(tuple(rescued))
     if verdicts is None:
         verdicts = fallback(page, evidence, options)
+    elif top is not None:
+        _standfirst(page, evidence, verdicts, top, options)
     return Extraction(tuple(verdicts))
+
+
+def _standfirst(page: Page, evidence: Evidence, verdicts: list[str], top: int,
+                options: Options) -> None:
+    """Keep the article's lead: unlinked prose just below the headline, before more of the
+    kept article, that was dropped only for a box named as a teaser (`rules.LEAD_TOKENS`).
+
+    A teaser card links to its story; the standfirst under a headline links nowhere, and
+    is one box: several teaser boxes under a headline are cards.
+    """
+    stop = min(len(verdicts), top + 2 + options.max_lead_gap)
+    last = max((position for position, verdict in enumerate(verdicts) if not verdict), default=-1)
+    window = [position for position in range(top + 1, min(stop, last))
+              if verdicts[position].startswith(FURNITURE)]
+    if not window:
+        return
+    owners = _owners(page, range(len(page.nodes)), evidence.furniture)
+    boxes = {owners[position] for position in window
+             if position in owners and _names_lead(page.nodes[owners[position]].names)}
+    if len(boxes) != 1:
+        return
+    for position in window:
+        segment = page.segments[position]
+        if owners.get(position) in boxes and segment.chars >= options.min_prose_chars and \
+                segment.link_chars * 2 <= segment.chars and not _is_label(segment.block.text):
+            verdicts[position] = ""
+
+
+@lru_cache(maxsize=1024)
+def _names_lead(names: str) -> bool:
+    """Whether a furniture node's class and id words are a lead's and no other furniture's."""
+    words = set(_NAME_WORDS.split(_CAMEL.sub(r"\1 \2", names).lower()))
+    found = words & rules.BOILERPLATE_TOKENS
+    return bool(found) and found <= rules.LEAD_TOKENS
 
 
 def _anchored(verdicts: list[str], top: int, options: Options) -> bool:

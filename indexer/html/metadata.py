@@ -58,7 +58,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
 # "View all posts by", "Autor:" and their kin in the languages of saved pages.
 _BY = re.compile(
     r"^\s*(?:post\s+author\s+)?(?:(?:written|posted|post|words|story|reported|text|interview|"
-    r"eingestellt|geschrieben|verfasst|publié|écrit|escrito|publicado|scritto|pubblicato)\s+)?"
+    r"eingestellt|geschrieben|verfasst|publié|écrit|escrito|publicado|scritto|pubblicato|"
+    r"(?:ein\s+)?(?:artikel|beitrag|gastbeitrag))\s+)?"
     r"(?:by|von|vom|por|par|di|door|av|af)\b[:\s]*|"
     r"^\s*(?:(?:view|see|show|more)\s+)?(?:all\s+)?(?:posts|articles|stories|entries)\s+(?:by|from)\s+|"
     r"^\s*(?:zeige\s+)?alle\s+(?:beiträge|artikel)\s+von\s+|"

@@ -81,6 +81,11 @@ BOILERPLATE_WORDS = re.compile(
 #: "hentry"), they say nothing about furniture.
 TAXONOMY_CLASS_PREFIXES = ("tag", "category", "format", "status", "type", "post_tag")
 
+#: Furniture words that, on a box of unlinked prose just below the article's headline,
+#: name the article's own lead: content systems call the standfirst a "teaser"
+#: ("article-teaser", "teaser-text"), as they call the cards that link to other stories.
+LEAD_TOKENS = frozenset({"teaser"})
+
 #: ARIA landmark roles of page furniture.
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
                                "menu", "menubar", "dialog", "alert"})
@@ -165,7 +170,8 @@ SHARE_LINE = re.compile(
 BYLINE_MAX_CHARS = 100
 BYLINE = re.compile(
     r"^\s*(?:by|written by|posted by|post by|words by|story by|von|por|par|di|"
-    r"beitrag von|geschrieben von|eingestellt von|publié par|escrito por)\s+\S",
+    r"(?:ein\s+)?(?:beitrag|artikel|gastbeitrag)\s+von|geschrieben von|eingestellt von|"
+    r"publié par|escrito por)\s+\S",
     re.IGNORECASE,
 )
 #: A dateline starts with one of these words, or is little more than a written date.
