@@ -494,3 +494,59 @@ def test_byline_in_a_teaser_box_stays_out():
     cleaned = clean_html(html)
     assert [b.text for b in cleaned.blocks] == [LEAD] + [PROSE] * 3
     assert cleaned.metadata.author == "Pamela Sladky"
+
+
+# --- the body the page states in its JSON-LD -------------------------------------------------
+
+def _json_ld(item: dict) -> str:
+    return f"<script type='application/ld+json'>{json.dumps(item)}</script>"
+
+
+STEPS = ["Measure the table top across its middle, from edge to edge, and note the diameter.",
+         "Cut a square of cloth as wide as the diameter plus twice the drop and a hem.",
+         "Fold the square in four, mark the radius from the folded corner, and cut the arc."]
+
+
+def test_how_to_drawn_by_scripts_is_read_from_its_json_ld():
+    howto = {"@context": "https://schema.org", "@type": "HowTo", "name": "A round tablecloth",
+             "description": "<p>A round table softens any room, and a cloth that fits it is "
+                            "easy to sew in an afternoon with a tape measure and scissors.</p>",
+             "step": [{"@type": "HowToStep", "name": f"Step {n}: part {n}",
+                       "itemListElement": {"@type": "HowToDirection", "text": f"<p>{text}</p>"}}
+                      for n, text in enumerate(STEPS, 1)]}
+    html = page(MENU + "<div id='app'><p>Please update your browser.</p></div>" + MENU,
+                _json_ld(howto) + "<title>A round tablecloth</title>")
+    cleaned = clean_html(html)
+    found = [(b.kind, b.text) for b in cleaned.blocks]
+    assert found[0] == ("paragraph", "A round table softens any room, and a cloth that fits it "
+                                     "is easy to sew in an afternoon with a tape measure and scissors.")
+    assert ("heading", "Step 2: part 2") in found and ("paragraph", STEPS[2]) in found
+    assert "Please update your browser." not in [text for _, text in found]
+    assert any(d.text == "Please update your browser." for d in cleaned.dropped)
+
+
+def test_recipe_drawn_by_scripts_keeps_its_ingredients_and_steps():
+    recipe = {"@type": "Recipe", "name": "Mole cake", "recipeIngredient": ["200 g flour", "3 eggs"],
+              "recipeInstructions": [{"@type": "HowToSection", "name": "Dough",
+                                      "itemListElement": [{"@type": "HowToStep", "text": s}
+                                                          for s in STEPS]}]}
+    found = [(b.kind, b.text) for b in clean_html(page("<div id='app'></div>", _json_ld(recipe))).blocks]
+    assert ("item", "200 g flour") in found and ("heading", "Dough") in found
+    assert [text for kind, text in found if kind == "paragraph"] == STEPS
+
+
+def test_article_body_stands_in_for_an_article_the_page_shows_a_scrap_of():
+    story = " ".join([PROSE] * 8)
+    news = {"@type": "NewsArticle", "headline": "Council votes", "articleBody": story}
+    html = page(MENU + f"<div class='teaser'><p>{PROSE}</p></div>" + MENU, _json_ld(news))
+    assert texts(html) == [story]
+
+
+@pytest.mark.parametrize("stated", ["A short summary of the story, as search engines show it.",
+                                    " ".join([PROSE] * 3)])
+def test_visible_article_stays_when_it_holds_the_stated_body(stated):
+    # A summary (under fifty words), or a body the visible article holds, changes nothing.
+    body = "".join(f"<p>{PROSE} Part {n}.</p>" for n in range(4))
+    html = page(MENU + f"<article>{body}</article>" + MENU,
+                _json_ld({"@type": "NewsArticle", "articleBody": stated}))
+    assert texts(html) == [f"{PROSE} Part {n}." for n in range(4)]

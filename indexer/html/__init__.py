@@ -8,6 +8,8 @@ The stages, in order, each a pure function:
     headline   Page, titles -> segment     (the heading that says the title; dates near it)
     judge      Page -> verdicts            (main content by scored evidence; extract.py)
     untitle    verdicts -> blocks, dropped (the article's own title is metadata, not body)
+    stated     JSON-LD -> blocks           (the body the page states, when its visible
+                                            article keeps little of it; stated.py)
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from ..models import Block, Cleaned, Dropped
 from .extract import headline, judge
 from .metadata import collect_markup, extract_metadata, shown_date, titles
 from .normalize import Page, normalize
+from .stated import stated_body
 
 __all__ = ["clean_html"]
 
@@ -64,6 +67,7 @@ NOSCRIPT_BELOW = 50
 
 TITLE = "the article's title (kept as its title)"
 ABOVE_TITLE = "above the article's title"
+STATED = "in place of the body the page states in its JSON-LD"
 
 
 def untitle(blocks: list[Block], title: str | None) -> list[Block]:
@@ -133,8 +137,15 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
         metadata = replace(metadata, published=shown_date([s.block.text for s in near], metadata.language))
     extraction = judge(page, markup.article_body, top)
     blocks, dropped = _explained(page, extraction.verdicts, metadata.title)
-    return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped,
-                   page_words=prose_words(page, extraction.verdicts))
+    page_words = prose_words(page, extraction.verdicts)
+    stated = stated_body(markup.json_ld, sum(len(block.text.split()) for block in blocks)) \
+        if markup.json_ld else ()
+    if stated:
+        # The page's own statement of its body holds the article its visible text lacks.
+        dropped = tuple(Dropped(segment.block.text, STATED, 0) for segment in page.segments)
+        blocks = tuple(untitle(list(stated), metadata.title))
+        page_words = max(page_words, sum(len(block.text.split()) for block in blocks))
+    return Cleaned(metadata=metadata, blocks=blocks, dropped=dropped, page_words=page_words)
 
 
 def prose_words(page: Page, verdicts: tuple[str, ...] = ()) -> int:

@@ -314,7 +314,8 @@ def _json_ld_objects(text: str) -> Iterator[tuple[dict, bool]]:
                            if isinstance(v, (dict, list)))
 
 
-def _types(item: dict) -> list[str]:
+def json_ld_types(item: dict) -> list[str]:
+    """An object's @type names, lowercased, without their vocabulary prefix."""
     kinds = item.get("@type") or item.get("type")
     if isinstance(kinds, str):
         kinds = [kinds]
@@ -326,7 +327,7 @@ def _types(item: dict) -> list[str]:
 
 def _article_rank(item: dict) -> int | None:
     for rank, endings in enumerate(ARTICLE_TYPE_ENDINGS):
-        if any(kind.endswith(endings) for kind in _types(item)):
+        if any(kind.endswith(endings) for kind in json_ld_types(item)):
             return rank
     return None
 
@@ -608,7 +609,7 @@ def _organisation(graph: _Graph, value) -> bool:
     """Whether a JSON-LD author value names only organisations."""
     values = value if isinstance(value, list) else [value]
     resolved = [graph.resolve(v) for v in values]
-    return bool(resolved) and all(isinstance(v, dict) and ORGANIZATION_TYPES & set(_types(v))
+    return bool(resolved) and all(isinstance(v, dict) and ORGANIZATION_TYPES & set(json_ld_types(v))
                                   for v in resolved)
 
 
@@ -669,7 +670,7 @@ def extract_metadata(markup: Markup, url: str | None = None,
     graph = _graph(markup.json_ld, markup.json_ld_nested)
     publisher = None
     for item in markup.json_ld:
-        if publisher is None and ORGANIZATION_TYPES & set(_types(item)):
+        if publisher is None and ORGANIZATION_TYPES & set(json_ld_types(item)):
             publisher = graph.name(item)
         if publisher is None and isinstance(item.get("publisher"), dict):
             publisher = graph.name(item["publisher"])
