@@ -550,3 +550,23 @@ def test_visible_article_stays_when_it_holds_the_stated_body(stated):
     html = page(MENU + f"<article>{body}</article>" + MENU,
                 _json_ld({"@type": "NewsArticle", "articleBody": stated}))
     assert texts(html) == [f"{PROSE} Part {n}." for n in range(4)]
+
+
+# --- an article cut into sections that each name themselves its text ----------------------
+
+def test_article_of_named_sections_is_kept_whole_past_a_gallery():
+    # A content system's page: each section its own element with a heading and a
+    # "ce-bodytext"; a gallery of long captions at the top outweighs any one of them.
+    caption = ("The north face below the pass on Saturday morning, with fresh tracks of four skiers "
+               "who came up from the valley before sunrise and found good snow. ")
+    gallery = "".join(f"<figure><img src='{n}.jpg'><figcaption>{caption}Picture {n}.</figcaption></figure>"
+                      for n in range(8))
+    sections = "".join(f"<article class='contentElement'><header><h4>Part {n}</h4></header>"
+                       f"<div class='ce-bodytext'><p>{PROSE} Section {n}.</p>"
+                       + ("<p>" + PROSE * 2 + "</p>" if n == 2 else "") + "</div></article>"
+                       for n in range(5))
+    html = page(MENU + f"<div class='mainContent'><h1>Weekly report</h1>{gallery}{sections}</div>" + MENU,
+                "<title>Weekly report</title>")
+    text = body_text(html)
+    assert all(f"Section {n}." in text for n in range(5)) and "Part 0" in text
+    assert "fresh tracks" not in text

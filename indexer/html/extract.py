@@ -76,6 +76,10 @@ class Options:
     #: if the ancestor's score is at least this share of its own.
     widen_prose: float = 2.0
     widen_score: float = 0.25
+    #: An element naming itself the article's text gives way to the element holding all
+    #: the elements named the same way that hold prose, when they are this many (it among
+    #: them): the article's sections.
+    min_sections: int = 3
     #: Score multipliers for elements that name themselves the article body.
     strong_bonus: float = 1.3
     content_bonus: float = 1.1
@@ -342,7 +346,36 @@ def choose(page: Page, evidence: Evidence, options: Options = DEFAULT) -> int | 
         # ">=" prefers the innermost of nested elements that score the same.
         if score >= best_score:
             best, best_score = index, score
-    return best if best is None else _widen(page, evidence, best, options)
+    if best is None:
+        return None
+    return _widen(page, evidence, _sections(page, evidence, best, options), options)
+
+
+def _sections(page: Page, evidence: Evidence, index: int, options: Options) -> int:
+    """The chosen element, or the element holding all its sections: an article body cut
+    into content elements that each name themselves the article's text the same way
+    (a content system's "ce-bodytext" under each section's heading).
+
+    One section, however long, is no article when sections like it hold prose beside it
+    (`min_sections` in all); the smallest element holding them all is, unless that is the
+    whole page.
+    Furniture between them (a gallery's captions) is pruned as inside any article.
+    """
+    node = page.nodes[index]
+    if not node.hints & STRONG_CONTENT or not node.names:
+        return index
+    prefix = [0.0, *accumulate(max(w, 0.0) for w in evidence.weights)]
+    first, end, count = node.first, node.end, 0
+    for other in page.nodes:
+        if other.names == node.names and other.hints & STRONG_CONTENT and \
+                prefix[other.end] > prefix[other.first]:
+            first, end, count = min(first, other.first), max(end, other.end), count + 1
+    if count < options.min_sections:
+        return index
+    ancestor = index
+    while ancestor > 0 and not (page.nodes[ancestor].first <= first and end <= page.nodes[ancestor].end):
+        ancestor = page.nodes[ancestor].parent
+    return ancestor if ancestor > 0 else index
 
 
 def _widen(page: Page, evidence: Evidence, index: int, options: Options) -> int:

@@ -53,8 +53,9 @@ class Node:
     last: int
     #: Index of the enclosing node, -1 for the root.
     parent: int
-    #: The class, id and role words of a node hinted as furniture or caption by them
-    #: (to name the rule that dropped its text); empty otherwise.
+    #: The class, id and role words of a node hinted as furniture or caption (to name
+    #: the rule that dropped its text) or as the article's text (to find its sections);
+    #: empty otherwise.
     names: str = ""
 
 
@@ -368,7 +369,7 @@ class _Builder:
             self.breaks = 0  # all flush() does with no text pending
         index = len(self.nodes)
         hints = _hints(name, attrs)
-        names = _names(attrs) if hints & (BOILERPLATE | CAPTION) and attrs else ""
+        names = _names(attrs) if hints & (BOILERPLATE | CAPTION | STRONG_CONTENT) and attrs else ""
         self.nodes.append([name, hints, len(self.block_tags),
                            len(self.segments), 0, index, self.open[-1] if self.open else -1, names])
         self.open.append(index)
