@@ -570,3 +570,29 @@ def test_article_of_named_sections_is_kept_whole_past_a_gallery():
     text = body_text(html)
     assert all(f"Section {n}." in text for n in range(5)) and "Part 0" in text
     assert "fresh tracks" not in text
+
+
+# --- a slideshow's other slides ----------------------------------------------------------
+
+def _slides(hide: str) -> str:
+    return "".join(f"<div class='gallery-section section-{n}'{'' if n == 0 else hide}>"
+                   f"<h2>{n + 1}. Item {n + 1}</h2><p>{PROSE} Slide {n + 1}.</p></div>"
+                   for n in range(3))
+
+
+@pytest.mark.parametrize("hide", [" style='display: none'", " hidden"])
+def test_hidden_slides_beside_a_shown_one_are_read(hide):
+    # A script shows one slide at a time; the saved page holds them all, the others hidden.
+    html = page(MENU + "<article><h1>Items we never knew we wanted</h1>" + _slides(hide)
+                + "</article>" + MENU)
+    html = html.replace("section-1'", "section-1 hidden'")
+    text = body_text(html)
+    assert all(f"Slide {n}." in text for n in (1, 2, 3))
+
+
+def test_hidden_box_without_a_shown_sibling_like_it_stays_out():
+    html = page(f"<article><p>{PROSE}</p><div class='panel hidden'><p>Hidden panel text "
+                f"that no reader sees on this page.</p></div><div class='panel-other'>"
+                f"<p>{PROSE}</p></div><div class='copy' aria-hidden='true'>{PROSE} Copy.</div>"
+                f"<div class='copy'>{PROSE} Shown.</div></article>")
+    assert texts(html) == [PROSE, PROSE, f"{PROSE} Shown."]
