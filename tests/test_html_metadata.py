@@ -270,6 +270,17 @@ def test_utc_stamp_yields_to_the_local_dateline_one_day_earlier():
     assert meta(head, body).published == "2019-11-19"
 
 
+def test_utc_stamp_keeps_its_date_against_a_comment_the_next_day():
+    # 21:30 UTC is 14:30 in California; a comment at 9:35 the next morning is another
+    # moment (its clock is no time zone away from the stamp), not the story's local date.
+    head = '<meta property="article:published_time" content="2020-08-14T21:30:04+00:00">'
+    body = ('<article><p>By Evan Symon, August 14, 2020 2:30 pm</p></article><ol class="comments">'
+            '<li><time datetime="2020-08-15T09:35:53-07:00">August 15, 2020 at 9:35 am</time></li></ol>')
+    assert meta(head, body).published == "2020-08-14"
+    later = body.replace("2:30 pm", "").replace("August 14, 2020", "")
+    assert meta(head, later).published == "2020-08-14"
+
+
 def test_utc_stamp_keeps_its_date_against_an_undated_masthead():
     # "Wednesday, November 20, 2019" at the top of a page is today's date, not the story's.
     head = '<meta property="article:published_time" content="2019-11-19T00:04:00Z">'

@@ -82,6 +82,8 @@ class PageDate:
     timed: bool = False
     #: The hour (0-23) of that time, when it was in UTC.
     utc_hour: int | None = None
+    #: That time as minutes after midnight, when it followed the date (local or UTC).
+    clock: int | None = None
 
 
 def _make(year: int, month: int, day: int) -> str | None:
@@ -143,12 +145,14 @@ def _with_time(day: str, text: str, match: re.Match) -> PageDate:
     after = _TIME_AFTER.match(text, match.end())
     if after is None:
         return PageDate(day, timed=_TIME_BEFORE.search(text, 0, match.start()) is not None)
-    if not after["utc"]:
-        return PageDate(day, timed=True)
     hour = int(after["hour"]) % 12 if after["half"] else int(after["hour"])
     if after["half"] and after["half"].lower().startswith("p"):
         hour += 12
-    return PageDate(day, utc=True, timed=True, utc_hour=hour if hour < 24 else None)
+    minute = int(after["minute"])
+    clock = hour * 60 + minute if hour < 24 and minute < 60 else None
+    if not after["utc"]:
+        return PageDate(day, timed=True, clock=clock)
+    return PageDate(day, utc=True, timed=True, utc_hour=hour if hour < 24 else None, clock=clock)
 
 
 def url_date(url: str | None) -> PageDate | None:

@@ -509,7 +509,9 @@ def published(markup: Markup, graph: _Graph, url: str | None,
     The first statement wins, except that a UTC time yields to the first local
     statement when that is one day apart in the direction the time allows: a 23:30
     story in New York is stamped 04:30 the next day in UTC, and its page shows the
-    local date.
+    local date. A local statement with a time of day counts only when it tells the
+    same moment (its clock a whole time zone from the UTC one): another time is
+    another event's, a comment's or an update's.
     """
     candidates = _date_candidates(markup, graph, url, lines)
     first = next(candidates, None)
@@ -522,11 +524,21 @@ def published(markup: Markup, graph: _Graph, url: str | None,
         if not local:
             continue
         shift = (date.fromisoformat(other.day) - date.fromisoformat(stated.day)).days
+        if other.clock is not None and stated.clock is not None:
+            if _same_moment(shift * 1440 + other.clock - stated.clock):
+                return other.day
+            continue
         # UTC-12 to UTC+14 are the offsets in use.
         if (shift == -1 and stated.utc_hour < 12) or (shift == 1 and stated.utc_hour >= 10):
             return other.day
         return stated.day
     return stated.day
+
+
+def _same_moment(offset: int) -> bool:
+    """Whether a local clock `offset` minutes from a UTC one can tell the same moment:
+    UTC-12 to UTC+14, in whole quarter hours (two minutes either way for rounding)."""
+    return -12 * 60 - 2 <= offset <= 14 * 60 + 2 and min(offset % 15, -offset % 15) <= 2
 
 
 def iso_date(value: str | None) -> str | None:
