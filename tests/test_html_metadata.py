@@ -396,3 +396,16 @@ def test_date_opening_a_paragraph_below_the_headline():
             "<p>01.02.2022 „Der Arbeitsmarkt ist gut in das Jahr 2022 gestartet“, sagte der Vorstand "
             "am Dienstag in Nürnberg.</p></body></html>")
     assert clean_html(html).metadata.published == "2022-02-01"
+
+
+def test_a_date_only_a_script_states_is_the_last_guess():
+    blob = ('<script>window.__STATE__ = {"product": {"title": "Sidamo", '
+            '"published_at": "2019-03-02T06:22:28+01:00", "created_at": "2019-03-01T06:27:24+01:00"}};'
+            '</script>')
+    assert meta(body=blob + "<p>Coffee from Ethiopia.</p>").published == "2019-03-02"
+    escaped = '<script>var s = "{\\"createdAt\\":\\"2022-01-31T15:58:43+01:00\\"}";</script>'
+    assert meta(body=escaped).published == "2022-01-31"
+    # Any date the page marks up or shows comes first; other keys are no publication.
+    assert meta('<meta property="article:published_time" content="2020-05-05">', blob).published \
+        == "2020-05-05"
+    assert meta(body='<script type="application/json">{"startDate": "2020-06-30"}</script>').published is None

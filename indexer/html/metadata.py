@@ -51,6 +51,8 @@ ORGANIZATION_TYPES = frozenset({"organization", "newsmediaorganization", "corpor
 MAX_JSON_LD_DEPTH = 100
 #: At most this many byline and dateline elements are read per page.
 MAX_VISIBLE = 24
+#: At most this many scripts are kept to look for a date in, and this much of each.
+MAX_SCRIPTS, MAX_SCRIPT_CHARS = 64, 200_000
 
 # " | Site", " - Site", " — Site", " :: Site" at the end of a <title>.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
@@ -129,6 +131,9 @@ class Markup:
     datelines: tuple[str, ...] = ()
     #: JSON-LD objects nested inside the items of `json_ld` (authors, mainEntity...).
     json_ld_nested: tuple[dict, ...] = ()
+    #: Text of the other scripts (data blobs and code), in page order, for a last guess
+    #: at the date a page states nowhere else.
+    scripts: tuple[str, ...] = ()
 
     @property
     def article_body(self) -> str | None:
@@ -175,6 +180,7 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
     meta: dict[tuple[str, str], str] = {}
     json_ld: list[dict] = []
     nested: list[dict] = []
+    scripts: list[str] = []
     canonical = title = h1 = time = lang = None
     authors: list[tuple[Tag, str]] = []
     bylines: list[tuple[Tag, str]] = []
@@ -213,6 +219,8 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
             if str(attrs.get("type", "")).strip().lower() == "application/ld+json":
                 for item, top in _json_ld_objects(node.get_text()):
                     (json_ld if top else nested).append(item)
+            elif len(scripts) < MAX_SCRIPTS and isinstance(node.string, str):
+                scripts.append(node.string)
         elif name == "title":
             title = title or _collapse(node.get_text(" ")) or None
         elif name == "h1":
@@ -227,7 +235,8 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
             value = attrs.get("lang") or attrs.get("xml:lang")
             lang = value.strip() if isinstance(value, str) and value.strip() else None
     return Markup(meta, tuple(json_ld), canonical, title, h1, time, lang,
-                  _innermost(authors), _innermost(bylines), tuple(datelines), tuple(nested))
+                  _innermost(authors), _innermost(bylines), tuple(datelines), tuple(nested),
+                  tuple(scripts))
 
 
 def _visible_evidence(node: Tag, attrs: dict, kind: int, authors: list, bylines: list,
@@ -475,6 +484,34 @@ def _date_candidates(markup: Markup, graph: _Graph, url: str | None,
         found = parse_date(text, day_first=day_first)
         if found:
             yield found, found.timed and not found.utc
+    found = script_date(markup.scripts)
+    if found:
+        yield found, not found.utc
+
+
+# A date in a script's data, under a key that says publication, then one that says
+# creation ({"published_at": "2019-03-02T06:22:28+01:00"}, \"createdAt\":\"...\" in a string).
+_DATA_VALUE = r"""\\?["']?\s*:\s*\\?["']([^"'\\]{8,40})"""
+_PUBLISHED_KEY = re.compile(
+    r"""["'](?:date[_-]?published|published[_-]?(?:date|at|on|time)|publish[_-]?(?:date|time|at)|"""
+    r"""publication[_-]?date|first[_-]?published(?:[_-]?(?:at|date))?|pub[_-]?date)""" + _DATA_VALUE,
+    re.IGNORECASE)
+_CREATED_KEY = re.compile(
+    r"""["'](?:date[_-]?created|created[_-]?(?:at|date|on)|creation[_-]?date)""" + _DATA_VALUE,
+    re.IGNORECASE)
+
+
+def script_date(scripts: Sequence[str]) -> PageDate | None:
+    """The first date a script's data states under a publication key, else under a
+    creation key: a page drawn by scripts may state its date nowhere else. A last guess,
+    after every date the page shows or marks up."""
+    for key in (_PUBLISHED_KEY, _CREATED_KEY):
+        for text in scripts:
+            for match in key.finditer(text, 0, MAX_SCRIPT_CHARS):
+                found = parse_date(match.group(1))
+                if found:
+                    return found
+    return None
 
 
 def _day_first(lang: str | None) -> bool:
