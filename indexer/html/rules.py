@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..months import month_numbers
+
 #: Elements whose content is never article text; they are skipped with their subtree.
 DROP_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
@@ -181,17 +183,20 @@ DATELINE = re.compile(
     r"date|datum|erschienen|erstellt|publiziert|veröffentlichung|pubblicato|gepubliceerd)\b",
     re.IGNORECASE,
 )
+# Any month name of the twenty languages (indexer/months.tsv), as a whole word.
+_MONTH_NAME = ("(?<![^\\W\\d_])(?:" + "|".join(sorted(month_numbers(), key=lambda n: (-len(n), n)))
+               + ")(?![^\\W\\d_])")
 WRITTEN_DATE = re.compile(
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
-    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+    _MONTH_NAME + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+    r"\d{1,2}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?" + _MONTH_NAME + r"\.?,?\s+(?:de\s+)?\d{4}",
     re.IGNORECASE,
 )
 #: A line that is only a time of day or a day of the year ("3:59 PM", "05:28 Uhr",
 #: "January 13", "13. Januar"): a timestamp, not a sentence.
 BARE_TIME = re.compile(
     r"^\W*(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez)[a-zä]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|"
-    r"\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez)[a-zä]*\.?)\W*$",
+    + _MONTH_NAME + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?|"
+    r"\d{1,2}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?" + _MONTH_NAME + r"\.?)\W*$",
     re.IGNORECASE,
 )
 #: Words a dateline may have besides its date ("Tuesday", "10:01 pm", "PST").
