@@ -409,3 +409,11 @@ def test_a_date_only_a_script_states_is_the_last_guess():
     assert meta('<meta property="article:published_time" content="2020-05-05">', blob).published \
         == "2020-05-05"
     assert meta(body='<script type="application/json">{"startDate": "2020-06-30"}</script>').published is None
+
+
+def test_a_comments_time_stamp_is_no_date_of_the_article():
+    body = ('<article><h1>Quests and NPCs</h1><p>A long guide to the mountain quests.</p></article>'
+            '<ol class="commentlist"><li><div class="comment-meta commentmetadata">'
+            '<a href="#c1">26.05.2008, 21:07</a></div><p>Thanks!</p></li></ol>'
+            '<footer><div class="footer-date">01.01.2013</div></footer>')
+    assert meta(body=body).published is None

@@ -263,8 +263,10 @@ def _class_kind(words: str) -> int:
     """Whether class (or id, itemprop) words mark a byline or a dateline."""
     if not _EVIDENCE_WORDS.search(words):
         return 0
+    if _NOT_BYLINE_CLASS.search(words):
+        return 0
     if _BYLINE_CLASS.search(words):
-        return 0 if _NOT_BYLINE_CLASS.search(words) else _BYLINE
+        return _BYLINE
     return _DATELINE if _DATE_CLASS.search(words) else 0
 
 
