@@ -417,3 +417,9 @@ def test_a_comments_time_stamp_is_no_date_of_the_article():
             '<a href="#c1">26.05.2008, 21:07</a></div><p>Thanks!</p></li></ol>'
             '<footer><div class="footer-date">01.01.2013</div></footer>')
     assert meta(body=body).published is None
+
+
+@pytest.mark.parametrize("now", ["Aktuelle Zeit: 14.10.2020, 12:18", "It is currently Wed Oct 14, 2020 12:18 pm"])
+def test_the_clock_of_the_visit_is_no_date_of_the_page(now):
+    body = f'<div class="datetime">{now}</div><div class="post"><p>Was ist freie Software?</p></div>'
+    assert meta(body=body).published is None

@@ -92,6 +92,11 @@ _NOT_A_NAME = re.compile(
 # A picture's credit: "Bild: S. Lafrentz", "Photo: AP".
 _CREDIT = re.compile(r"^\W*(?:bild|bilder|foto|fotos|photo|photos|image|images|credit|quelle|source)\b",
                      re.IGNORECASE)
+# The clock of the visit, not a date of the page: a forum's "It is currently ...", a
+# masthead's "Today is ...".
+_NOW = re.compile(r"^\W*(?:it\s+is\s+(?:currently|now)|current\s+(?:time|date)|today\s+is|"
+                  r"aktuelle\s+(?:zeit|uhrzeit)|heute\s+ist|es\s+ist\s+jetzt|nous\s+sommes\s+le|"
+                  r"date\s+et\s+heure\s+actuelles|hora\s+actual|fecha\s+actual|hoy\s+es)\b", re.IGNORECASE)
 # In a dateline, the name after its date: "Updated 2 June 2023 by Dr. Sam Patel".
 _DATED_BY = re.compile(r"\b(?:by|von|por|par)\s+(?=\S)", re.IGNORECASE)
 # class/id/rel/itemprop words of visible bylines and datelines.
@@ -483,6 +488,8 @@ def _date_candidates(markup: Markup, graph: _Graph, url: str | None,
         rules.DATELINE.match(text) or rules.BYLINE.match(text) or rules.WRITTEN_DATE.match(text)))
     day_first = _day_first(markup.lang)
     for text in visible:
+        if _NOW.match(text):
+            continue
         found = parse_date(text, day_first=day_first)
         if found:
             yield found, found.timed and not found.utc
