@@ -423,3 +423,13 @@ def test_a_comments_time_stamp_is_no_date_of_the_article():
 def test_the_clock_of_the_visit_is_no_date_of_the_page(now):
     body = f'<div class="datetime">{now}</div><div class="post"><p>Was ist freie Software?</p></div>'
     assert meta(body=body).published is None
+
+
+def test_a_time_stamp_line_dates_the_page_unless_labelled_otherwise():
+    post = ('<div class="profile"><p>Registriert: 18.09.2008, 05:56</p></div>'
+            '<div class="post"><p>Beitrag von r23 » 21.01.2009, 05:42</p><p>Was ist freie Software?</p></div>')
+    assert clean_html(f"<html><body>{post}</body></html>").metadata.published == "2009-01-21"
+    news = '<table><tr><td><font>新华网河北频道 ( 2012-06-04 09:20:26 )</font></td></tr></table><p>河北</p>'
+    assert clean_html(f"<html><body>{news}</body></html>").metadata.published == "2012-06-04"
+    clock = "<p>Samstag, 2016-10-08, 0:26 AM Willkommen Gast | RSS</p><p>Briefe aus dem Archiv.</p>"
+    assert clean_html(f"<html><body>{clock}</body></html>").metadata.published is None

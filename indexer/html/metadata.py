@@ -84,11 +84,12 @@ _NOT_NAMES = frozenset({
     "autore", "posted", "post", "published", "datum", "date",
 })
 # A line that is not a name, whatever else it holds: a site's footer, a weekday.
-_NOT_A_NAME = re.compile(
-    r"\bpowered by\b|©|\bcopyright\b|\ball rights reserved\b|^\W*(?:mon|tues|wednes|thurs|fri|satur|"
-    r"sun)day\b|^\W*(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|"
-    r"mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|"
-    r"domingo)\b", re.IGNORECASE)
+_WEEKDAY = (r"^\W*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|"
+            r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|"
+            r"miércoles|jueves|viernes|sábado|domingo)\b")
+_NOT_A_NAME = re.compile(r"\bpowered by\b|©|\bcopyright\b|\ball rights reserved\b|" + _WEEKDAY,
+                         re.IGNORECASE)
+_OPENS_WITH_WEEKDAY = re.compile(_WEEKDAY, re.IGNORECASE)
 # A picture's credit: "Bild: S. Lafrentz", "Photo: AP".
 _CREDIT = re.compile(r"^\W*(?:bild|bilder|foto|fotos|photo|photos|image|images|credit|quelle|source)\b",
                      re.IGNORECASE)
@@ -97,6 +98,20 @@ _CREDIT = re.compile(r"^\W*(?:bild|bilder|foto|fotos|photo|photos|image|images|c
 _NOW = re.compile(r"^\W*(?:it\s+is\s+(?:currently|now)|current\s+(?:time|date)|today\s+is|"
                   r"aktuelle\s+(?:zeit|uhrzeit)|heute\s+ist|es\s+ist\s+jetzt|nous\s+sommes\s+le|"
                   r"date\s+et\s+heure\s+actuelles|hora\s+actual|fecha\s+actual|hoy\s+es)\b", re.IGNORECASE)
+# A numeric date with its time of day in a short line ("( 2012-06-04 09:20:26 )",
+# "r23 » 21.01.2009, 05:42"): a time stamp, whatever words stand around it.
+_STAMP = re.compile(r"(?<![\d.])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})(?:,?\s+|T)\d{1,2}:\d{2}(?!\d)")
+
+
+def _stamp(text: str) -> bool:
+    """A line holding a time stamp not labelled as something else than publication: a
+    labelled one ("Registriert: 18.09.2008, 05:56") dates a member, a visit, an edit;
+    the labels of publication open a dateline (rules.DATELINE). One opened by a weekday
+    ("Samstag, 2016-10-08, 0:26 AM Willkommen Gast") is a masthead's clock."""
+    match = _STAMP.search(text)
+    return match is not None and ":" not in text[:match.start()] and not _OPENS_WITH_WEEKDAY.match(text)
+
+
 # In a dateline, the name after its date: "Updated 2 June 2023 by Dr. Sam Patel".
 _DATED_BY = re.compile(r"\b(?:by|von|por|par)\s+(?=\S)", re.IGNORECASE)
 # class/id/rel/itemprop words of visible bylines and datelines.
@@ -485,7 +500,8 @@ def _date_candidates(markup: Markup, graph: _Graph, url: str | None,
         yield found, True
     visible = list(markup.datelines)
     visible.extend(text for text in lines if len(text) < rules.BYLINE_MAX_CHARS and (
-        rules.DATELINE.match(text) or rules.BYLINE.match(text) or rules.WRITTEN_DATE.match(text)))
+        rules.DATELINE.match(text) or rules.BYLINE.match(text) or rules.WRITTEN_DATE.match(text)
+        or _stamp(text)))
     day_first = _day_first(markup.lang)
     for text in visible:
         if _NOW.match(text):
