@@ -97,12 +97,12 @@ def _steps(value, depth: int) -> Iterator[_Part]:
 def _text_blocks(value: str) -> tuple[Block, ...]:
     """A JSON-LD string as blocks: its markup's blocks, or its lines as paragraphs."""
     if _MARKUP.search(value):
-        from . import parse  # the page's own parser; the package imports this module
+        from . import parse, take_apart  # the page's own parser; the package imports this module
 
         soup = parse(value)
         try:
             return tuple(segment.block for segment in normalize(soup).segments)
         finally:
-            soup.decompose()
+            take_apart(soup)
     lines = (" ".join(html_entities.unescape(line).split()) for line in value.splitlines())
     return tuple(Block("paragraph", line) for line in lines if line)
