@@ -100,6 +100,7 @@ class Options:
 DEFAULT = Options()
 
 _PUNCT = re.compile(r"[^\w\s]+")
+_DIGIT = re.compile(r"\d")
 
 
 def _is_label(text: str) -> bool:
@@ -110,7 +111,13 @@ def _is_label(text: str) -> bool:
         return True
     if len(text) >= rules.BYLINE_MAX_CHARS:
         return False
-    if rules.BYLINE.match(text) or rules.DATELINE.match(text) or rules.BARE_TIME.match(text):
+    if rules.BYLINE.match(text) or rules.DATELINE.match(text):
+        return True
+    # A time or a date holds a digit; most labels hold none, and the month names of
+    # twenty languages make the two patterns below slow to try.
+    if _DIGIT.search(text) is None:
+        return False
+    if rules.BARE_TIME.match(text):
         return True
     date = rules.WRITTEN_DATE.search(text)
     # A dateline opens with its date (after a weekday at most); a date at the end
