@@ -119,9 +119,10 @@ def _is_label(text: str) -> bool:
         return False
     if rules.BARE_TIME.match(text):
         return True
-    date = rules.WRITTEN_DATE.search(text)
     # A dateline opens with its date (after a weekday at most); a date at the end
-    # of a line is a signature, such as an embedded tweet's, which readers keep.
+    # of a line is a signature, such as an embedded tweet's, which readers keep. One
+    # that starts in time ends within 60 characters: the rest need not be read.
+    date = rules.WRITTEN_DATE.search(text, 0, rules.DATELINE_MAX_LEAD + 48)
     if date is None or date.start() > rules.DATELINE_MAX_LEAD:
         return False
     rest = text[:date.start()] + text[date.end():]
