@@ -179,6 +179,9 @@ class WeightedTerm:
     weight: float
     fields: tuple[str, ...]
     origin: str = "query"
+    #: A phrase's terms in order (a synonym of several words): the term then matches only
+    #: where they stand in a row, never through one of its words alone.
+    parts: tuple[str, ...] = ()
 
 
 def match_spans(text: str, terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
@@ -227,7 +230,8 @@ class Ranker:
         if self.synonyms is not None:
             typed = [t for c in parsed.positive if not c.field for t in c.terms]
             for entry in self.synonyms.alternatives(typed):
-                out.extend(WeightedTerm(t, options.synonym_weight, self.scorer.fields(), "synonym") for t in entry)
+                out.append(WeightedTerm(" ".join(entry), options.synonym_weight, self.scorer.fields(), "synonym",
+                                        entry if len(entry) > 1 else ()))
         return out
 
     def _fuzzy(self, clause: Clause, fields: tuple[str, ...]) -> list[WeightedTerm]:
@@ -246,8 +250,13 @@ class Ranker:
         to a copy of `into` if given."""
         scores = into.copy() if into is not None else self.scorer.new_scores()
         for wt in weighted:
-            scores.add(self.scorer.term_postings(wt.term, wt.fields), wt.weight)
+            scores.add(self._postings(wt), wt.weight)
         return scores
+
+    def _postings(self, wt: WeightedTerm):
+        if wt.parts:
+            return self.scorer.phrase_postings(wt.parts, wt.fields)
+        return self.scorer.term_postings(wt.term, wt.fields)
 
     def _filter(self, parsed: ParsedQuery) -> tuple[set[int] | None, set[int]]:
         """(passages every required clause matches or None for any, passages to leave out)."""
@@ -461,10 +470,10 @@ class Ranker:
     def _explain(self, doc, total, weighted, bonus, phrases, meaning) -> Explanation:
         parts = []
         for wt in weighted:
-            score = self.scorer.term_scores(wt.term, wt.fields).get(doc, 0.0) * wt.weight
+            score = self._postings(wt).as_dict().get(doc, 0.0) * wt.weight
             if score:
-                parts.append(Contribution(wt.term, wt.origin, round(wt.weight, 4), score,
-                                          tuple(self.scorer.field_frequencies(wt.term, doc).items())))
+                frequencies = () if wt.parts else tuple(self.scorer.field_frequencies(wt.term, doc).items())
+                parts.append(Contribution(wt.term, wt.origin, round(wt.weight, 4), score, frequencies))
         parts.sort(key=lambda c: -c.score)
         return Explanation(tuple(parts), bonus.get(doc, 0.0),
                            phrases.get(doc, 0), total, meaning.get(doc, 0.0))
