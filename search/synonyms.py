@@ -29,13 +29,20 @@ class Synonyms:
 
     def alternatives(self, terms: Sequence[str]) -> list[tuple[str, ...]]:
         """Entries synonymous with a run of `terms` (the query's terms in order), new ones only."""
-        found: dict[tuple[str, ...], None] = {}
+        return list(self.sources(terms))
+
+    def sources(self, terms: Sequence[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Each entry synonymous with a run of `terms` (new ones only) -> the entry of the
+        query that brought it (the first of its group the query holds)."""
+        found: dict[tuple[str, ...], tuple[str, ...]] = {}
         for group in self.groups:
-            if any(_holds(terms, entry) for entry in group):
-                for entry in group:
-                    if not _holds(terms, entry):
-                        found.setdefault(entry, None)
-        return list(found)
+            typed = next((entry for entry in group if _holds(terms, entry)), None)
+            if typed is None:
+                continue
+            for entry in group:
+                if not _holds(terms, entry):
+                    found.setdefault(entry, typed)
+        return found
 
 
 def _holds(terms: Sequence[str], entry: tuple[str, ...]) -> bool:
