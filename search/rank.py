@@ -189,8 +189,8 @@ class WeightedTerm:
     weight: float
     fields: tuple[str, ...]
     origin: str = "query"
-    #: A phrase's terms in order (a synonym of several words): the term then matches only
-    #: where they stand in a row, never through one of its words alone.
+    #: The terms of a synonym of several words: the term then matches only passages
+    #: holding all of them, never through one of its words alone (Scorer.together_postings).
     parts: tuple[str, ...] = ()
 
 
@@ -252,7 +252,7 @@ class Ranker:
         says what is meant, and its group's everyday words would only add noise."""
         if not self.options.synonym_idf:
             return 1.0
-        postings = (self.scorer.phrase_postings(typed) if len(typed) > 1 else self.scorer.term_postings(typed[0]))
+        postings = (self.scorer.together_postings(typed) if len(typed) > 1 else self.scorer.term_postings(typed[0]))
         if not len(postings):
             return 1.0
         return min(1.0, self.options.synonym_idf / self.scorer.idf(len(postings)))
@@ -278,7 +278,7 @@ class Ranker:
 
     def _postings(self, wt: WeightedTerm):
         if wt.parts:
-            return self.scorer.phrase_postings(wt.parts, wt.fields)
+            return self.scorer.together_postings(wt.parts, wt.fields)
         return self.scorer.term_postings(wt.term, wt.fields)
 
     def _filter(self, parsed: ParsedQuery) -> tuple[set[int] | None, set[int]]:

@@ -300,45 +300,35 @@ class Scorer:
         idf, k1 = self.idf(len(docs)), self.params.k1
         return TermPostings(docs.astype(np.int32), idf * frequencies / (k1 + frequencies))
 
-    def phrase_postings(self, parts: tuple[str, ...], fields: tuple[str, ...] | None = None) -> TermPostings:
-        """The phrase's BM25F score in each passage holding its terms in a row: its
-        frequency is how often it stands whole in each field, its idf that of the passages
-        holding it so. A passage holding only some of its words is not among them."""
+    def together_postings(self, parts: tuple[str, ...], fields: tuple[str, ...] | None = None) -> TermPostings:
+        """The BM25F score of a group of terms that counts only where every one of them is:
+        in each passage holding them all, the group's idf times the least saturated
+        frequency among them (a term's score over its idf), so a passage holding one of
+        them alone is not among them. Worked out from the terms' own postings, no positions:
+        reading where common words stand (breast cancer, heart disease) took 20-120 ms a
+        group at 50k articles."""
         fields = fields or tuple(self._weights)
         key = (fields, parts)
         found = self._cache.pop(key, None)
         if found is None:
-            found = self._compute_phrase(parts, fields)
+            found = self._compute_together(parts, fields)
             self._cached += len(found)
         self._cache[key] = found
         return found
 
-    def _compute_phrase(self, parts: tuple[str, ...], fields: tuple[str, ...]) -> TermPostings:
-        from .proximity import phrase_count
-
-        # Only passages holding every word can hold the phrase: their positions alone are read.
-        candidates = None
-        for part in parts:
-            docs = self.term_postings(part, fields).docs
-            candidates = docs if candidates is None else np.intersect1d(candidates, docs, assume_unique=True)
-            if not len(candidates):
-                return TermPostings(np.zeros(0, dtype=np.int32), np.zeros(0))
-        wanted = candidates.tolist()
-        frequencies = np.zeros(len(wanted))
-        row = {doc: i for i, doc in enumerate(wanted)}
-        for field in (f for f in fields if self._weights.get(f) and self._avg.get(f)):
-            found = [self.positions(field, part, wanted) for part in parts]
-            norm = self._norm(field)
-            for doc, first in found[0].items():
-                rest = [where.get(doc) for where in found[1:]]
-                if all(rest):
-                    count = phrase_count([first, *rest])
-                    if count:
-                        frequencies[row[doc]] += count * norm[doc]
-        keep = frequencies > 0
-        docs, frequencies = candidates[keep], frequencies[keep]
-        idf, k1 = self.idf(len(docs)), self.params.k1
-        return TermPostings(docs.astype(np.int32), idf * frequencies / (k1 + frequencies))
+    def _compute_together(self, parts: tuple[str, ...], fields: tuple[str, ...]) -> TermPostings:
+        postings = [self.term_postings(part, fields) for part in parts]
+        docs = postings[0].docs
+        for other in postings[1:]:
+            docs = np.intersect1d(docs, other.docs, assume_unique=True)
+        if not len(docs):
+            return TermPostings(np.zeros(0, dtype=np.int32), np.zeros(0))
+        saturated = np.ones(len(docs))
+        for part, found in zip(parts, postings):
+            idf = self.idf(len(found))
+            if idf > 0:
+                np.minimum(saturated, found.scores[np.searchsorted(found.docs, docs)] / idf, out=saturated)
+        return TermPostings(docs.astype(np.int32), self.idf(len(docs)) * saturated)
 
     def term_scores(self, term: str, fields: tuple[str, ...] | None = None) -> dict[int, float]:
         """passage -> BM25F score of the term alone (idf times saturated frequency)."""

@@ -45,7 +45,7 @@ def test_a_corpus_adds_its_own_synonyms(tmp_path):
     assert not corpus.is_stale()  # the hidden file is not taken for an article
 
 
-def test_a_phrase_synonym_matches_as_a_phrase_not_through_its_words(tmp_path):
+def test_a_synonym_of_several_words_needs_them_all_not_one(tmp_path):
     # "omega 3" has the shipped synonyms "fish oil" and "n-3 fatty acid": a page on woks
     # that says "oil" and "acid" apart must not be found through them.
     corpus = build(tmp_path, {
