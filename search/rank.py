@@ -76,7 +76,9 @@ class Options:
     #: A query that more than this many passages match in full is answered already
     #: (a confident one-word query): feedback's weight falls in proportion beyond it.
     feedback_enough_matches: float = 40.0
-    #: 20 words cost twice the CPU of 10 and moved no split by more than 0.001 nDCG@10.
+    #: 10 rather than 20: no split moved by more than 0.001 nDCG@10, and feedback's CPU at
+    #: 50k articles fell from 8.7 to 6.5-7.4 ms a query (p50; bench_latency.py --ablation on
+    #: a busy machine, indicative).
     feedback_terms: int = 10
     #: A feedback word found in fewer than this many of the feedback passages must be
     #: in more than `feedback_rare_passages` passages of the corpus (or this share of
