@@ -350,9 +350,9 @@ def load(sources: Iterable[str], title: str | None = None, url: str | None = Non
     given = Metadata(title=title, url=url)
     for source in expand(sources, follow_links=follow_links):
         if isinstance(source, Skipped):
-            yield Skipped(_text_name(source.source), source.reason)
+            yield Skipped(text_name(source.source), source.reason)
             continue
-        path_name, source = source, _text_name(source)
+        path_name, source = source, text_name(source)
         try:
             if source == STDIN:
                 yield from load_stdin(stdin if stdin is not None else sys.stdin.buffer, doc_id, given)
@@ -376,7 +376,7 @@ def load(sources: Iterable[str], title: str | None = None, url: str | None = Non
             yield Skipped(source, str(exc))
 
 
-def _text_name(name: str) -> str:
+def text_name(name: str) -> str:
     """A path as text that can be stored and printed: bytes of a file name that are not
     UTF-8 (kept by Python as lone surrogates, which no encoder accepts) become U+FFFD."""
     try:
