@@ -40,9 +40,8 @@ class Lock:
         self._fd: int | None = None
 
     def __enter__(self) -> "Lock":
-        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | (os.O_CREAT if self.create else 0)
         try:
-            fd = os.open(self.path, flags, self.mode() if self.create else 0)
+            fd = self._open()
         except FileNotFoundError:
             if self.create:
                 raise CannotWrite(f"cannot write to {self.what}: no such folder") from None
@@ -60,6 +59,21 @@ class Lock:
             fcntl.flock(fd, fcntl.LOCK_EX)
         self._fd = fd
         return self
+
+    def _open(self) -> int:
+        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+        try:
+            return os.open(self.path, flags)
+        except FileNotFoundError:
+            if not self.create:
+                raise
+        mode = self.mode()
+        try:
+            fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, mode)
+        except FileExistsError:  # another process made it first
+            return os.open(self.path, flags)
+        os.fchmod(fd, mode)  # the umask does not decide who may take the lock
+        return fd
 
     def __exit__(self, *exc) -> None:
         if self._fd is not None:
