@@ -70,7 +70,14 @@ def _check_reads(root: Path, cache: Path) -> list[str]:
     return problems
 
 
-def test_reads_leave_no_file_in_the_corpus_folder(shared, tmp_path):
+def test_reads_leave_no_file_in_the_corpus_folder(tmp_path):
+    """A corpus as a clone or a download leaves it: articles and a marker, no writer ever ran."""
+    shared = tmp_path / "corpus"
+    shared.mkdir()
+    for path in (REVIEW, TWITCHES):
+        shutil.copy(path, shared / path.name)
+    (shared / ".corpus").touch()
+    (shared / "hand-note.txt").write_text("A note on magnesium, copied in by hand.\n")
     before = listing(shared)
     problems = _check_reads(shared, tmp_path / "reader-cache")
     assert not problems, "\n".join(problems)
