@@ -28,8 +28,11 @@ class Lock:
     """
 
     def __init__(self, path: Path, wait: bool = True, create: bool = True,
-                 mode: Callable[[], int] = lambda: 0o644, busy: str = "", waiting: str = "", what: str = ""):
+                 mode: Callable[[], int] = lambda: 0o644, busy: str = "", waiting: str = "", what: str = "",
+                 writable: bool = False):
         self.path = path
+        #: Open for writing: taking the lock then proves its folder's disk may be written.
+        self.writable = writable
         self.what = what or str(path.parent)
         self.wait = wait
         self.create = create
@@ -61,7 +64,7 @@ class Lock:
         return self
 
     def _open(self) -> int:
-        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+        flags = (os.O_RDWR if self.writable else os.O_RDONLY) | getattr(os, "O_CLOEXEC", 0)
         try:
             return os.open(self.path, flags)
         except FileNotFoundError:
@@ -101,7 +104,8 @@ def state_lock(state: Path, wait: bool = True) -> Lock:
         make_private(state)
         return 0o600
 
-    return Lock(state / STATE_LOCK_FILE, wait=wait, mode=mode,
+    # Opened for writing: on a read-only disk the reader learns so here, with the reason.
+    return Lock(state / STATE_LOCK_FILE, wait=wait, mode=mode, writable=True,
                 busy=f"another command is updating the index in {state}",
                 waiting="waiting for another command that is updating this corpus's index...",
                 what=f"the cache folder {state}")

@@ -7,6 +7,7 @@ Checked through the CLI and the folder only, so it holds for any store design.
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -268,3 +269,68 @@ def test_root_ignores_permission_bits_so_read_only_mounts_stand_in(tmp_path):
     folder.chmod(0o500)
     (folder / "x").write_text("root writes anyway")
     assert (folder / "x").exists()
+
+
+# -- a cache folder that is read-only or full: reads still read the last committed index ------
+
+def _reads_read_the_last_index(lib: Library, hand: cp.Version) -> list[str]:
+    """Every read works and finds the indexed articles; one line at most says why the
+    note copied in since may be missing."""
+    problems = []
+    alpha = lib.versions[0]
+    for args in (["search", alpha.idword, "--json"], ["list", "--json"], ["stats"], ["show", "alpha"],
+                 ["search", hand.idword, "--json"]):
+        result = lib.cmd(*args)
+        what = " ".join(args)
+        problems += cp._tracebacks(what, result)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        if args[1:2] == [hand.idword]:
+            if result.returncode not in (0, 1) or len(lines) > 2:
+                problems.append(f"{what}: exit {result.returncode}: {result.stderr.strip()}")
+            continue
+        if result.returncode != 0 or len(lines) > 1:
+            problems.append(f"{what}: exit {result.returncode}: {result.stderr.strip()}")
+        elif lines and "results may be behind" not in lines[0]:
+            problems.append(f"{what}: the line does not say results may be behind: {lines[0]}")
+        elif args[0] == "search" and "alpha" not in result.stdout:
+            problems.append(f"{what}: alpha is not found")
+        elif args[0] == "list" and ["alpha", "beta", "gamma"] != sorted(
+                r["id"] for r in map(json.loads, result.stdout.splitlines()) if r["id"] != "hand"):
+            problems.append(f"{what}: lists {result.stdout}")
+    return problems
+
+
+def test_reads_with_a_read_only_cache_read_the_last_index(tmp_path, tmpfs):
+    disk = tmpfs("cache")
+    lib = Library(tmp_path, cache=disk)
+    hand = cp.version(random.Random(4), "hand", "hand.txt")
+    (lib.root / "hand.txt").write_text(hand.text)  # the index now lags the folder
+    _remount(disk, "ro")
+    problems = _reads_read_the_last_index(lib, hand)
+    searched = lib.cmd("search", lib.versions[0].idword)
+    if "Read-only file system" not in searched.stderr:
+        problems.append(f"the line does not say why: {searched.stderr.strip()}")
+    assert not problems, "\n".join(problems)
+
+
+def test_reads_with_a_full_cache_read_the_last_index(tmp_path, tmpfs):
+    disk = tmpfs("cache", "3m")
+    lib = Library(tmp_path, cache=disk)
+    hand = cp.version(random.Random(5), "hand", "hand.txt", paragraphs=40)
+    (lib.root / "hand.txt").write_text(hand.text)
+    _fill(disk)
+    problems = _reads_read_the_last_index(lib, hand)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_read_only_cache_with_no_index_yet_is_one_line(tmp_path, tmpfs):
+    disk = tmpfs("cache")
+    _remount(disk, "ro")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "note.txt").write_text("A note about lanterns.\n")
+    for args in (["search", "lanterns"], ["list"], ["stats"]):
+        result = cp.corpus_cmd(root, disk, *args)
+        assert "Traceback" not in result.stderr
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "CORPUS_CACHE_DIR" in result.stderr and "Read-only file system" in result.stderr, result.stderr
