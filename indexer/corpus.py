@@ -72,6 +72,8 @@ class SyncReport:
     indexed: int
     removed: int
     failed: tuple[Outcome, ...] = ()
+    #: Whether this was the rebuild of a damaged catalog (which `Corpus.tell` has said).
+    repaired: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +395,7 @@ class Corpus:
                 self._discard_catalog()
                 report = self._sync_once(True, progress, tidy)
                 self.tell(f"{damage}; rebuilt it from the corpus folder")
-                return report
+                return replace(report, repaired=True)
 
     def _crash_left_work(self) -> bool:
         try:

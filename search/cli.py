@@ -449,7 +449,7 @@ def _ensure_fresh(corpus) -> None:
     elif freshness.state == "stuck":
         err(f"corpus: results may be behind the folder: the index cannot be updated ({freshness.reason})")
     report = freshness.report
-    if report is not None and (report.indexed or report.removed or report.failed):
+    if report is not None and not report.repaired and (report.indexed or report.removed or report.failed):
         for failure in report.failed:
             err(f"corpus: skipped {shown_source(failure.source, Path.cwd())}: {failure.reason}")
         err(f"corpus: updated the index ({report.indexed} indexed, {report.removed} removed)")

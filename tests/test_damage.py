@@ -334,3 +334,79 @@ def test_a_read_only_cache_with_no_index_yet_is_one_line(tmp_path, tmpfs):
         assert "Traceback" not in result.stderr
         assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
         assert "CORPUS_CACHE_DIR" in result.stderr and "Read-only file system" in result.stderr, result.stderr
+
+
+# -- a catalog damaged inside: a flipped byte, a dropped table, a folder in its place ---------
+
+def _catalog_of(lib: Library) -> Path:
+    (path,) = lib.derived("catalog.sqlite")
+    return path
+
+
+def _flip_in_a_value(path: Path) -> None:
+    """One byte of alpha's fingerprint (a text value, in the table only) becomes 0xff."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        (fingerprint,) = db.execute("SELECT fingerprint FROM articles WHERE id = 'alpha'").fetchone()
+    db.close()
+    data = path.read_bytes()
+    at = data.index(fingerprint.encode())
+    path.write_bytes(data[:at] + b"\xff" + data[at + 1:])
+
+
+def _drop_a_table(path: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE articles")
+    db.commit()
+    db.close()
+
+
+def _flip_in_a_page(path: Path) -> None:
+    """Bytes of the second page's b-tree header (the first table's root) flipped."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    data = bytearray(path.read_bytes())
+    for offset in range(size, size + 12):
+        data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _folder_in_its_place(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+    (path / "something").write_text("not a catalog")
+
+
+@pytest.mark.parametrize("damage", [_flip_in_a_value, _drop_a_table, _flip_in_a_page, _folder_in_its_place],
+                         ids=["flipped-value", "dropped-table", "flipped-page", "folder"])
+def test_a_damaged_catalog_is_rebuilt_from_the_folder_in_one_line(damage, tmp_path):
+    lib = Library(tmp_path)
+    damage(_catalog_of(lib))
+    problems = []
+    told = 0
+    for args in (["list", "--json"], ["show", "alpha"], ["search", lib.versions[1].idword], ["stats"]):
+        result = lib.cmd(*args)
+        what = " ".join(args)
+        problems += cp._tracebacks(what, result)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        told += sum("rebuilt it from the corpus folder" in line for line in lines)
+        if result.returncode != 0 or len(lines) > 1:
+            problems.append(f"{what}: exit {result.returncode}: {result.stderr.strip()[-400:]}")
+        elif lines and "catalog" not in lines[0]:
+            problems.append(f"{what}: {lines[0]}")
+    if told != 1:
+        problems.append(f"{told} commands said the catalog was rebuilt (one should)")
+    problems += lib.consistent()
+    damage(_catalog_of(lib))
+    rebuilt = lib.cmd("reindex")
+    problems += cp._tracebacks("reindex", rebuilt)
+    if rebuilt.returncode != 0:
+        problems.append(f"reindex: {rebuilt.stderr.strip()}")
+    problems += lib.consistent()
+    assert not problems, "\n".join(problems)
