@@ -267,7 +267,17 @@ def load_bulk(path: Path, name: str | None = None) -> Iterator[Document | Skippe
         yield Skipped(name, exc.strerror or str(exc))
         return
     with handle:
-        yield from read_jsonl(handle, name)
+        yield from read_jsonl(bounded_lines(handle), name)
+
+
+def bounded_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """A stream's lines, none read whole past MAX_BYTES: a longer line is passed on as its
+    first MAX_BYTES + 1 bytes (too long for any reader), and the rest of it is skipped."""
+    while line := stream.readline(MAX_BYTES + 1):
+        if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def read_jsonl(lines: Iterable[bytes], name: str, first: int = 1) -> Iterator[Document | Skipped]:
@@ -295,11 +305,15 @@ def load_stdin(stream: BinaryIO, doc_id: str | None = None,
     """
     source = "<stdin>"
     first, number = b"", 0
-    for number, first in enumerate(stream, 1):
+    lines = bounded_lines(stream)
+    for number, first in enumerate(lines, 1):
         if first.strip():
             break
+    if len(first) > MAX_BYTES:
+        yield Skipped(source, f"larger than {MAX_BYTES // 2**20} MiB; the limit is {MAX_BYTES // 2**20} MiB")
+        return
     if first.lstrip().startswith(b"{") and first.strip().endswith(b"}") and _is_object(first):
-        yield from read_jsonl(_chain(first, stream), source, first=number)
+        yield from read_jsonl(_chain(first, lines), source, first=number)
         return
     try:
         data = first + _read_capped(stream)
