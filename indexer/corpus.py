@@ -36,7 +36,7 @@ from .catalog import FILE_NAME as CATALOG_FILE
 from .catalog import Catalog, Entry, catalog_error
 from .errors import (ArticleNotFound, CannotWrite, CatalogDamaged, CorpusBusy, CorpusError, IndexDamaged,
                      IndexMissing, UsageError)
-from .ids import candidates, file_stem
+from .ids import candidates, file_stem, number_of, numbering_base
 from .layout import STATE_ENV, state_dir
 from .load import EXTENSIONS, Skipped, document_from_bytes, expand, is_url, kind_of_name, load, sniff, text_name
 from .lock import corpus_lock, state_lock
@@ -520,6 +520,7 @@ class Corpus:
             entries.append(stored)
         entries.sort(key=lambda stored: (not stored.described, -stored.added, stored.name))
         changes, dropped = [], []
+        numbers = _Numbers()
         for stored in entries:
             old_ids = frozenset(i for i in (known.get(stored.name, (None,))[0], journal.get(stored.name)) if i)
             describe = False
@@ -532,7 +533,8 @@ class Corpus:
                 continue
             else:
                 source = stored.source if stored.described else text_name(str(self.root.absolute() / stored.name))
-                article_id = next(c for c in candidates(source) if c not in holders)
+                article_id = next(c for c in numbers.candidates(source) if c not in holders)
+                numbers.taken(source, article_id)
                 describe = stored.described or article_id != next(candidates(source))
                 stored = replace(stored, id=article_id, source=source)
             holders[article_id] = stored.name
@@ -713,6 +715,7 @@ class _AddRun:
         self.emit = emit
         #: Ids, sources and file names given out in this run (not all in the catalog yet).
         self.claims = catalog.claims()
+        self.numbers = _Numbers()
         self.queue: list[_Pending] = []
         self.queued_bytes = 0
 
@@ -775,12 +778,13 @@ class _AddRun:
                 article_id = previous.id
             else:
                 previous, first_holder = None, None
-                for candidate in candidates(source):
+                for candidate in self.numbers.candidates(source):
                     holder = self._holder(candidate)
                     if holder is None:
                         article_id = candidate
                         break
                     first_holder = first_holder or (candidate, holder)
+                self.numbers.taken(source, article_id)
                 if first_holder is not None:
                     note = f"id {first_holder[0]!r} is taken by {first_holder[1]}; stored as {article_id!r}"
         self.claims.give(article_id, source)
@@ -837,6 +841,24 @@ class _AddRun:
                 self.catalog.touch()
         for pending in queue:
             self.emit(pending.outcome)
+
+
+class _Numbers:
+    """The numbered ids one run found taken, per base: each base's numbers are tried from
+    the first not known taken, so n files of one name cost n lookups, not n * n / 2."""
+
+    def __init__(self):
+        self._next: dict[str, int] = {}
+
+    def candidates(self, source: str) -> Iterator[str]:
+        return candidates(source, start=self._next.get(numbering_base(source), 2))
+
+    def taken(self, source: str, article_id: str) -> None:
+        """Every numbered id of this source's base up to `article_id` is taken now."""
+        base = numbering_base(source)
+        number = number_of(article_id, base)
+        if number is not None:
+            self._next[base] = number + 1
 
 
 def _count(sources: list[str], fetched: dict[str, list], follow_links: bool = False) -> int | None:

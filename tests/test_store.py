@@ -105,6 +105,22 @@ def test_two_index_pages_from_different_folders_are_both_kept(tmp_path):
     assert [(o.id, o.status) for o in outcomes] == [("site-c-index", "added"), ("site-c-index-2", "added")]
 
 
+def test_many_files_of_one_name_cost_linear_lookups(tmp_path, monkeypatch):
+    """300 `dNNN/site/index.html`: each id is found in a few lookups (the numbered ids
+    were tried from -2 up for every file: 300 * 300 / 2 lookups)."""
+    from indexer.catalog import Claims
+
+    for n in range(300):
+        write(tmp_path / "pages" / f"d{n:03d}" / "site" / "index.html",
+              f"<html><body><p>Walrus page {n} of many.</p></body></html>")
+    lookups = []
+    holder = Claims.holder
+    monkeypatch.setattr(Claims, "holder", lambda self, article_id: lookups.append(article_id) or holder(self, article_id))
+    outcomes = Corpus(tmp_path / "c").add([str(tmp_path / "pages")])
+    assert sorted(o.id for o in outcomes) == sorted(["index", "site-index", *[f"site-index-{n}" for n in range(2, 300)]])
+    assert len(lookups) < 4 * 300, len(lookups)
+
+
 def test_same_stem_different_kinds_are_both_kept(tmp_path):
     corpus = Corpus(tmp_path / "c")
     md = write(tmp_path / "note.md", "# Note\n\nPuffins nest in burrows.\n")
