@@ -275,15 +275,40 @@ class Corpus:
         known = {name: fingerprint for name, (_, fingerprint) in catalog.fingerprints().items()}
         return "stamps" if known == self.store.scan() and not self.store.temporaries else "content"
 
-    def _lag_now(self) -> str:
+    def _lag_now(self, leftovers: list[Path] | None = None) -> str:
+        """The index's lag; `leftovers` hears of a killed writer's temporary folders."""
         try:
             catalog = self._reader_catalog()
             if catalog is None:
                 return "content"
             with catalog:
-                return self._lag(catalog)
+                lag = self._lag(catalog)
+                if leftovers is not None and lag == "none":
+                    leftovers += self._leftovers(self._index_dir(catalog))
+                return lag
         except CatalogDamaged:
             return "content"
+
+    def _leftovers(self, current: Path) -> list[Path]:
+        """What a killed writer left in the cache: Whoosh's temporary folder in the current
+        index, and a rebuild's index that was never swapped in (numbered past the current).
+        One stat and a listing of the state dir: a few entries."""
+        found = [current / ix.TEMPORARY] if (current / ix.TEMPORARY).exists() else []
+        generation = int(current.name.partition("-")[2] or 0)
+        for entry in os.scandir(self.state):
+            number = entry.name.partition("-")[2]
+            if _INDEX_NAME.fullmatch(entry.name) and number and int(number) > generation:
+                found.append(Path(entry.path))
+        return found
+
+    def _clear(self, leftovers: list[Path]) -> None:
+        """Remove a killed writer's leftovers, if no writer of this user is at work now."""
+        try:
+            with state_lock(self.state, wait=False):
+                for path in leftovers:
+                    ix.remove_index(path)
+        except CorpusError:
+            pass  # busy, or a disk that cannot be written: the next command tries again
 
     def is_stale(self) -> bool:
         """Whether the index lags the folder (reads no article, only the folder's listing)."""
@@ -296,8 +321,11 @@ class Corpus:
         write access to the folder and never takes its lock, except to finish a write
         that crashed there (see `_sync`).
         """
-        lag = self._lag_now()
+        leftovers: list[Path] = []
+        lag = self._lag_now(leftovers)
         if lag == "none":
+            if leftovers:
+                self._clear(leftovers)
             return Freshness("fresh")
         try:
             with state_lock(self.state, wait=False), _storage_errors(self.root):

@@ -176,7 +176,8 @@ class Writer:
         self.index_dir = Path(index.storage.folder)
         # A writer killed mid-run leaves Whoosh's temporary folder (its spilled postings)
         # behind; the holder of the state lock is the only writer, so it is stale now.
-        remove_index(self.index_dir / TEMPORARY)
+        if (self.index_dir / TEMPORARY).exists():
+            remove_index(self.index_dir / TEMPORARY)
         self._writer = index.writer(limitmb=WRITER_MEMORY_MB)
         # In a new index there is nothing to delete.
         self._fresh = fresh
