@@ -286,6 +286,7 @@ class Catalog:
     @_guarded
     def clear_journal(self) -> None:
         self._db.execute("DELETE FROM journal")
+        self._db.execute("DELETE FROM state WHERE key = 'journal_seen'")
 
     @_guarded
     def touch(self) -> None:

@@ -426,11 +426,13 @@ class Corpus:
                 return replace(report, repaired=True)
 
     def _crash_left_work(self) -> bool:
+        """Whether a write crashed here (names in the journal that no reader has seen yet,
+        or a writer's temporary files in the folder) and so the folder may want tidying."""
         try:
             catalog = self._reader_catalog()
             if catalog is not None:
                 with catalog:
-                    if not catalog.journal_empty():
+                    if not catalog.journal_empty() and catalog.get("journal_seen") is None:
                         return True
         except CatalogDamaged:
             pass  # the journal is lost with it; the folder may still hold temporary files

@@ -53,6 +53,24 @@ def test_hand_added_removed_and_renamed_files_are_noticed(tmp_path):
     assert corpus.freshen().state == "fresh"
 
 
+def test_an_id_a_read_gave_is_pinned_by_the_next_write(tmp_path):
+    """Two hand-copied files of one slug: a read gives the second a suffixed id without
+    writing the folder; the next write records it in .meta, so reindex keeps it."""
+    root = tmp_path / "c"
+    write(root / "notes.md", "# Notes\n\nWalnuts, in Markdown.\n")
+    corpus = Corpus(root)
+    assert corpus.freshen().state == "updated"
+    write(root / "Notes.txt", "Notes on walnuts, in text.\n")
+    assert corpus.freshen().state == "updated"
+    given = {e.name: e.id for e in corpus.entries()}
+    assert given == {"notes.md": "notes", "Notes.txt": "c-notes"}
+    assert not (root / ".meta").exists() and not (root / ".lock").exists()  # a read wrote nothing
+    corpus.add([str(write(tmp_path / "x.txt", "Another note.\n"))])
+    assert (root / ".meta" / "Notes.txt.json").is_file()
+    corpus.sync(rebuild=True)
+    assert {e.name: e.id for e in corpus.entries() if e.name != "x.txt"} == given
+
+
 def test_a_link_planted_in_the_corpus_folder_is_not_an_article(tmp_path):
     secret = write(tmp_path / "outside" / "secret.txt", "Private words about kumquats.\n")
     corpus = Corpus(tmp_path / "c")
