@@ -1,7 +1,8 @@
 """The corpus as a library: add, remove, reindex, and keep the index in step with the folder.
 
 The folder is the truth; the Whoosh index and the SQLite catalog (both in the user's
-state dir) are derived from it. Every write holds the corpus lock and follows one order:
+state dir) are derived from it. Every write holds the corpus lock, then the user's state
+lock (indexer/lock.py), and follows one order:
   1. journal the file names it will change in the catalog, and commit;
   2. change the folder (a batch of files, synced once);
   3. change the index;
@@ -9,9 +10,13 @@ state dir) are derived from it. Every write holds the corpus lock and follows on
 A crash anywhere leaves journaled names, which the next command re-examines from the
 folder (`_reconcile`), so the index and catalog always converge on the folder.
 
-Readers never wait: a command that finds the index behind the folder brings it up to
-date only if it can take the lock at once; otherwise it reads the last committed index
-and says so.
+Readers never wait and need no write access to the folder: a command that finds the
+index behind the folder brings it up to date in the user's own cache if it can take the
+state lock at once and write there; otherwise it reads the last committed index and says
+so. A reader takes the corpus lock (never waiting, never creating its file) only to
+finish a write it finds crashed. A writer records the folder's stamps after its change
+only when nothing else came or went meanwhile (indexer/watch.py), so a file copied in
+during an add is seen by the next command.
 """
 from __future__ import annotations
 
@@ -394,19 +399,17 @@ class Corpus:
         A writer: it holds the corpus lock, and tidies the folder (finishes a crashed
         write). On a folder this user may not write it rebuilds this user's index alone.
         """
-        try:
-            folder = corpus_lock(self.root)
-            folder.__enter__()
-        except CannotWrite:
-            if os.access(self.root, os.W_OK) or not self.root.is_dir():
-                raise
-            folder = None  # a corpus this user may only read: the index is theirs to rebuild
-        try:
-            with state_lock(self.state), _storage_errors(self.root):
-                return self._sync(rebuild, progress, tidy=folder is not None)
-        finally:
-            if folder is not None:
-                folder.__exit__(None, None, None)
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(corpus_lock(self.root))
+                tidy = True
+            except CannotWrite:
+                if os.access(self.root, os.W_OK) or not self.root.is_dir():
+                    raise
+                tidy = False  # a corpus this user may only read: the index is theirs to rebuild
+            stack.enter_context(state_lock(self.state))
+            stack.enter_context(_storage_errors(self.root))
+            return self._sync(rebuild, progress, tidy=tidy)
 
     def _sync(self, rebuild: bool, progress=None, tidy: bool | None = True) -> SyncReport | None:
         """Bring the index in step (the caller holds the state lock). `tidy`: whether this
@@ -436,8 +439,7 @@ class Corpus:
                         return True
         except CatalogDamaged:
             pass  # the journal is lost with it; the folder may still hold temporary files
-        self.store.scan()
-        return self.store.temporaries
+        return self.store.has_temporaries()
 
     def _take_folder(self, stack: ExitStack) -> bool:
         """The corpus lock, if it can be had at once and the folder may be written."""

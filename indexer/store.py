@@ -201,6 +201,18 @@ class Store:
         self.temporaries = temporaries or bool(pending)
         return found
 
+    def has_temporaries(self) -> bool:
+        """Whether a writer's temporary files are in the folder (names only, no stat)."""
+        if not self.root.is_dir():
+            return False
+        with os.scandir(self.root) as entries:
+            if any(e.name.startswith(".") and e.name.endswith(_TMP) for e in entries):
+                return True
+        if not self.meta.is_dir():
+            return False
+        with os.scandir(self.meta) as entries:
+            return any(e.name.endswith(f".json{_TMP}") for e in entries)
+
     def orphan_metadata(self) -> list[str]:
         """Metadata files whose article is gone (as of the last `scan`)."""
         return list(getattr(self, "_orphans", []))
