@@ -2,6 +2,7 @@
 
 The stages, in order, each a pure function:
 
+    reduce     text -> text                (a huge page's long runs of links cut; reduce.py)
     parse      text -> BeautifulSoup tree (lxml), the only parse
     normalize  tree -> Page                (text blocks with DOM context; normalize.py)
     metadata   tree, Page -> Metadata      (meta tags, JSON-LD, bylines, dates; metadata.py)
@@ -27,6 +28,7 @@ from ..models import Block, Cleaned
 from .extract import extract_blocks
 from .metadata import collect_markup, extract_metadata
 from .normalize import normalize
+from .reduce import cut_runs, is_huge
 
 __all__ = ["clean_html"]
 
@@ -72,6 +74,8 @@ def untitle(blocks: list[Block], title: str | None) -> list[Block]:
 
 def clean_html(html: str, url: str | None = None) -> Cleaned:
     """Clean a page: metadata from its markup, body as blocks without the title."""
+    if is_huge(html):  # hundreds of thousands of links: their long runs cut first (reduce.py)
+        html = cut_runs(html)
     with _tree_work():
         soup = parse(html)
         try:
