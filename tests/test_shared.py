@@ -164,6 +164,9 @@ def test_a_second_user_searches_a_corpus_they_cannot_write(public_tmp, umask):
     finally:
         os.umask(old)
     note.unlink()
+    private = shared / "private.txt"  # copied in by hand, readable by its owner alone
+    private.write_text("The owner's private note on magnesium.\n")
+    private.chmod(0o600)
     before = listing(shared)
     results = as_user(nobody, 0o022, tmp_path / "nobody", [
         ["--corpus", str(shared), *args] for args in (*READS, ["list", "--json"], ["reindex"])])
@@ -172,6 +175,9 @@ def test_a_second_user_searches_a_corpus_they_cannot_write(public_tmp, umask):
     listed = sorted(json.loads(line)["id"] for line in results[4]["stdout"].splitlines())
     assert not problems, "\n".join(problems)
     assert listed == ["hand-note", "leg-twitch-symptom-review", "owner-note", "twitches-in-your-body"]
+    # The one file the reader may not read is one line, said once, by the first command.
+    skipped = [line for r in results for line in r["stderr"].splitlines() if "private.txt" in line]
+    assert len(skipped) == 2 and "Permission denied" in skipped[0], skipped  # the first read, and reindex
     found = {r["article_id"] for r in json.loads(results[0]["stdout"])["results"]}
     assert {"hand-note", "owner-note"} <= found
     assert listing(shared) == before  # no lock file, nothing at all, left by the reader
