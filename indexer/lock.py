@@ -23,8 +23,8 @@ from .layout import LOCK_FILE, STATE_LOCK_FILE, make_private
 class Lock:
     """An exclusive flock on one file, taken on entry and let go on exit.
 
-    The file is opened read-only (flock needs no write access), so a lock file made by
-    another user of a shared folder serves every user who may read it.
+    flock needs no write access: the corpus's lock file is opened read-only, so one made
+    by another user of a shared folder serves every user who may read it.
     """
 
     def __init__(self, path: Path, wait: bool = True, create: bool = True,

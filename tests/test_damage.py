@@ -295,7 +295,7 @@ def _reads_read_the_last_index(lib: Library, hand: cp.Version) -> list[str]:
         elif args[0] == "search" and "alpha" not in result.stdout:
             problems.append(f"{what}: alpha is not found")
         elif args[0] == "list" and ["alpha", "beta", "gamma"] != sorted(
-                r["id"] for r in map(json.loads, result.stdout.splitlines()) if r["id"] != "hand"):
+                r["id"] for r in map(json.loads, result.stdout.splitlines()) if not r["id"].startswith("hand")):
             problems.append(f"{what}: lists {result.stdout}")
     return problems
 
@@ -313,11 +313,14 @@ def test_reads_with_a_read_only_cache_read_the_last_index(tmp_path, tmpfs):
     assert not problems, "\n".join(problems)
 
 
-def test_reads_with_a_full_cache_read_the_last_index(tmp_path, tmpfs):
+@pytest.mark.parametrize("copied", [1, 40], ids=["one-note", "enough-for-the-workers"])
+def test_reads_with_a_full_cache_read_the_last_index(copied, tmp_path, tmpfs):
     disk = tmpfs("cache", "3m")
     lib = Library(tmp_path, cache=disk)
     hand = cp.version(random.Random(5), "hand", "hand.txt", paragraphs=40)
     (lib.root / "hand.txt").write_text(hand.text)
+    for n in range(1, copied):
+        (lib.root / f"hand-{n}.txt").write_text(cp.version(random.Random(n), f"hand-{n}", "x.txt").text)
     _fill(disk)
     problems = _reads_read_the_last_index(lib, hand)
     assert not problems, "\n".join(problems)
