@@ -122,9 +122,13 @@ class Catalog:
         permissions allow nothing else.
         """
         self.path = path
-        if not create and not path.exists():
+        try:
+            exists, is_file = path.exists(), path.is_file()
+        except OSError as exc:  # a cache folder this user may not enter
+            raise CannotWrite(f"cannot use the catalog at {path}: {exc.strerror}") from None
+        if not create and not exists:
             raise FileNotFoundError(path)
-        if path.exists() and not path.is_file():
+        if exists and not is_file:
             raise CatalogDamaged(f"the catalog at {path} is not a file")
         if create:
             make_private(path.parent)

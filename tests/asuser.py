@@ -23,7 +23,12 @@ SAMPLES = Path(__file__).resolve().parent.parent / "corpus"
 
 def _invoke(runner, main, args: list[str], env: dict[str, str]) -> dict:
     result = runner.invoke(main, args, env=env, prog_name="corpus")
-    return {"code": result.exit_code, "stdout": result.stdout, "stderr": result.stderr}
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        stderr += "".join(traceback.format_exception(result.exception))  # a bug: let the test show it
+    return {"code": result.exit_code, "stdout": result.stdout, "stderr": stderr}
 
 
 def _warm_up(runner, main) -> None:

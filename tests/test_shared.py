@@ -212,3 +212,33 @@ def test_two_users_of_one_shared_folder_each_see_everything(public_tmp):
     for path in [root / ".meta", *root.iterdir(), *(root / ".meta").iterdir()]:
         if path.name != ".lock":
             assert stat.S_IMODE(path.stat().st_mode) & 0o044 == 0o044, path
+
+
+def test_a_cache_folder_the_user_may_not_write_still_serves_reads(public_tmp):
+    """The reader's own cache given to root (as a mistaken sudo would). Readable still:
+    reads use the index built before and say in one line why results may lag. Not even
+    readable: one line each, naming the folder."""
+    nobody = _nobody()
+    shared = make_shared(public_tmp)
+    home = public_tmp / "nobody"
+    first = as_user(nobody, 0o022, home, [["--corpus", str(shared), "search", "magnesium", "--json"]])
+    assert first[0]["code"] == 0, first[0]["stderr"]
+    (shared / "later-note.txt").write_text("A later note on magnesium, copied in by hand.\n")
+    cache = [home / "cache", *(home / "cache").rglob("*")]
+    for path in cache:
+        os.chown(path, 0, 0)
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    results = as_user(nobody, 0o022, home, [["--corpus", str(shared), *args] for args in READS])
+    for args, result in zip(READS, results):
+        lines = result["stderr"].splitlines()
+        assert result["code"] == 0 and len(lines) == 1, (args, result["stderr"])
+        assert "results may be behind" in lines[0] and "Permission denied" in lines[0], lines[0]
+    found = {r["article_id"] for r in json.loads(results[0]["stdout"])["results"]}
+    assert "hand-note" in found and "later-note" not in found
+    for path in cache:
+        if path.is_dir():
+            path.chmod(0o700)
+    for args, result in zip(READS, as_user(nobody, 0o022, home, [["--corpus", str(shared), *args]
+                                                                   for args in READS])):
+        assert result["code"] == 1 and result["stderr"].count("\n") == 1, (args, result["stderr"])
+        assert "Permission denied" in result["stderr"] and "Traceback" not in result["stderr"]
