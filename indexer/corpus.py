@@ -306,11 +306,17 @@ class Corpus:
                 found.append(Path(entry.path))
         return found
 
-    def _clear(self, leftovers: list[Path]) -> None:
-        """Remove a killed writer's leftovers, if no writer of this user is at work now."""
+    def _clear_leftovers(self) -> None:
+        """Remove a killed writer's leftovers, if no writer of this user is at work now.
+        They are found again under the lock: a rebuild may have swapped one in meanwhile."""
         try:
             with state_lock(self.state, wait=False):
-                for path in leftovers:
+                catalog = self._reader_catalog()
+                if catalog is None:
+                    return
+                with catalog:
+                    current = self._index_dir(catalog)
+                for path in self._leftovers(current):
                     ix.remove_index(path)
         except CorpusError:
             pass  # busy, or a disk that cannot be written: the next command tries again
@@ -330,7 +336,7 @@ class Corpus:
         lag = self._lag_now(leftovers)
         if lag == "none":
             if leftovers:
-                self._clear(leftovers)
+                self._clear_leftovers()
             return Freshness("fresh")
         try:
             with state_lock(self.state, wait=False), _storage_errors(self.root):
