@@ -17,6 +17,8 @@ from pathlib import Path
 MARKER = ".corpus"
 META_DIR = ".meta"
 LOCK_FILE = ".lock"
+#: In the state dir: held by the command that writes this user's index and catalog.
+STATE_LOCK_FILE = "lock"
 #: Overrides where derived state (index, catalog) is kept; tests point it at a temp dir.
 STATE_ENV = "CORPUS_CACHE_DIR"
 
@@ -34,3 +36,23 @@ def state_dir(root: Path, environ: Mapping[str, str] = os.environ) -> Path:
     real = os.path.realpath(root)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(real).name).strip("-") or "corpus"
     return cache_root(environ) / f"{name[:40]}-{hashlib.sha256(real.encode()).hexdigest()[:16]}"
+
+
+def make_private(folder: Path) -> None:
+    """Create a folder of the state dir (and its parents) that only this user may enter."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+
+
+def others_may_write(folder: Path) -> str | None:
+    """Why someone other than this user could have put files in `folder`, or None.
+
+    The index's files are pickles, read by unpickling: an index is opened only from a
+    folder that this user owns and no one else may write (root's own folders will do).
+    """
+    info = os.stat(folder)
+    if info.st_uid not in (os.geteuid(), 0):
+        return f"{folder} belongs to another user (uid {info.st_uid})"
+    if info.st_mode & 0o022:
+        return f"{folder} may be written by other users (mode {info.st_mode & 0o7777:o})"
+    return None
