@@ -53,6 +53,27 @@ def others_may_write(folder: Path) -> str | None:
     info = os.stat(folder)
     if info.st_uid not in (os.geteuid(), 0):
         return f"{folder} belongs to another user (uid {info.st_uid})"
-    if info.st_mode & 0o022:
+    if info.st_mode & 0o002 or info.st_mode & 0o020 and not _group_is_mine(info.st_gid):
         return f"{folder} may be written by other users (mode {info.st_mode & 0o7777:o})"
     return None
+
+
+def _group_is_mine(gid: int) -> bool:
+    """Whether this user is the only member of group `gid`: a user private group, which
+    Debian and Ubuntu give every user with umask 002, so that folders made before the
+    state dir was made private (mode 775) are still this user's alone."""
+    try:
+        import grp
+        import pwd
+    except ImportError:  # not a POSIX system: no groups to share a folder through
+        return False
+    me = os.geteuid()
+    try:
+        name = pwd.getpwuid(me).pw_name
+        members = grp.getgrgid(gid).gr_mem
+    except KeyError:
+        return False
+    if any(member != name for member in members):
+        return False
+    # Members are those listed; a user whose primary group it is is one too.
+    return all(user.pw_uid == me for user in pwd.getpwall() if user.pw_gid == gid)
