@@ -12,16 +12,25 @@ the index; it clears them only after the index and the catalog both agree with t
 folder again. Whatever a crash interrupts, the next command re-examines every journaled
 name from the folder, which converges: a name whose file exists is re-indexed, one whose
 file is gone is dropped from the index and the catalog.
+
+A file name that is not UTF-8 (unzipped from a Latin-1 archive, say) is kept as its
+bytes; every text the catalog is given is made storable first. Any error reading the
+catalog is a CorpusError: CatalogDamaged when the file is damaged (it is then rebuilt from
+the folder), CannotWrite when the disk or a permission is at fault.
 """
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import quote
 
-from .errors import CannotWrite, CorpusError, IndexDamaged
+from .errors import CannotWrite, CatalogDamaged, CorpusError
+from .layout import make_private
 
 #: Bump when the tables change: a catalog of another version is rebuilt from the folder.
 CATALOG_VERSION = 1
@@ -92,14 +101,38 @@ class Totals:
     failed: int
 
 
+def _guarded(method):
+    """Any SQLite error in a catalog method becomes the catalog's own one-line error."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise catalog_error(self.path, exc) from None
+    return guarded
+
+
 class Catalog:
     """One corpus's catalog database; a context manager that closes it."""
 
     def __init__(self, path: Path, create: bool = False):
+        """Open the catalog; `create` (for the holder of the state lock) makes it if need be.
+
+        Without `create` it is opened for reading, read-only where the disk or the
+        permissions allow nothing else.
+        """
         self.path = path
-        if not create and not path.exists():
+        try:
+            exists, is_file = path.exists(), path.is_file()
+        except OSError as exc:  # a cache folder this user may not enter
+            raise CannotWrite(f"cannot use the catalog at {path}: {exc.strerror}") from None
+        if not create and not exists:
             raise FileNotFoundError(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if exists and not is_file:
+            raise CatalogDamaged(f"the catalog at {path} is not a file")
+        if create:
+            make_private(path.parent)
+        self._db = None
         try:
             # Autocommit mode: transactions are explicit (`transaction()`), so a reader's
             # SELECTs never hold a write transaction open.
@@ -109,9 +142,12 @@ class Catalog:
             self._db.execute("PRAGMA synchronous=FULL")
             if create:
                 self._db.executescript(_TABLES)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             self.close()
-            raise catalog_error(path, exc) from None
+            failure = catalog_error(path, exc)
+            if create or not isinstance(failure, CannotWrite):
+                raise failure from None
+            self._db = _read_only(path, failure)
 
     def __enter__(self) -> "Catalog":
         return self
@@ -133,16 +169,21 @@ class Catalog:
     def get(self, key: str):
         try:
             row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
-        except sqlite3.OperationalError:
-            return None  # no tables yet
+        except sqlite3.Error as exc:
+            failure = catalog_error(self.path, exc)
+            if isinstance(failure, CatalogDamaged):
+                return None  # no tables yet, or no readable ones: not a usable catalog
+            raise failure from None
         return row[0] if row else None
 
+    @_guarded
     def set(self, key: str, value) -> None:
         self._db.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)", (key, value))
 
     def transaction(self) -> "_Transaction":
         return _Transaction(self._db)
 
+    @_guarded
     def reset(self) -> None:
         """Empty every table (inside a transaction): the start of a rebuild."""
         for table in ("articles", "journal", "state"):
@@ -151,40 +192,68 @@ class Catalog:
 
     # -- articles ------------------------------------------------------------------
 
+    @_guarded
     def entries(self) -> list[Entry]:
-        return [Entry(*row) for row in self._db.execute(f"{_SELECT} ORDER BY id")]
+        return [self._entry(row) for row in self._db.execute(f"{_SELECT} ORDER BY id")]
 
+    @_guarded
     def by_id(self, article_id: str) -> Entry | None:
-        row = self._db.execute(f"{_SELECT} WHERE id = ? ORDER BY added DESC LIMIT 1", (article_id,)).fetchone()
-        return Entry(*row) if row else None
+        row = self._db.execute(f"{_SELECT} WHERE id = ? ORDER BY added DESC LIMIT 1",
+                               (_text(article_id),)).fetchone()
+        return self._entry(row) if row else None
 
+    @_guarded
     def by_name(self, name: str) -> Entry | None:
-        row = self._db.execute(f"{_SELECT} WHERE name = ?", (name,)).fetchone()
-        return Entry(*row) if row else None
+        row = self._db.execute(f"{_SELECT} WHERE name = ?", (_stored_name(name),)).fetchone()
+        return self._entry(row) if row else None
 
+    @_guarded
     def by_source(self, source: str) -> Entry | None:
-        row = self._db.execute(f"{_SELECT} WHERE source = ? ORDER BY added DESC LIMIT 1", (source,)).fetchone()
-        return Entry(*row) if row else None
+        row = self._db.execute(f"{_SELECT} WHERE source = ? ORDER BY added DESC LIMIT 1",
+                               (_text(source),)).fetchone()
+        return self._entry(row) if row else None
 
+    @_guarded
     def name_taken(self, name: str, by_other_than: str) -> bool:
         """Whether a file name (compared without case, as some file systems do) is another id's."""
         row = self._db.execute("SELECT 1 FROM articles WHERE name = ? COLLATE NOCASE AND id != ? LIMIT 1",
-                               (name, by_other_than)).fetchone()
+                               (_stored_name(name), _text(by_other_than))).fetchone()
         return row is not None
 
+    @_guarded
     def fingerprints(self) -> dict[str, tuple[str, str]]:
         """Every article file's name: (id, fingerprint)."""
-        return {name: (article_id, fingerprint)
-                for name, article_id, fingerprint in self._db.execute("SELECT name, id, fingerprint FROM articles")}
+        found = {}
+        for name, article_id, fingerprint in self._db.execute("SELECT name, id, fingerprint FROM articles"):
+            if type(fingerprint) is not str or type(article_id) is not str:
+                raise CatalogDamaged(f"the catalog at {self.path} holds a damaged row")
+            found[name if type(name) is str else _name(name)] = (article_id, fingerprint)
+        return found
 
+    @_guarded
     def put(self, entry: Entry) -> None:
+        values = tuple(getattr(entry, name) for name in _COLUMNS)
         self._db.execute(f"INSERT OR REPLACE INTO articles({', '.join(_COLUMNS)}) "
                          f"VALUES ({', '.join('?' * len(_COLUMNS))})",
-                         tuple(getattr(entry, name) for name in _COLUMNS))
+                         tuple(_stored_name(v) if column == "name" else _text(v)
+                               for column, v in zip(_COLUMNS, values)))
 
+    @_guarded
     def drop(self, names: Iterable[str]) -> None:
-        self._db.executemany("DELETE FROM articles WHERE name = ?", ((n,) for n in names))
+        self._db.executemany("DELETE FROM articles WHERE name = ?", ((_stored_name(n),) for n in names))
 
+    def _entry(self, row: tuple) -> Entry:
+        """A row as an Entry; a row whose values are not of their columns' types is damage."""
+        entry = Entry(*row)
+        if type(entry.name) is not str:
+            entry = Entry(entry.id, _name(entry.name), *row[2:])
+        if not (type(entry.id) is str and type(entry.source) is str and type(entry.fingerprint) is str
+                and type(entry.sections) is int and type(entry.passages) is int
+                and isinstance(entry.added, (int, float)) and isinstance(entry.title, str)):
+            raise CatalogDamaged(f"the catalog at {self.path} holds a damaged row")
+        return entry
+
+    @_guarded
     def totals(self) -> Totals:
         articles, sections, passages = self._db.execute(
             "SELECT count(*), coalesce(sum(sections), 0), coalesce(sum(passages), 0) "
@@ -192,9 +261,11 @@ class Catalog:
         failed = self._db.execute("SELECT count(*) FROM articles WHERE error IS NOT NULL").fetchone()[0]
         return Totals(articles, sections, passages, failed)
 
+    @_guarded
     def count(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles WHERE error IS NULL").fetchone()[0]
 
+    @_guarded
     def has_articles(self) -> bool:
         """Whether any article is indexed: the first one found, not a count of all (16 ms
         of every search at 50k articles)."""
@@ -202,19 +273,26 @@ class Catalog:
 
     # -- journal ---------------------------------------------------------------------
 
+    @_guarded
     def journal(self) -> dict[str, str | None]:
         """Names a writer was changing when it stopped (or is changing now): name -> id."""
-        return dict(self._db.execute("SELECT name, id FROM journal"))
+        return {_name(name): article_id for name, article_id in self._db.execute("SELECT name, id FROM journal")}
 
+    @_guarded
     def journal_empty(self) -> bool:
         return self._db.execute("SELECT 1 FROM journal LIMIT 1").fetchone() is None
 
+    @_guarded
     def log(self, names: Iterable[tuple[str, str | None]]) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO journal(name, id) VALUES (?, ?)", names)
+        self._db.executemany("INSERT OR REPLACE INTO journal(name, id) VALUES (?, ?)",
+                             ((_stored_name(name), _text(article_id)) for name, article_id in names))
 
+    @_guarded
     def clear_journal(self) -> None:
         self._db.execute("DELETE FROM journal")
+        self._db.execute("DELETE FROM state WHERE key = 'journal_seen'")
 
+    @_guarded
     def touch(self) -> None:
         self.set("changed_at", time.time())
 
@@ -263,16 +341,64 @@ class Claims:
         self._db.execute("INSERT OR IGNORE INTO temp.run_names(name) VALUES (?)", (name.lower(),))
 
 
-#: What SQLite says of a file that is not a sound database; anything else (a full or
-#: read-only disk, a missing folder) says nothing about the catalog itself.
-_DAMAGE = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT"}
+#: What SQLite says when the disk, a permission or another process is at fault, not the
+#: catalog file. Anything else from our own fixed SQL (a malformed page, a missing table
+#: or column, text that is not UTF-8) means the file is damaged.
+_NOT_DAMAGE = {"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_BUSY",
+               "SQLITE_LOCKED", "SQLITE_PERM", "SQLITE_NOMEM", "SQLITE_AUTH", "SQLITE_INTERRUPT"}
 
 
 def catalog_error(path: Path, exc: sqlite3.Error) -> CorpusError:
-    """IndexDamaged if the catalog file is damaged (it is then rebuilt), else CannotWrite."""
-    if getattr(exc, "sqlite_errorname", "SQLITE_CORRUPT") in _DAMAGE:
-        return IndexDamaged(f"the catalog at {path} cannot be read ({exc}); run `corpus reindex`")
-    return CannotWrite(f"cannot use the catalog at {path}: {exc}")
+    """CatalogDamaged if the catalog file is damaged (it is then rebuilt), else CannotWrite."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if "_".join(name.split("_")[:2]) in _NOT_DAMAGE:
+        return CannotWrite(f"cannot use the catalog at {path}: {exc}")
+    return CatalogDamaged(f"the catalog at {path} is damaged ({exc})")
+
+
+def _read_only(path: Path, failure: CorpusError) -> sqlite3.Connection:
+    """The catalog opened read-only, for a reader on a read-only or full disk.
+
+    A catalog in WAL mode is read through its shared-memory file, which such a disk
+    cannot create; as a last resort it is read as an immutable file (no writer can
+    be changing it there).
+    """
+    uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+    for suffix in ("", "&immutable=1"):
+        db = sqlite3.connect(uri + suffix, uri=True, isolation_level=None, timeout=30)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.Error:
+            db.close()
+    raise failure
+
+
+def _stored_name(name: str) -> str | bytes:
+    """A file name as the catalog keeps it: its text, or its bytes when they are not UTF-8."""
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name)
+
+
+def _name(value: str | bytes) -> str:
+    return value if isinstance(value, str) else os.fsdecode(value)
+
+
+def _text(value):
+    """A value the catalog can store: a lone surrogate (a JSON escape, a file name's odd
+    byte) in a text becomes U+FFFD."""
+    if not isinstance(value, str) or value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 class _Transaction:

@@ -1,7 +1,8 @@
 """The corpus as a library: add, remove, reindex, and keep the index in step with the folder.
 
 The folder is the truth; the Whoosh index and the SQLite catalog (both in the user's
-state dir) are derived from it. Every write holds the corpus lock and follows one order:
+state dir) are derived from it. Every write holds the corpus lock, then the user's state
+lock (indexer/lock.py), and follows one order:
   1. journal the file names it will change in the catalog, and commit;
   2. change the folder (a batch of files, synced once);
   3. change the index;
@@ -9,20 +10,26 @@ state dir) are derived from it. Every write holds the corpus lock and follows on
 A crash anywhere leaves journaled names, which the next command re-examines from the
 folder (`_reconcile`), so the index and catalog always converge on the folder.
 
-Readers never wait: a command that finds the index behind the folder brings it up to
-date only if it can take the lock at once; otherwise it reads the last committed index
-and says so.
+Readers never wait and need no write access to the folder: a command that finds the
+index behind the folder brings it up to date in the user's own cache if it can take the
+state lock at once and write there; otherwise it reads the last committed index and says
+so. A reader takes the corpus lock (never waiting, never creating its file) only to
+finish a write it finds crashed. A writer records the folder's stamps after its change
+only when nothing else came or went meanwhile (indexer/watch.py), so a file copied in
+during an add is seen by the next command.
 """
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from . import index as ix
 
@@ -32,15 +39,21 @@ if TYPE_CHECKING:
     from . import pipeline
 from .catalog import FILE_NAME as CATALOG_FILE
 from .catalog import Catalog, Entry, catalog_error
-from .errors import ArticleNotFound, CannotWrite, CorpusBusy, IndexDamaged, IndexMissing, UsageError
-from .ids import candidates, file_stem
-from .layout import state_dir
-from .formats import SUFFIXES, for_cleaning, kind_of_name, sniff, store_suffix
-from .load import Skipped, document_from_bytes, expand, is_url, load
+from .errors import (ArticleNotFound, CannotWrite, CatalogDamaged, CorpusBusy, CorpusError, IndexDamaged,
+                     IndexMissing, UsageError)
+from .ids import candidates, file_stem, number_of, numbering_base
+from .layout import STATE_ENV, state_dir
+from .formats import SUFFIXES, for_cleaning, is_article_name, kind_of_name, sniff, store_suffix
+from .load import Skipped, document_from_bytes, expand, is_url, load, text_name
+from .lock import corpus_lock, state_lock
 from .models import Article, Document, Metadata, Passage
-from .store import Lock, Put, Store, Stored, digest
+from .store import Put, Store, Stored, digest
+from .watch import Watch
 
+T = TypeVar("T")
 Status = Literal["added", "updated", "unchanged", "skipped"]
+#: The index folders this program names (a catalog naming anything else is not followed).
+_INDEX_NAME = re.compile(r"index(-[0-9]{1,9})?")
 #: Articles per durable batch: outcomes are reported once a batch is on disk.
 BATCH_ARTICLES = 500
 BATCH_BYTES = 16 * 2**20
@@ -69,6 +82,8 @@ class SyncReport:
     indexed: int
     removed: int
     failed: tuple[Outcome, ...] = ()
+    #: Whether this was the rebuild of a damaged catalog (which `Corpus.tell` has said).
+    repaired: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +150,13 @@ class _Pending:
     prepared: pipeline.Indexed | None = None
 
 
+@dataclass(slots=True)
+class _Stamps:
+    """The folder's stamps a writer may record after its change (None: it may not)."""
+
+    after: str | None = None
+
+
 @contextmanager
 def _storage_errors(root: Path) -> Iterator[None]:
     """A full disk, a read-only folder or a missing permission while writing: one line.
@@ -156,10 +178,12 @@ def _storage_errors(root: Path) -> Iterator[None]:
 class Corpus:
     """One corpus folder, its index and its catalog."""
 
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, tell: Callable[[str], None] | None = None):
         self.root = Path(root)
         self.store = Store(self.root)
         self.state = state_dir(self.root)
+        #: Hears, one line each, of repairs made on the way (a damaged catalog rebuilt).
+        self.tell = tell or (lambda text: None)
 
     # -- the derived state ---------------------------------------------------------
 
@@ -168,15 +192,15 @@ class Corpus:
         return self.state / CATALOG_FILE
 
     def _catalog(self, create: bool = False) -> Catalog:
-        """The catalog; with `create`, a damaged one is discarded (it is rebuilt from the folder)."""
-        try:
-            return Catalog(self.catalog_path, create=create)
-        except IndexDamaged:
-            if not create:
-                raise
+        """The catalog; `create` is for the holder of the state lock."""
+        return Catalog(self.catalog_path, create=create)
+
+    def _discard_catalog(self) -> None:
+        """Delete a damaged catalog (whatever is at its path), to be rebuilt from the folder."""
+        if self.catalog_path.is_dir() and not self.catalog_path.is_symlink():
+            shutil.rmtree(self.catalog_path)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.catalog_path}{suffix}").unlink(missing_ok=True)
-        return Catalog(self.catalog_path, create=True)
 
     def _reader_catalog(self) -> Catalog | None:
         try:
@@ -184,18 +208,50 @@ class Corpus:
         except FileNotFoundError:
             return None
 
+    def _read(self, read: Callable[[Catalog], T], empty: T) -> T:
+        """`read(catalog)`, or `empty` if there is no catalog yet. A damaged catalog is
+        rebuilt from the folder first, which is said in one line."""
+        try:
+            catalog = self._reader_catalog()
+            if catalog is None:
+                return empty
+            with catalog:
+                return read(catalog)
+        except CatalogDamaged as damage:
+            self._repair(damage)
+        catalog = self._reader_catalog()
+        if catalog is None:
+            return empty
+        with catalog:
+            return read(catalog)
+
+    def _repair(self, damage: CatalogDamaged) -> None:
+        """Rebuild a damaged catalog (and the index with it) from the folder, now."""
+        try:
+            with state_lock(self.state, wait=False), _storage_errors(self.root):
+                self._discard_catalog()
+                self._sync_once(rebuild=True, progress=None, tidy=False)
+        except (CannotWrite, CorpusBusy) as exc:
+            raise CatalogDamaged(f"{damage}, and cannot be rebuilt now: {exc}") from None
+        self.tell(f"{damage}; rebuilt it from the corpus folder")
+
     def _index_dir(self, catalog: Catalog | None) -> Path:
         name = catalog.get("index_dir") if catalog is not None else None
-        return self.state / (name or "index")
+        # Only a name this program gives: a catalog is never a way to point elsewhere.
+        if not isinstance(name, str) or not _INDEX_NAME.fullmatch(name):
+            name = "index"
+        return self.state / name
 
     @property
     def index_dir(self) -> Path:
         """The current index folder (it changes when the index is rebuilt)."""
-        catalog = self._reader_catalog()
-        if catalog is None:
-            return self._index_dir(None)
-        with catalog:
-            return self._index_dir(catalog)
+        return self._read(self._index_dir, self._index_dir(None))
+
+    def _has_index(self) -> bool:
+        try:
+            return ix.exists(self.index_dir)
+        except CorpusError:
+            return False
 
     # -- reading -----------------------------------------------------------------
 
@@ -216,67 +272,104 @@ class Corpus:
         """
         if catalog is None or not catalog.usable() or catalog.get("index_version") != ix.INDEX_VERSION:
             return "content"
-        if not catalog.journal_empty() or not ix.exists(self._index_dir(catalog)):
+        if not ix.exists(self._index_dir(catalog)):
             return "content"
-        if catalog.get("stamps") == self.store.stamps():
+        stamps = self.store.stamps()
+        # Names a crashed writer left in the journal lag until a writer (or a reader that
+        # may write the folder) finishes them; a reader that may not has seen them as they
+        # will be at these stamps.
+        if not catalog.journal_empty() and catalog.get("journal_seen") != stamps:
+            return "content"
+        if catalog.get("stamps") == stamps:
             return "none"
         known = {name: fingerprint for name, (_, fingerprint) in catalog.fingerprints().items()}
-        return "stamps" if known == self.store.scan() else "content"
+        return "stamps" if known == self.store.scan() and not self.store.temporaries else "content"
 
-    def _lag_now(self) -> str:
+    def _lag_now(self, leftovers: list[Path] | None = None) -> str:
+        """The index's lag; `leftovers` hears of a killed writer's temporary folders."""
         try:
             catalog = self._reader_catalog()
-        except IndexDamaged:
+            if catalog is None:
+                return "content"
+            with catalog:
+                lag = self._lag(catalog)
+                if leftovers is not None and lag == "none":
+                    leftovers += self._leftovers(self._index_dir(catalog))
+                return lag
+        except CatalogDamaged:
             return "content"
-        if catalog is None:
-            return "content"
-        with catalog:
-            return self._lag(catalog)
+
+    def _leftovers(self, current: Path) -> list[Path]:
+        """What a killed writer left in the cache: Whoosh's temporary folder in the current
+        index, and a rebuild's index that was never swapped in (numbered past the current).
+        One stat and a listing of the state dir: a few entries."""
+        found = [current / ix.TEMPORARY] if (current / ix.TEMPORARY).exists() else []
+        generation = int(current.name.partition("-")[2] or 0)
+        for entry in os.scandir(self.state):
+            number = entry.name.partition("-")[2]
+            if _INDEX_NAME.fullmatch(entry.name) and number and int(number) > generation:
+                found.append(Path(entry.path))
+        return found
+
+    def _clear_leftovers(self) -> None:
+        """Remove a killed writer's leftovers, if no writer of this user is at work now.
+        They are found again under the lock: a rebuild may have swapped one in meanwhile."""
+        try:
+            with state_lock(self.state, wait=False):
+                catalog = self._reader_catalog()
+                if catalog is None:
+                    return
+                with catalog:
+                    current = self._index_dir(catalog)
+                for path in self._leftovers(current):
+                    ix.remove_index(path)
+        except CorpusError:
+            pass  # busy, or a disk that cannot be written: the next command tries again
 
     def is_stale(self) -> bool:
         """Whether the index lags the folder (reads no article, only the folder's listing)."""
         return self._lag_now() == "content"
 
     def freshen(self) -> Freshness:
-        """Bring the index up to date if it lags and no writer is at work; never waits."""
-        if self._lag_now() == "none":
+        """Bring this user's index up to date if it lags the folder; never waits.
+
+        It writes only in this user's cache, under the state lock: a reader needs no
+        write access to the folder and never takes its lock, except to finish a write
+        that crashed there (see `_sync`).
+        """
+        leftovers: list[Path] = []
+        lag = self._lag_now(leftovers)
+        if lag == "none":
+            if leftovers:
+                self._clear_leftovers()
             return Freshness("fresh")
         try:
-            with Lock(self.root, wait=False), _storage_errors(self.root):
-                report = self._sync(rebuild=False)
+            with state_lock(self.state, wait=False), _storage_errors(self.root):
+                report = self._sync(rebuild=False, tidy=None)
                 return Freshness("updated", report) if report is not None else Freshness("fresh")
         except CannotWrite as exc:
             # A reader on a full or read-only disk still reads what was committed.
-            if not ix.exists(self.index_dir):
-                raise
+            if lag == "stamps" and self._has_index():
+                return Freshness("fresh")  # only the stamps moved: nothing to index
+            if not self._has_index():
+                raise CannotWrite(f"{exc}; the index cannot be built there (set {STATE_ENV} to a folder "
+                                  "you can write)") from None
             return Freshness("stuck", reason=str(exc))
         except CorpusBusy:
-            if not ix.exists(self.index_dir):
+            if not self._has_index():
                 raise IndexMissing(f"the index of {self.root.absolute()} is being built by another command; "
                                    "try again when it ends") from None
             return Freshness("behind")
 
     def is_empty(self) -> bool:
-        catalog = self._reader_catalog()
-        if catalog is None:
-            return True
-        with catalog:
-            return not catalog.has_articles()
+        return self._read(lambda catalog: not catalog.has_articles(), True)
 
     def entries(self) -> list[Entry]:
         """The indexed articles, sorted by id."""
-        catalog = self._reader_catalog()
-        if catalog is None:
-            return []
-        with catalog:
-            return [e for e in catalog.entries() if e.error is None]
+        return self._read(lambda catalog: [e for e in catalog.entries() if e.error is None], [])
 
     def _entry_for(self, article_id: str) -> Entry:
-        catalog = self._reader_catalog()
-        found = None
-        if catalog is not None:
-            with catalog:
-                found = catalog.by_id(article_id)
+        found = self._read(lambda catalog: catalog.by_id(article_id), None)
         if found is None:
             raise ArticleNotFound(f"no article with id {article_id!r}; `corpus list` shows the ids")
         return found
@@ -295,15 +388,15 @@ class Corpus:
         return prepare(document)
 
     def stats(self) -> Stats:
-        catalog = self._reader_catalog()
-        if catalog is None:
-            return Stats(0, 0, 0, 0, None, 0)
-        with catalog:
+        def read(catalog: Catalog) -> Stats:
             totals = catalog.totals()
             changed = catalog.get("changed_at")
-            index_dir = self._index_dir(catalog)
-        return Stats(articles=totals.articles, sections=totals.sections, passages=totals.passages,
-                     index_bytes=ix.size(index_dir), last_change=changed, failed=totals.failed)
+            return Stats(articles=totals.articles, sections=totals.sections, passages=totals.passages,
+                         index_bytes=ix.size(self._index_dir(catalog)),
+                         last_change=changed if isinstance(changed, (int, float)) else None,
+                         failed=totals.failed)
+
+        return self._read(read, Stats(0, 0, 0, 0, None, 0))
 
     # -- keeping the index in step ------------------------------------------------
 
@@ -312,23 +405,79 @@ class Corpus:
         return document_from_bytes(data, stored.source, kind, stored.id, stored.given)
 
     def sync(self, rebuild: bool = False, progress=None) -> SyncReport | None:
-        """Bring the index in step with the folder (or rebuild it); None if it already was."""
-        with Lock(self.root), _storage_errors(self.root):
-            return self._sync(rebuild, progress)
+        """Bring the index in step with the folder (or rebuild it); None if it already was.
 
-    def _sync(self, rebuild: bool, progress=None) -> SyncReport | None:
+        A writer: it holds the corpus lock, and tidies the folder (finishes a crashed
+        write). On a folder this user may not write it rebuilds this user's index alone.
+        """
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(corpus_lock(self.root))
+                tidy = True
+            except CannotWrite:
+                if os.access(self.root, os.W_OK) or not self.root.is_dir():
+                    raise
+                tidy = False  # a corpus this user may only read: the index is theirs to rebuild
+            stack.enter_context(state_lock(self.state))
+            stack.enter_context(_storage_errors(self.root))
+            return self._sync(rebuild, progress, tidy=tidy)
+
+    def _sync(self, rebuild: bool, progress=None, tidy: bool | None = True) -> SyncReport | None:
+        """Bring the index in step (the caller holds the state lock). `tidy`: whether this
+        process holds the corpus lock and may change the folder; None for a reader, which
+        takes it (without waiting, never creating its file) only to finish a write that
+        crashed, when the journal or a writer's temporary files in the folder say one did.
+        A damaged catalog is rebuilt from the folder, which is said in one line."""
+        with ExitStack() as stack:
+            if tidy is None:
+                tidy = self._crash_left_work() and self._take_folder(stack)
+            try:
+                return self._sync_once(rebuild, progress, tidy)
+            except CatalogDamaged as damage:
+                self._discard_catalog()
+                report = self._sync_once(True, progress, tidy)
+                self.tell(f"{damage}; rebuilt it from the corpus folder")
+                return replace(report, repaired=True)
+
+    def _crash_left_work(self) -> bool:
+        """Whether a write crashed here (names in the journal that no reader has seen yet,
+        or a writer's temporary files in the folder) and so the folder may want tidying."""
+        try:
+            catalog = self._reader_catalog()
+            if catalog is not None:
+                with catalog:
+                    if not catalog.journal_empty() and catalog.get("journal_seen") is None:
+                        return True
+        except CatalogDamaged:
+            pass  # the journal is lost with it; the folder may still hold temporary files
+        return self.store.has_temporaries()
+
+    def _take_folder(self, stack: ExitStack) -> bool:
+        """The corpus lock, if it can be had at once and the folder may be written."""
+        if not os.access(self.root, os.W_OK):
+            return False
+        try:
+            stack.enter_context(corpus_lock(self.root, wait=False, create=False))
+        except (OSError, CorpusError):
+            return False  # no writer ever ran, the folder is not ours, or a writer is at work
+        return True
+
+    def _sync_once(self, rebuild: bool, progress, tidy: bool) -> SyncReport | None:
         with self._catalog(create=True) as catalog:
             rebuild = rebuild or self._needs_rebuild(catalog)
+            stamps = self.store.stamps()
             # A write that a crash interrupted left its names in the journal, and its
             # temporary files moved the folder's stamps; only then is the folder searched
             # for them (at 50k articles that search was a fifth of `add one.txt`).
-            if rebuild or not catalog.journal_empty() or catalog.get("stamps") != self.store.stamps():
+            if tidy and (rebuild or not catalog.journal_empty() or catalog.get("stamps") != stamps):
                 self.store.recover()
+                stamps = self.store.stamps()
             if rebuild:
-                return self._rebuild(catalog, progress)
-            if catalog.get("stamps") == self.store.stamps() and catalog.journal_empty():
+                return self._rebuild(catalog, progress, tidy)
+            if catalog.get("stamps") == stamps and (
+                    catalog.journal_empty() or (not tidy and catalog.get("journal_seen") == stamps)):
                 return None
-            return self._reconcile(catalog, progress)
+            return self._reconcile(catalog, progress, tidy)
 
     def _needs_rebuild(self, catalog: Catalog) -> bool:
         if not catalog.usable() or catalog.get("index_version") != ix.INDEX_VERSION:
@@ -342,7 +491,17 @@ class Corpus:
             return True
         return False
 
-    def _reconcile(self, catalog: Catalog, progress=None) -> SyncReport | None:
+    def _settled(self, catalog: Catalog, stamps: str, tidy: bool, kept: dict[str, str | None]) -> None:
+        """Record that the index agrees with the folder as it was at `stamps` (inside a
+        transaction). A reader that may not write the folder keeps the journaled names a
+        writer must still finish (`kept`), marked as seen at these stamps."""
+        catalog.clear_journal()
+        catalog.set("stamps", stamps)
+        if not tidy and kept:
+            catalog.log(kept.items())
+            catalog.set("journal_seen", stamps)
+
+    def _reconcile(self, catalog: Catalog, progress=None, tidy: bool = True) -> SyncReport | None:
         """Re-examine what changed in the folder since the catalog last agreed with it."""
         stamps = self.store.stamps()  # before the scan: a change during it shows up next time
         found = self.store.scan()
@@ -353,10 +512,10 @@ class Corpus:
         gone = sorted((set(known) | set(journal)) - set(found))
         orphans = self.store.orphan_metadata()
         if not changed and not gone:
-            self.store.drop_orphans(orphans)
+            if tidy:
+                self.store.drop_orphans(orphans)
             with catalog.transaction():
-                catalog.clear_journal()
-                catalog.set("stamps", stamps)
+                self._settled(catalog, stamps, tidy, journal)
             return None
         with catalog.transaction():
             catalog.log([(name, known[name][0] if name in known else journal.get(name))
@@ -364,29 +523,32 @@ class Corpus:
         gone_ids = {known[n][0] for n in gone if n in known} | {journal[n] for n in gone if journal.get(n)}
         holders = {article_id: name for name, (article_id, _) in known.items()
                    if name not in gone and name not in changed}
-        changes, dropped = self._settle(changed, known, journal, holders)
+        changes, dropped = self._settle(changed, known, journal, holders, tidy)
         with ix.Writer(ix.open_index(self._index_dir(catalog))) as writer:
             writer.delete(gone_ids)
-            entries, failed = self._index_changes(changes, writer, progress)
+            entries, failed = self._index_changes(changes, writer, progress, tidy)
+        kept = {**{n: i for n, i in journal.items() if n in found},
+                **{c.stored.name: c.stored.id for c in changes if c.describe}}
         with catalog.transaction():
             catalog.drop(gone + dropped)
             for entry in entries:
                 catalog.put(entry)
-            catalog.clear_journal()
-            catalog.set("stamps", stamps)
+            self._settled(catalog, stamps, tidy, kept)
             catalog.touch()
-        self.store.drop_orphans(orphans)
+        if tidy:
+            self.store.drop_orphans(orphans)
         return SyncReport(indexed=len(entries) - len(failed), removed=len(gone) + len(dropped),
                           failed=tuple(failed))
 
     def _settle(self, names: list[str], known: dict[str, tuple[str, str]], journal: dict[str, str | None],
-                holders: dict[str, str]) -> tuple[list[_Change], list[str]]:
+                holders: dict[str, str], tidy: bool = True) -> tuple[list[_Change], list[str]]:
         """Read each changed file and give it an id no other file holds.
 
         Described files (with readable metadata) claim their ids newest first; when two
         claim one id, the older one loses. A loser that a crashed write was replacing
-        (its name is journaled) is deleted: the write meant it to go. Any other loser,
-        and every undescribed file, takes the first free id of the id rule.
+        (its name is journaled) is deleted: the write meant it to go (by a reader that
+        may not write the folder, only left out). Any other loser, and every undescribed
+        file, takes the first free id of the id rule.
         """
         entries = []
         for name in names:
@@ -401,26 +563,29 @@ class Corpus:
             entries.append(stored)
         entries.sort(key=lambda stored: (not stored.described, -stored.added, stored.name))
         changes, dropped = [], []
+        numbers = _Numbers()
         for stored in entries:
             old_ids = frozenset(i for i in (known.get(stored.name, (None,))[0], journal.get(stored.name)) if i)
             describe = False
             if stored.described and stored.id not in holders:
                 article_id = stored.id
             elif stored.described and stored.name in journal:
-                self.store.delete([stored.name])
+                if tidy:
+                    self.store.delete([stored.name])
                 dropped.append(stored.name)
                 continue
             else:
-                source = stored.source if stored.described else str(self.root.absolute() / stored.name)
-                article_id = next(c for c in candidates(source) if c not in holders)
+                source = stored.source if stored.described else text_name(str(self.root.absolute() / stored.name))
+                article_id = next(c for c in numbers.candidates(source) if c not in holders)
+                numbers.taken(source, article_id)
                 describe = stored.described or article_id != next(candidates(source))
                 stored = replace(stored, id=article_id, source=source)
             holders[article_id] = stored.name
             changes.append(_Change(stored, old_ids | {article_id}, describe))
         return changes, dropped
 
-    def _index_changes(self, changes: list[_Change], writer: ix.Writer,
-                       progress=None) -> tuple[list[Entry], list[Outcome]]:
+    def _index_changes(self, changes: list[_Change], writer: ix.Writer, progress=None,
+                       tidy: bool = True) -> tuple[list[Entry], list[Outcome]]:
         from . import pipeline
 
         entries, failed = [], []
@@ -447,7 +612,7 @@ class Corpus:
             for (change, data, early), result in results:
                 result = early or result
                 stored = change.stored
-                if change.describe:
+                if change.describe and tidy:
                     self.store.write([Put(replace(stored, sha256=digest(data), added=stored.added or time.time()),
                                           data)])
                 if isinstance(result, pipeline.Failed):
@@ -458,19 +623,22 @@ class Corpus:
                     progress(stored)
         return entries, failed
 
-    def _rebuild(self, catalog: Catalog, progress=None) -> SyncReport:
+    def _rebuild(self, catalog: Catalog, progress=None, tidy: bool = True) -> SyncReport:
         """A new index and catalog from the article files alone, swapped in by one commit."""
         stamps = self.store.stamps()
-        generation = int(catalog.get("generation") or 0) + 1
-        previous = catalog.get("index_dir") or ""
+        generation = catalog.get("generation")
+        generation = (generation if isinstance(generation, int) else 0) + 1
+        previous = self._index_dir(catalog).name
         target = self.state / f"index-{generation}"
         ix.remove_index(target)
         journal = catalog.journal() if catalog.usable() else {}
-        names = sorted(self.store.scan())
+        found = self.store.scan()
         orphans = self.store.orphan_metadata()
-        changes, dropped = self._settle(names, {}, journal, {})
+        changes, dropped = self._settle(sorted(found), {}, journal, {}, tidy)
         with ix.Writer(ix.create_index(target), fresh=True) as writer:
-            entries, failed = self._index_changes(changes, writer, progress)
+            entries, failed = self._index_changes(changes, writer, progress, tidy)
+        kept = {**{n: i for n, i in journal.items() if n in found},
+                **{c.stored.name: c.stored.id for c in changes if c.describe}}
         with catalog.transaction():
             catalog.reset()
             for entry in entries:
@@ -478,9 +646,10 @@ class Corpus:
             catalog.set("generation", generation)
             catalog.set("index_dir", target.name)
             catalog.set("index_version", ix.INDEX_VERSION)
-            catalog.set("stamps", stamps)
+            self._settled(catalog, stamps, tidy, kept)
             catalog.touch()
-        self.store.drop_orphans(orphans)
+        if tidy:
+            self.store.drop_orphans(orphans)
         self._drop_old_indexes(keep={target.name, previous})
         return SyncReport(indexed=len(entries) - len(failed), removed=len(dropped), failed=tuple(failed))
 
@@ -492,6 +661,28 @@ class Corpus:
                 ix.remove_index(path)
 
     # -- writing -------------------------------------------------------------------
+
+    @contextmanager
+    def _changing_folder(self, catalog: Catalog, names: set[str]) -> Iterator[_Stamps]:
+        """Around a writer's change to these article files: the stamps to record after it
+        (`after`), or None when something else may have come or gone in the folder since
+        the catalog's stamps were taken (then the next command lists the folder)."""
+        result = _Stamps()
+        with Watch([self.root]) as watch:
+            unchanged = catalog.get("stamps") == self.store.stamps()
+            # .meta, which a first write makes, is watched from its first entry on.
+            self.store.make_meta()
+            watch.add(self.store.meta)
+            yield result
+            after = self.store.stamps()
+
+            def ours(folder: Path, name: str) -> bool:
+                if folder != self.root:
+                    name = name[: -len(".json")] if name.endswith(".json") else "."
+                return name in names or not is_article_name(name)
+
+            if unchanged and not watch.others(ours):
+                result.after = after
 
     def add(self, sources: Iterable[str], title: str | None = None, url: str | None = None,
             article_id: str | None = None, on_outcome: Callable[[Outcome], None] | None = None,
@@ -519,7 +710,7 @@ class Corpus:
                      for document in (fetched[source] if source in fetched
                                       else load([source], title=title, url=url, doc_id=article_id,
                                                 follow_links=follow_links)))
-        with Lock(self.root), _storage_errors(self.root):
+        with corpus_lock(self.root), state_lock(self.state), _storage_errors(self.root):
             self.store.mark()
             self._sync(rebuild=False)
             with self._catalog(create=True) as catalog:
@@ -530,7 +721,7 @@ class Corpus:
     def remove(self, article_ids: Iterable[str]) -> list[str]:
         """Remove articles by id; all must exist, or nothing is removed."""
         article_ids = list(dict.fromkeys(article_ids))
-        with Lock(self.root), _storage_errors(self.root):
+        with corpus_lock(self.root), state_lock(self.state), _storage_errors(self.root):
             self._sync(rebuild=False)
             with self._catalog(create=True) as catalog:
                 self._drop_old_indexes(keep={self._index_dir(catalog).name})
@@ -544,11 +735,13 @@ class Corpus:
                 # Index first: a reader never meets a passage whose file is gone.
                 with ix.Writer(ix.open_index(self._index_dir(catalog)), merge=False) as writer:
                     writer.delete(article_ids)
-                self.store.delete(name for name, _ in names)
+                with self._changing_folder(catalog, {name for name, _ in names}) as stamps:
+                    self.store.delete(name for name, _ in names)
                 with catalog.transaction():
                     catalog.drop(name for name, _ in names)
                     catalog.clear_journal()
-                    catalog.set("stamps", self.store.stamps())
+                    if stamps.after is not None:
+                        catalog.set("stamps", stamps.after)
                     catalog.touch()
         return article_ids
 
@@ -566,6 +759,7 @@ class _AddRun:
         self.emit = emit
         #: Ids, sources and file names given out in this run (not all in the catalog yet).
         self.claims = catalog.claims()
+        self.numbers = _Numbers()
         self.queue: list[_Pending] = []
         self.queued_bytes = 0
 
@@ -590,10 +784,10 @@ class _AddRun:
                 if len(self.queue) >= BATCH_ARTICLES or self.queued_bytes >= BATCH_BYTES:
                     self._flush(writer)
             self._flush(writer)
-        # The index is committed: every journaled name now agrees with the folder.
+        # The index is committed: every journaled name now agrees with the folder. The
+        # stamps were recorded batch by batch, only when nothing else came or went.
         with self.catalog.transaction():
             self.catalog.clear_journal()
-            self.catalog.set("stamps", self.store.stamps())
 
     def _jobs(self, documents: Iterable[Document | Skipped]) -> Iterator[pipeline.Job]:
         from . import pipeline
@@ -632,12 +826,13 @@ class _AddRun:
                 article_id = previous.id
             else:
                 previous, first_holder = None, None
-                for candidate in candidates(source):
+                for candidate in self.numbers.candidates(source):
                     holder = self._holder(candidate)
                     if holder is None:
                         article_id = candidate
                         break
                     first_holder = first_holder or (candidate, holder)
+                self.numbers.taken(source, article_id)
                 if first_holder is not None:
                     note = f"id {first_holder[0]!r} is taken by {first_holder[1]}; stored as {article_id!r}"
         self.claims.give(article_id, source)
@@ -677,7 +872,9 @@ class _AddRun:
             with self.catalog.transaction():
                 self.catalog.log([(p.stored.name, p.stored.id) for p in storing]
                                  + [(e.name, e.id) for e in replaced])
-            self.store.write([Put(p.stored, p.data) for p in storing], [e.name for e in replaced])
+            names = {p.stored.name for p in storing} | {e.name for e in replaced}
+            with self.corpus._changing_folder(self.catalog, names) as stamps:
+                self.store.write([Put(p.stored, p.data) for p in storing], [e.name for e in replaced])
             # Only committed segments lose the old versions; the new ones are in this run's own.
             writer.delete({p.previous.id for p in storing if p.previous is not None})
             entries = []
@@ -687,10 +884,29 @@ class _AddRun:
                 self.catalog.drop(e.name for e in replaced)
                 for entry in entries:
                     self.catalog.put(entry)
-                self.catalog.set("stamps", self.store.stamps())
+                if stamps.after is not None:
+                    self.catalog.set("stamps", stamps.after)
                 self.catalog.touch()
         for pending in queue:
             self.emit(pending.outcome)
+
+
+class _Numbers:
+    """The numbered ids one run found taken, per base: each base's numbers are tried from
+    the first not known taken, so n files of one name cost n lookups, not n * n / 2."""
+
+    def __init__(self):
+        self._next: dict[str, int] = {}
+
+    def candidates(self, source: str) -> Iterator[str]:
+        return candidates(source, start=self._next.get(numbering_base(source), 2))
+
+    def taken(self, source: str, article_id: str) -> None:
+        """Every numbered id of this source's base up to `article_id` is taken now."""
+        base = numbering_base(source)
+        number = number_of(article_id, base)
+        if number is not None:
+            self._next[base] = number + 1
 
 
 def _count(sources: list[str], fetched: dict[str, list], follow_links: bool = False) -> int | None:

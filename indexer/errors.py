@@ -55,3 +55,11 @@ class CorpusBusy(CorpusError):
 
 class CannotWrite(CorpusError):
     """The corpus folder or its state dir cannot be written: the disk is full, read-only, or not ours."""
+
+
+class CatalogDamaged(IndexDamaged):
+    """The catalog cannot be read; it is rebuilt from the corpus folder."""
+
+
+class UnsafeCache(CorpusError):
+    """The index is in a folder another user could write: it is never opened."""

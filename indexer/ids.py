@@ -31,19 +31,33 @@ def default_id(source: str) -> str:
     return slugify(PurePath(source).stem)
 
 
-def candidates(source: str) -> Iterator[str]:
-    """The ids a source may take, in order of preference."""
+def numbering_base(source: str) -> str:
+    """The id that numbered ids of a source are made from (`<base>-2`, `<base>-3`, ...)."""
+    first = default_id(source)
+    if is_url(source):
+        return first
+    parent = PurePath(source).parent.name
+    return slugify(f"{parent}-{PurePath(source).stem}") if parent else first
+
+
+def candidates(source: str, start: int = 2) -> Iterator[str]:
+    """The ids a source may take, in order of preference. `start` skips the numbered ids
+    below it (a caller that knows them all taken: 2,000 `site/index.html` files would
+    otherwise try 2,000 x 2,000 / 2 ids)."""
     first = default_id(source)
     yield first
-    base = first
-    if not is_url(source):
-        parent = PurePath(source).parent.name
-        if parent:
-            base = slugify(f"{parent}-{PurePath(source).stem}")
-            yield base
-    for number in range(2, _MAX_SUFFIX):
+    base = numbering_base(source)
+    if base != first:
+        yield base
+    for number in range(max(start, 2), _MAX_SUFFIX):
         yield f"{base}-{number}"
     yield f"{base}-{hashlib.sha256(source.encode()).hexdigest()[:12]}"
+
+
+def number_of(article_id: str, base: str) -> int | None:
+    """The number of a numbered id of `base`, if it is one."""
+    tail = article_id[len(base) + 1:] if article_id.startswith(f"{base}-") else ""
+    return int(tail) if tail.isdigit() and len(tail) < 6 else None
 
 
 def file_stem(article_id: str, hashed: bool = False) -> str:

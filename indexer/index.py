@@ -15,7 +15,8 @@ import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .errors import IndexDamaged, IndexMissing
+from .errors import IndexDamaged, IndexMissing, UnsafeCache
+from .layout import make_private, others_may_write
 from .models import Article, Passage
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
@@ -23,6 +24,8 @@ INDEX_VERSION = 6
 WRITER_MEMORY_MB = 32
 #: Segments of fewer passages than this are merged into the next write's own segment.
 SMALL_SEGMENT = 500
+#: The folder Whoosh's writers share inside an index for spilled postings ("<indexname>.tmp").
+TEMPORARY = "MAIN.tmp"
 
 
 def exists(index_dir: Path) -> bool:
@@ -40,6 +43,7 @@ def open_index(index_dir: Path):
 
     if not index_dir.is_dir():
         raise IndexMissing(f"no index at {index_dir}; run `corpus reindex`")
+    _check_private(index_dir)
     # On a damaged index Whoosh leaves the file it choked on open; it is closed when the
     # failed frames go, which must not warn (warnings are errors under test).
     with warnings.catch_warnings():
@@ -57,6 +61,16 @@ def open_index(index_dir: Path):
             failure = _damaged(index_dir, exc)
         gc.collect()
     raise failure
+
+
+def _check_private(index_dir: Path) -> None:
+    """UnsafeCache if someone else could have put files in the index (its pickles run code
+    when read): the index folder and the state dir holding it must be this user's alone."""
+    for folder in (index_dir, index_dir.parent):
+        why = others_may_write(folder)
+        if why is not None:
+            raise UnsafeCache(f"will not open the index at {index_dir}: {why} (`chmod go-w` it, or set "
+                              "CORPUS_CACHE_DIR to a folder of your own)")
 
 
 def _not_damage(exc: Exception) -> bool:
@@ -114,7 +128,7 @@ def create_index(index_dir: Path):
 
     from .schema import schema
 
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_private(index_dir)
     return create_in(str(index_dir), schema())
 
 
@@ -161,8 +175,12 @@ class Writer:
 
     def __init__(self, index, fresh: bool = False, merge: bool = True):
         self._index = index
-        self._writer = index.writer(limitmb=WRITER_MEMORY_MB)
         self.index_dir = Path(index.storage.folder)
+        # A writer killed mid-run leaves Whoosh's temporary folder (its spilled postings)
+        # behind; the holder of the state lock is the only writer, so it is stale now.
+        if (self.index_dir / TEMPORARY).exists():
+            remove_index(self.index_dir / TEMPORARY)
+        self._writer = index.writer(limitmb=WRITER_MEMORY_MB)
         # In a new index there is nothing to delete.
         self._fresh = fresh
         self._merge = merge

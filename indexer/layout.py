@@ -17,6 +17,8 @@ from pathlib import Path
 MARKER = ".corpus"
 META_DIR = ".meta"
 LOCK_FILE = ".lock"
+#: In the state dir: held by the command that writes this user's index and catalog.
+STATE_LOCK_FILE = "lock"
 #: Overrides where derived state (index, catalog) is kept; tests point it at a temp dir.
 STATE_ENV = "CORPUS_CACHE_DIR"
 
@@ -34,3 +36,44 @@ def state_dir(root: Path, environ: Mapping[str, str] = os.environ) -> Path:
     real = os.path.realpath(root)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(real).name).strip("-") or "corpus"
     return cache_root(environ) / f"{name[:40]}-{hashlib.sha256(real.encode()).hexdigest()[:16]}"
+
+
+def make_private(folder: Path) -> None:
+    """Create a folder of the state dir (and its parents) that only this user may enter."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+
+
+def others_may_write(folder: Path) -> str | None:
+    """Why someone other than this user could have put files in `folder`, or None.
+
+    The index's files are pickles, read by unpickling: an index is opened only from a
+    folder that this user owns and no one else may write (root's own folders will do).
+    """
+    info = os.stat(folder)
+    if info.st_uid not in (os.geteuid(), 0):
+        return f"{folder} belongs to another user (uid {info.st_uid})"
+    if info.st_mode & 0o002 or info.st_mode & 0o020 and not _group_is_mine(info.st_gid):
+        return f"{folder} may be written by other users (mode {info.st_mode & 0o7777:o})"
+    return None
+
+
+def _group_is_mine(gid: int) -> bool:
+    """Whether this user is the only member of group `gid`: a user private group, which
+    Debian and Ubuntu give every user with umask 002, so that folders made before the
+    state dir was made private (mode 775) are still this user's alone."""
+    try:
+        import grp
+        import pwd
+    except ImportError:  # not a POSIX system: no groups to share a folder through
+        return False
+    me = os.geteuid()
+    try:
+        name = pwd.getpwuid(me).pw_name
+        members = grp.getgrgid(gid).gr_mem
+    except KeyError:
+        return False
+    if any(member != name for member in members):
+        return False
+    # Members are those listed; a user whose primary group it is is one too.
+    return all(user.pw_uid == me for user in pwd.getpwall() if user.pw_gid == gid)

@@ -254,7 +254,17 @@ def load_bulk(path: Path, name: str | None = None) -> Iterator[Document | Skippe
         yield Skipped(name, exc.strerror or str(exc))
         return
     with handle:
-        yield from read_jsonl(handle, name)
+        yield from read_jsonl(bounded_lines(handle), name)
+
+
+def bounded_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """A stream's lines, none read whole past MAX_BYTES: a longer line is passed on as its
+    first MAX_BYTES + 1 bytes (too long for any reader), and the rest of it is skipped."""
+    while line := stream.readline(MAX_BYTES + 1):
+        if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def read_jsonl(lines: Iterable[bytes], name: str, first: int = 1) -> Iterator[Document | Skipped]:
@@ -282,11 +292,15 @@ def load_stdin(stream: BinaryIO, doc_id: str | None = None,
     """
     source = "<stdin>"
     first, number = b"", 0
-    for number, first in enumerate(stream, 1):
+    lines = bounded_lines(stream)
+    for number, first in enumerate(lines, 1):
         if first.strip():
             break
+    if len(first) > MAX_BYTES:
+        yield Skipped(source, f"larger than {MAX_BYTES // 2**20} MiB; the limit is {MAX_BYTES // 2**20} MiB")
+        return
     if first.lstrip().startswith(b"{") and first.strip().endswith(b"}") and _is_object(first):
-        yield from read_jsonl(_chain(first, stream), source, first=number)
+        yield from read_jsonl(_chain(first, lines), source, first=number)
         return
     try:
         data = first + _read_capped(stream)
@@ -337,9 +351,9 @@ def load(sources: Iterable[str], title: str | None = None, url: str | None = Non
     given = Metadata(title=title, url=url)
     for source in expand(sources, follow_links=follow_links):
         if isinstance(source, Skipped):
-            yield Skipped(_text_name(source.source), source.reason)
+            yield Skipped(text_name(source.source), source.reason)
             continue
-        path_name, source = source, _text_name(source)
+        path_name, source = source, text_name(source)
         try:
             if source == STDIN:
                 yield from load_stdin(stdin if stdin is not None else sys.stdin.buffer, doc_id, given)
@@ -363,7 +377,7 @@ def load(sources: Iterable[str], title: str | None = None, url: str | None = Non
             yield Skipped(source, str(exc))
 
 
-def _text_name(name: str) -> str:
+def text_name(name: str) -> str:
     """A path as text that can be stored and printed: bytes of a file name that are not
     UTF-8 (kept by Python as lone surrogates, which no encoder accepts) become U+FFFD."""
     try:

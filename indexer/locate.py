@@ -99,6 +99,8 @@ def mark(root: Path) -> bool:
         return False
     root.mkdir(parents=True, exist_ok=True)
     marker.touch()
+    # Readable by whoever may read the folder, whatever the umask (as every file a writer stores).
+    marker.chmod(root.stat().st_mode & 0o666 | 0o600)
     return True
 
 

@@ -248,6 +248,8 @@ class _Crew:
                        for number, process in enumerate(self.processes)):
                     raise CorpusError("an indexing process died (out of memory?); nothing after the last "
                                       "reported article was stored") from None
+        if isinstance(message, OSError):
+            raise message  # a full or read-only disk: the caller says so in one line
         if isinstance(message, BaseException):
             raise CorpusError(f"an indexing process failed: {message}")
         kind, key, value = message
@@ -310,6 +312,8 @@ def _work(number: int, index_dir: str, inbox, outbox, parent: int) -> None:
         # No writer._finish(): it would delete the temporary folder every writer of this
         # index shares (the parent's writer removes it when it commits or cancels).
         outbox.put(("segment", number, segment))
+    except OSError as exc:  # a full or read-only disk: the parent says so
+        outbox.put(OSError(exc.errno, exc.strerror, exc.filename))
     except Exception as exc:  # reported to the parent, which stops the run with one line
         outbox.put(RuntimeError(f"{type(exc).__name__}: {exc}"))
     outbox.close()

@@ -3,7 +3,7 @@
 Layout of a corpus at PATH (names in layout.py):
     PATH/<name>.<ext>              the article exactly as added (a bulk record as <name>.json)
     PATH/.meta/<name>.<ext>.json   what `add` was told about it: id, source, title, url, hash
-    PATH/.lock                     held by the one process that writes
+    PATH/.lock                     held by the one process that writes (indexer/lock.py)
     PATH/.corpus                   marks the folder as a corpus
 
 A file with no metadata (a folder of articles copied in by hand, like the bundled sample)
@@ -17,10 +17,14 @@ still pending; `recover()` finishes that (the pending metadata names the hash of
 bytes it belongs to) or drops temporaries that never landed. Deleting removes the
 article's bytes before its metadata, so a crash in between leaves an orphan metadata
 file (ignored, then cleaned up), never an article under a name-derived id.
+
+Only a writer, holding the corpus lock, changes the folder. A reader sees it as
+`recover()` would leave it: metadata still pending counts once its bytes have landed.
+Files and folders written here take their permissions from the corpus folder, not from
+the writer's umask, so every user who may read a shared corpus may read its articles.
 """
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
 import json
@@ -30,9 +34,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CannotWrite, CorpusBusy
-from .layout import LOCK_FILE, MARKER, META_DIR
 from .formats import is_article_name
+from .layout import MARKER, META_DIR
+from .load import text_name
 from .models import Metadata
 
 _TMP = ".tmp"
@@ -80,9 +84,18 @@ def _stamp(path: Path) -> str:
     return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, mode: int) -> None:
     with open(path, "wb") as handle:
+        os.fchmod(handle.fileno(), mode)  # the folder's, not the umask's (see folder_modes)
         handle.write(data)
+
+
+def folder_modes(root: Path) -> tuple[int, int]:
+    """The permissions for a file and a folder written in the corpus folder: what the
+    folder grants its group and others (read, and write for a shared folder), never
+    execute for a file, whatever the writer's umask."""
+    mode = os.stat(root).st_mode
+    return mode & 0o666 | 0o600, mode & 0o7777 | 0o700
 
 
 def _fsync_path(path: Path) -> None:
@@ -133,6 +146,10 @@ class Store:
     def __init__(self, root: Path):
         self.root = root
         self.meta = root / META_DIR
+        #: Article names whose metadata a writer left pending (as of the last `scan`).
+        self._pending: set[str] = set()
+        #: Whether the last `scan` met a writer's temporary files.
+        self.temporaries = False
 
     # -- reading -----------------------------------------------------------------
 
@@ -149,6 +166,8 @@ class Store:
         Two folder listings and a stat per file; no file is opened.
         """
         meta: dict[str, str] = {}
+        pending: set[str] = set()
+        temporaries = False
         if self.meta.is_dir():
             for entry in os.scandir(self.meta):
                 if entry.name.endswith(".json") and not entry.name.startswith("."):
@@ -157,10 +176,14 @@ class Store:
                     except OSError:
                         continue
                     meta[entry.name[: -len(".json")]] = f"{stat.st_size}:{stat.st_mtime_ns}"
+                elif entry.name.endswith(f".json{_TMP}"):
+                    pending.add(entry.name[: -len(f".json{_TMP}")])
         found: dict[str, str] = {}
         if self.root.is_dir():
             for entry in os.scandir(self.root):
-                if is_article_name(entry.name):
+                if entry.name.startswith(".") and entry.name.endswith(_TMP):
+                    temporaries = True
+                elif is_article_name(entry.name):
                     try:
                         # A link is not an article: one planted in a shared corpus could
                         # otherwise pull any file of the reader's (/etc/..., ~/.ssh/...) into it.
@@ -171,7 +194,21 @@ class Store:
                         continue
                     found[entry.name] = f"{stat.st_size}:{stat.st_mtime_ns}:{meta.get(entry.name, '-')}"
         self._orphans = [name for name in meta if name not in found and is_article_name(name)]
+        self._pending = pending
+        self.temporaries = temporaries or bool(pending)
         return found
+
+    def has_temporaries(self) -> bool:
+        """Whether a writer's temporary files are in the folder (names only, no stat)."""
+        if not self.root.is_dir():
+            return False
+        with os.scandir(self.root) as entries:
+            if any(e.name.startswith(".") and e.name.endswith(_TMP) for e in entries):
+                return True
+        if not self.meta.is_dir():
+            return False
+        with os.scandir(self.meta) as entries:
+            return any(e.name.endswith(f".json{_TMP}") for e in entries)
 
     def orphan_metadata(self) -> list[str]:
         """Metadata files whose article is gone (as of the last `scan`)."""
@@ -189,16 +226,27 @@ class Store:
     def stored(self, name: str) -> Stored:
         """What the folder says of one article file: its metadata, or, where that is
         missing or damaged, what its name says."""
-        record = self._meta_record(name)
+        record = self._pending_record(name) if name in self._pending else None
+        record = record or self._meta_record(name)
         if record is None:
-            return Stored(id="", name=name, source=str(self.root.absolute() / name), sha256="",
+            return Stored(id="", name=name, source=text_name(str(self.root.absolute() / name)), sha256="",
                           given=Metadata(), added=0.0, described=False)
         return Stored(id=record["id"], name=name, source=record["source"], sha256=record["sha256"],
                       given=Metadata(title=record["title"], url=record["url"]), added=record["added"])
 
-    def _meta_record(self, name: str) -> dict | None:
+    def _pending_record(self, name: str) -> dict | None:
+        """The metadata a writer left pending for `name`, if its bytes landed (what
+        `recover` would roll forward), for a reader who may not finish the write itself."""
+        record = self._meta_record(name, f".json{_TMP}")
         try:
-            record = json.loads((self.meta / f"{name}.json").read_bytes())
+            landed = record is not None and record["sha256"] == digest((self.root / name).read_bytes())
+        except OSError:
+            landed = False
+        return record if landed else None
+
+    def _meta_record(self, name: str, suffix: str = ".json") -> dict | None:
+        try:
+            record = json.loads((self.meta / f"{name}{suffix}").read_bytes())
         except (OSError, ValueError, RecursionError):
             return None  # missing or damaged: the file still counts, under its own name
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"].strip():
@@ -209,7 +257,7 @@ class Store:
             return value if isinstance(value, str) and value else None
 
         added = record.get("added")
-        return {"id": record["id"], "source": text("source") or str(self.root.absolute() / name),
+        return {"id": record["id"], "source": text("source") or text_name(str(self.root.absolute() / name)),
                 "sha256": text("sha256") or "", "title": text("title"), "url": text("url"),
                 "added": float(added) if isinstance(added, (int, float)) else 0.0}
 
@@ -234,15 +282,22 @@ class Store:
         marker = self.root / MARKER
         if not marker.exists():
             self.root.mkdir(parents=True, exist_ok=True)
-            marker.write_text("corpus-search corpus folder: articles as added, .meta/ what add was told.\n",
-                              encoding="utf-8")
+            _write(marker, "corpus-search corpus folder: articles as added, .meta/ what add was told.\n"
+                   .encode("utf-8"), folder_modes(self.root)[0])
+
+    def make_meta(self) -> None:
+        """Make the metadata folder, with the corpus folder's permissions, if it is missing."""
+        if not self.meta.is_dir():
+            self.meta.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.meta, folder_modes(self.root)[1])
 
     def write(self, puts: list[Put], deletes: Iterable[str] = ()) -> None:
         """Store a batch of articles and delete some files, durably, one sync per step."""
         deletes = list(deletes)
         if not puts and not deletes:
             return
-        self.meta.mkdir(parents=True, exist_ok=True)
+        file_mode = folder_modes(self.root)[0]
+        self.make_meta()
         pending = [(self.root / f".{put.stored.name}{_TMP}", self.meta / f"{put.stored.name}.json{_TMP}",
                     put.stored.name) for put in puts]
 
@@ -251,8 +306,9 @@ class Store:
             record = {"id": stored.id, "source": stored.source, "sha256": stored.sha256, "added": stored.added,
                       "title": stored.given.title, "url": stored.given.url}
             # Metadata first: whenever new bytes are in place, their metadata is pending.
-            _write(self.meta / f"{stored.name}.json{_TMP}", json.dumps(record, ensure_ascii=False).encode("utf-8"))
-            _write(self.root / f".{stored.name}{_TMP}", put.data)
+            _write(self.meta / f"{stored.name}.json{_TMP}", json.dumps(record, ensure_ascii=False).encode("utf-8"),
+                   file_mode)
+            _write(self.root / f".{stored.name}{_TMP}", put.data, file_mode)
 
         if len(puts) < _THREADED:
             for put in puts:
@@ -319,34 +375,3 @@ class Store:
                 stray.unlink(missing_ok=True)
         return found
 
-
-class Lock:
-    """The corpus's write lock: an OS file lock, so it dies with its holder."""
-
-    def __init__(self, root: Path, wait: bool = True):
-        self.path = root / LOCK_FILE
-        self.wait = wait
-        self._handle = None
-
-    def __enter__(self) -> "Lock":
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "a")
-        except OSError as exc:
-            raise CannotWrite(f"cannot write to the corpus at {self.path.parent}: {exc.strerror}") from None
-        try:
-            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if not self.wait:
-                self._handle.close()
-                self._handle = None
-                raise CorpusBusy(f"another corpus command is writing to {self.path.parent}; try again when it ends") from None
-            print("corpus: waiting for another command that is writing to this corpus...", file=sys.stderr)
-            fcntl.flock(self._handle, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None

@@ -169,7 +169,7 @@ def _corpus(ctx, fresh: bool = False, create: bool = False, changes: bool = Fals
             err(f"corpus: created a new corpus at {located.root}")
     elif not located.exists:
         raise not_found(located)
-    corpus = Corpus(located.root)
+    corpus = Corpus(located.root, tell=lambda text: err(f"corpus: {text}"))
     if fresh:
         _ensure_fresh(corpus)
     return corpus
@@ -512,9 +512,15 @@ def _batch(corpus, queries_file: Path, batch_format: str, options) -> None:
             continue
         try:
             record = json.loads(line)
-            items.append((str(record["_id"]), str(record["text"])))
+            query_id, text = record["_id"], record["text"]
+        except RecursionError:
+            raise UsageError(f"{queries_file}:{number}: JSON nested too deeply") from None
         except (ValueError, KeyError, TypeError):
             raise UsageError(f'{queries_file}:{number}: expected {{"_id": ..., "text": ...}}') from None
+        # Scalars only: str() of a deeply nested value recurses as deep as it goes.
+        if not all(isinstance(v, (str, int, float)) for v in (query_id, text)):
+            raise UsageError(f'{queries_file}:{number}: "_id" and "text" must be strings')
+        items.append((str(query_id), str(text)))
     parsed = []
     for query_id, text in items:
         try:
@@ -544,12 +550,12 @@ def _ensure_fresh(corpus) -> None:
 
     freshness = corpus.freshen()
     if freshness.state == "behind":
-        err("corpus: another command is writing to this corpus; searching the index as it was "
-            "last committed")
+        err("corpus: another command is writing to this corpus's index; results may be behind the folder "
+            "(reading the index as it was last committed)")
     elif freshness.state == "stuck":
-        err(f"corpus: {freshness.reason}; reading the index as it was last committed")
+        err(f"corpus: results may be behind the folder: the index cannot be updated ({freshness.reason})")
     report = freshness.report
-    if report is not None and (report.indexed or report.removed or report.failed):
+    if report is not None and not report.repaired and (report.indexed or report.removed or report.failed):
         for failure in report.failed:
             err(f"corpus: skipped {shown_source(failure.source, Path.cwd())}: {failure.reason}")
         err(f"corpus: updated the index ({report.indexed} indexed, {report.removed} removed)")
@@ -679,7 +685,7 @@ def show(ctx, article_id, as_json):
     from indexer.split import sections
     from search.present import json_text, printable, shown_source
 
-    corpus = _corpus(ctx)
+    corpus = _corpus(ctx, fresh=True)
     article, passages = corpus.article(article_id)
     if as_json:
         out(json_text({"id": article.id, "title": article.title, "source": article.source,

@@ -31,21 +31,29 @@ def passage_weights(scores: Sequence[float], temperature: float) -> list[float]:
 
 def expansion_terms(passages: Sequence[tuple[float, Counter]], count: int,
                     keep: Callable[[str], bool] = lambda term: True,
-                    temperature: float = 1.0) -> dict[str, float]:
+                    temperature: float = 1.0, min_passages: int = 1,
+                    common: Callable[[str], bool] = lambda term: True) -> dict[str, float]:
     """The `count` likeliest words of the relevance model, weights summing to 1.
 
     `passages` are (retrieval score, term counts) of the feedback passages; `keep` says
-    which words may expand a query at all.
+    which words may expand a query at all. A word found in fewer than `min_passages` of
+    them must also be `common` (in more than a handful of passages of the corpus): RM1
+    gives the best passage most of the vote, so alone it would expand the query with
+    that passage's own rare words (a gene's name, an author's coinage), which pull in the
+    few passages around them rather than the query's topic.
     """
     if not passages:
         return {}
     model: Counter = Counter()
+    seen: Counter = Counter()
     for share, (_, counts) in zip(passage_weights([s for s, _ in passages], temperature), passages):
         length = sum(counts.values())
         if not length:
             continue
+        seen.update(counts.keys())
         for term, n in counts.items():
             model[term] += share * n / length
-    chosen = list(islice(((term, weight) for term, weight in model.most_common() if keep(term)), count))
+    chosen = list(islice(((term, weight) for term, weight in model.most_common()
+                          if keep(term) and (seen[term] >= min_passages or common(term))), count))
     norm = sum(weight for _, weight in chosen)
     return {term: weight / norm for term, weight in chosen} if norm else {}

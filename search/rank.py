@@ -54,10 +54,13 @@ class Options:
     synonym_files: tuple[Path, ...] = ()
     #: A synonym's terms each weigh this against a word the user typed.
     synonym_weight: float = 0.2
+    #: A group's synonyms weigh less when the word typed is rarer than this idf and matched
+    #: (in proportion: idf 10 gets half). Neither collection moved (at 4.0: NFCorpus dev
+    #: -0.0002, train +0.0002, SciFact halves -0.0001 / 0; 0: off).
+    synonym_idf: float = 5.0
 
     feedback: bool = True
     feedback_passages: int = 10
-    feedback_terms: int = 20
     #: The share of the expanded query that the feedback words make (RM3's 1 - lambda).
     feedback_weight: float = 0.5
     #: Words in more than this share of passages never expand a query: they tell little
@@ -75,6 +78,17 @@ class Options:
     #: A query that more than this many passages match in full is answered already
     #: (a confident one-word query): feedback's weight falls in proportion beyond it.
     feedback_enough_matches: float = 40.0
+    #: 10 rather than 20: no split moved by more than 0.001 nDCG@10, and feedback's CPU at
+    #: 50k articles fell from 8.7 to 6.5-7.4 ms a query (p50; bench_latency.py --ablation on
+    #: a busy machine, indicative).
+    feedback_terms: int = 10
+    #: A feedback word found in fewer than this many of the feedback passages must be
+    #: in more than `feedback_rare_passages` passages of the corpus (or this share of
+    #: them, if more): the best passage's own rare words (a gene, a coinage) would pull in
+    #: the few passages around them, not the query's topic (feedback.expansion_terms).
+    feedback_term_passages: int = 2
+    feedback_rare_passages: int = 5
+    feedback_rare_share: float = 0.0005
 
     #: Off unless asked for (CORPUS_PROXIMITY=on): with semantic fusion on, it moved no
     #: split by more than 0.001 nDCG@10 (NFCorpus +0.001, SciFact -0.0004) and cost a fifth
@@ -182,6 +196,9 @@ class WeightedTerm:
     weight: float
     fields: tuple[str, ...]
     origin: str = "query"
+    #: The terms of a synonym of several words: the term then matches only passages
+    #: holding all of them, never through one of its words alone (Scorer.together_postings).
+    parts: tuple[str, ...] = ()
 
 
 def match_spans(text: str, terms: Iterable[str]) -> tuple[tuple[int, int], ...]:
@@ -229,9 +246,23 @@ class Ranker:
                 out.extend(WeightedTerm(t, 1.0, fields) for t in clause.terms)
         if self.synonyms is not None:
             typed = [t for c in parsed.positive if not c.field for t in c.terms]
-            for entry in self.synonyms.alternatives(typed):
-                out.extend(WeightedTerm(t, options.synonym_weight, self.scorer.fields(), "synonym") for t in entry)
+            fields = self.scorer.fields()
+            for entry, source in self.synonyms.sources(typed).items():
+                weight = options.synonym_weight * self._synonym_share(source)
+                out.append(WeightedTerm(" ".join(entry), weight, fields, "synonym", entry if len(entry) > 1 else ()))
         return out
+
+    def _synonym_share(self, typed: tuple[str, ...]) -> float:
+        """How much of the synonym weight a group's entries get, from the entry the user
+        typed: all of it when that entry is common or matches nothing, less the rarer it is
+        where it matches (idf above `synonym_idf`): a rare word the passages hold already
+        says what is meant, and its group's everyday words would only add noise."""
+        if not self.options.synonym_idf:
+            return 1.0
+        postings = (self.scorer.together_postings(typed) if len(typed) > 1 else self.scorer.term_postings(typed[0]))
+        if not len(postings):
+            return 1.0
+        return min(1.0, self.options.synonym_idf / self.scorer.idf(len(postings)))
 
     def _fuzzy(self, clause: Clause, fields: tuple[str, ...]) -> list[WeightedTerm]:
         """The index words within the clause's edit distance, the most frequent first."""
@@ -249,8 +280,13 @@ class Ranker:
         to a copy of `into` if given."""
         scores = into.copy() if into is not None else self.scorer.new_scores()
         for wt in weighted:
-            scores.add(self.scorer.term_postings(wt.term, wt.fields), wt.weight)
+            scores.add(self._postings(wt), wt.weight)
         return scores
+
+    def _postings(self, wt: WeightedTerm):
+        if wt.parts:
+            return self.scorer.together_postings(wt.parts, wt.fields)
+        return self.scorer.term_postings(wt.term, wt.fields)
 
     def _filter(self, parsed: ParsedQuery) -> tuple[set[int] | None, set[int]]:
         """(passages every required clause matches or None for any, passages to leave out)."""
@@ -289,8 +325,13 @@ class Ranker:
         def keep(term: str) -> bool:
             return term not in typed and all(self.scorer.in_at_most(f, term, limit) for f in fields)
 
-        chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top],
-                                 options.feedback_terms, keep, options.feedback_temperature)
+        rare = max(options.feedback_rare_share * self.scorer.doc_count, options.feedback_rare_passages)
+
+        def common(term: str) -> bool:
+            return any(not self.scorer.in_at_most(f, term, rare) for f in fields)
+
+        chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top], options.feedback_terms,
+                                 keep, options.feedback_temperature, options.feedback_term_passages, common)
         # Scale so the feedback words make `feedback_weight` of the query's total weight.
         typed_weight = sum(wt.weight for wt in weighted)
         words = len({wt.term for wt in weighted if wt.origin == "query"}) or 1
@@ -465,10 +506,10 @@ class Ranker:
     def _explain(self, doc, total, weighted, bonus, phrases, meaning) -> Explanation:
         parts = []
         for wt in weighted:
-            score = self.scorer.term_scores(wt.term, wt.fields).get(doc, 0.0) * wt.weight
+            score = self._postings(wt).as_dict().get(doc, 0.0) * wt.weight
             if score:
-                parts.append(Contribution(wt.term, wt.origin, round(wt.weight, 4), score,
-                                          tuple(self.scorer.field_frequencies(wt.term, doc).items())))
+                frequencies = () if wt.parts else tuple(self.scorer.field_frequencies(wt.term, doc).items())
+                parts.append(Contribution(wt.term, wt.origin, round(wt.weight, 4), score, frequencies))
         parts.sort(key=lambda c: -c.score)
         return Explanation(tuple(parts), bonus.get(doc, 0.0),
                            phrases.get(doc, 0), total, meaning.get(doc, 0.0))

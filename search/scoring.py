@@ -300,6 +300,36 @@ class Scorer:
         idf, k1 = self.idf(len(docs)), self.params.k1
         return TermPostings(docs.astype(np.int32), idf * frequencies / (k1 + frequencies))
 
+    def together_postings(self, parts: tuple[str, ...], fields: tuple[str, ...] | None = None) -> TermPostings:
+        """The BM25F score of a group of terms that counts only where every one of them is:
+        in each passage holding them all, the group's idf times the least saturated
+        frequency among them (a term's score over its idf), so a passage holding one of
+        them alone is not among them. Worked out from the terms' own postings, no positions:
+        reading where common words stand (breast cancer, heart disease) took 20-120 ms a
+        group at 50k articles."""
+        fields = fields or tuple(self._weights)
+        key = (fields, parts)
+        found = self._cache.pop(key, None)
+        if found is None:
+            found = self._compute_together(parts, fields)
+            self._cached += len(found)
+        self._cache[key] = found
+        return found
+
+    def _compute_together(self, parts: tuple[str, ...], fields: tuple[str, ...]) -> TermPostings:
+        postings = [self.term_postings(part, fields) for part in parts]
+        docs = postings[0].docs
+        for other in postings[1:]:
+            docs = np.intersect1d(docs, other.docs, assume_unique=True)
+        if not len(docs):
+            return TermPostings(np.zeros(0, dtype=np.int32), np.zeros(0))
+        saturated = np.ones(len(docs))
+        for part, found in zip(parts, postings):
+            idf = self.idf(len(found))
+            if idf > 0:
+                np.minimum(saturated, found.scores[np.searchsorted(found.docs, docs)] / idf, out=saturated)
+        return TermPostings(docs.astype(np.int32), self.idf(len(docs)) * saturated)
+
     def term_scores(self, term: str, fields: tuple[str, ...] | None = None) -> dict[int, float]:
         """passage -> BM25F score of the term alone (idf times saturated frequency)."""
         return self.term_postings(term, fields).as_dict()

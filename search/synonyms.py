@@ -8,7 +8,8 @@ comment. Entries may be phrases:
 
 When a query holds an entry (after analysis, so "twitching" matches "twitch"), the
 other entries of its group are searched for as well, at a lower weight than the words
-the user typed. The package ships search/synonyms.txt; a corpus can add its own in
+the user typed; an entry of several words counts only in passages holding all of them
+(`fish oil` never matches through `oil` alone). The package ships search/synonyms.txt; a corpus can add its own in
 `.synonyms.txt` in the corpus folder (hidden, so it is not taken for an article).
 """
 from __future__ import annotations
@@ -29,13 +30,20 @@ class Synonyms:
 
     def alternatives(self, terms: Sequence[str]) -> list[tuple[str, ...]]:
         """Entries synonymous with a run of `terms` (the query's terms in order), new ones only."""
-        found: dict[tuple[str, ...], None] = {}
+        return list(self.sources(terms))
+
+    def sources(self, terms: Sequence[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Each entry synonymous with a run of `terms` (new ones only) -> the entry of the
+        query that brought it (the first of its group the query holds)."""
+        found: dict[tuple[str, ...], tuple[str, ...]] = {}
         for group in self.groups:
-            if any(_holds(terms, entry) for entry in group):
-                for entry in group:
-                    if not _holds(terms, entry):
-                        found.setdefault(entry, None)
-        return list(found)
+            typed = next((entry for entry in group if _holds(terms, entry)), None)
+            if typed is None:
+                continue
+            for entry in group:
+                if not _holds(terms, entry):
+                    found.setdefault(entry, typed)
+        return found
 
 
 def _holds(terms: Sequence[str], entry: tuple[str, ...]) -> bool:

@@ -186,6 +186,7 @@ def test_list_show_remove_stats_reindex(cli, sample_corpus):
 
 
 def test_unknown_id_is_one_line(cli, sample_corpus):
+    cli(sample_corpus, "list")  # the first read builds the index, and says so
     for args in (("show", "nope"), ("remove", "nope")):
         result = cli(sample_corpus, *args)
         assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "nope" in result.stderr
@@ -228,9 +229,9 @@ def test_corpus_path_from_environment(sample_corpus, tmp_path):
 
 
 def test_second_writer_waits_for_the_first(sample_corpus):
-    from indexer.store import Lock
+    from indexer.lock import corpus_lock
 
-    with Lock(sample_corpus):
+    with corpus_lock(sample_corpus):
         process = subprocess.Popen([sys.executable, "-m", "search", "--corpus", str(sample_corpus), "reindex"],
                                    cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # The waiting message is the synchronisation: once it is out, the writer is blocked.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -196,3 +197,60 @@ def test_search_during_a_write_neither_waits_nor_sees_half_a_change(name, tmp_pa
         assert writer.returncode == 0, stderr
     print(f"concurrency {name}: {len(chosen)} searches while paused, {len(failures)} failures, {waits} waits")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", ["add", "remove"])
+def test_a_file_copied_in_while_a_writer_runs_is_seen_by_the_next_command(name, tmp_path):
+    """A note copied (or moved) into the folder while a writer is paused at one of its
+    file-system calls is listed and found by the next command: the writer records the
+    folder's state only when it can tell nothing else came."""
+    rng = random.Random(f"copy-during-{name}")
+    src = tmp_path / "src"
+    src.mkdir()
+    op = _op(name, src, rng)
+    hand = cp.version(rng, "hand", "hand.txt")
+    (src / "hand.txt").write_text(hand.text)
+
+    def fresh(tag: str) -> tuple[Path, Path]:
+        root, cache = tmp_path / tag / "corpus", tmp_path / tag / "cache"
+        for args in op.setup:
+            assert cp.corpus_cmd(root, cache, *args).returncode == 0
+        return root, cache
+
+    root, cache = fresh("reference")
+    dry = cp.run(["--corpus", str(root), *op.args], [root, cache], env={"CORPUS_CACHE_DIR": str(cache)},
+                 report=tmp_path / "report.json")
+    assert dry.returncode == 0, dry.stderr
+    points = range(1, dry.points + 1)
+    chosen = list(points) if ALL else sorted(random.Random(name).sample(points, min(SAMPLE + 2, dry.points)))
+    missed = []
+    for number, point in enumerate(chosen):
+        root, cache = fresh(f"p{number}")
+        to_parent, from_child = os.pipe()
+        to_child, from_parent = os.pipe()
+        env = cp.child_env([root, cache], {"CORPUS_CACHE_DIR": str(cache), "CRASHPOINT_PAUSE": str(point),
+                                           "CRASHPOINT_PAUSE_OUT": str(from_child),
+                                           "CRASHPOINT_PAUSE_IN": str(to_child)})
+        writer = subprocess.Popen(cp.command(0, ["--corpus", str(root), *op.args]), env=env,
+                                  pass_fds=(from_child, to_child), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        os.close(from_child)
+        os.close(to_child)
+        with os.fdopen(to_parent, "rb") as told:
+            assert told.readline(), "the writer never paused"
+            if number % 2:
+                shutil.copy(src / "hand.txt", root / "hand.txt")
+            else:  # moved in from elsewhere on the same disk: a rename into the folder
+                shutil.copy(src / "hand.txt", tmp_path / f"p{number}" / "hand.txt")
+                os.rename(tmp_path / f"p{number}" / "hand.txt", root / "hand.txt")
+            os.write(from_parent, b"g")
+            os.close(from_parent)
+        _, stderr = writer.communicate(timeout=120)
+        assert writer.returncode == 0, stderr
+        listed = cp.corpus_cmd(root, cache, "list", "--json")
+        assert listed.returncode == 0, listed.stderr
+        if "hand" not in {json.loads(line)["id"] for line in listed.stdout.splitlines()}:
+            missed.append(f"point {point} of {name}: the note copied in meanwhile is not listed")
+        shutil.rmtree(tmp_path / f"p{number}")
+    print(f"copy during {name}: {len(chosen)} points, {len(missed)} missed")
+    assert not missed, "\n".join(missed)

@@ -6,7 +6,8 @@ import pytest
 
 from indexer.corpus import Corpus
 from indexer.errors import ArticleNotFound, CorpusBusy, IndexDamaged
-from indexer.store import Lock, digest
+from indexer.lock import corpus_lock
+from indexer.store import digest
 from search.query import parse
 from search.rank import Options, search
 from tests.conftest import REVIEW, TWITCHES
@@ -154,9 +155,9 @@ def ids_for_after_sync(corpus, query):
 
 def test_second_writer_is_told_the_corpus_is_busy(tmp_path):
     root = tmp_path / "c"
-    with Lock(root):
+    with corpus_lock(root):
         with pytest.raises(CorpusBusy):
-            with Lock(root, wait=False):
+            with corpus_lock(root, wait=False):
                 pass
 
 

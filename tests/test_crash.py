@@ -311,3 +311,23 @@ def test_random_sigkill_loses_nothing(tmp_path):
     print(f"random kills: {3 * KILL_RUNS} commands, {KILLS['killed']} killed mid-run, "
           f"{KILLS['finished']} ended first; {lost} articles lost, {len(problems)} problems")
     assert lost == 0 and not problems, f"{lost} articles lost\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("args", [["add", "{src}/gamma.txt"], ["reindex"]], ids=["add", "reindex"])
+def test_a_killed_writer_leaves_no_temporary_folder_after_the_next_command(args, tmp_path):
+    """Killed with Whoosh's temporary folder in place (just before its last rmdir): the
+    next command, a read, removes it, and a rebuilt index never swapped in."""
+    bench = Bench(tmp_path, SCENARIOS["add"]())
+    bench.scenario.args = args
+    root, cache = bench.fresh()
+    dry = bench.crash(root, cache, 0)
+    assert dry.returncode == 0, dry.stderr
+    point = max(n for n, label in enumerate(dry.labels, 1) if label.startswith("rmdir") and "MAIN.tmp" in label)
+    root, cache = bench.fresh()
+    run = bench.crash(root, cache, point)
+    assert run.crashed and list(cache.rglob("MAIN.tmp")), run.labels[-3:]
+    listed = cp.corpus_cmd(root, cache, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert not list(cache.rglob("MAIN.tmp"))
+    (state,) = [p for p in cache.iterdir() if p.is_dir() and p.name != "models"]
+    assert len([p for p in state.iterdir() if p.name.startswith("index")]) == 1, sorted(state.iterdir())

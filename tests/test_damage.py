@@ -7,6 +7,7 @@ Checked through the CLI and the folder only, so it holds for any store design.
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -269,3 +270,147 @@ def test_root_ignores_permission_bits_so_read_only_mounts_stand_in(tmp_path):
     folder.chmod(0o500)
     (folder / "x").write_text("root writes anyway")
     assert (folder / "x").exists()
+
+
+# -- a cache folder that is read-only or full: reads still read the last committed index ------
+
+def _reads_read_the_last_index(lib: Library, hand: cp.Version) -> list[str]:
+    """Every read works and finds the indexed articles; one line at most says why the
+    note copied in since may be missing."""
+    problems = []
+    alpha = lib.versions[0]
+    for args in (["search", alpha.idword, "--json"], ["list", "--json"], ["stats"], ["show", "alpha"],
+                 ["search", hand.idword, "--json"]):
+        result = lib.cmd(*args)
+        what = " ".join(args)
+        problems += cp._tracebacks(what, result)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        if args[1:2] == [hand.idword]:
+            if result.returncode not in (0, 1) or len(lines) > 2:
+                problems.append(f"{what}: exit {result.returncode}: {result.stderr.strip()}")
+            continue
+        if result.returncode != 0 or len(lines) > 1:
+            problems.append(f"{what}: exit {result.returncode}: {result.stderr.strip()}")
+        elif lines and "results may be behind" not in lines[0]:
+            problems.append(f"{what}: the line does not say results may be behind: {lines[0]}")
+        elif args[0] == "search" and "alpha" not in result.stdout:
+            problems.append(f"{what}: alpha is not found")
+        elif args[0] == "list" and ["alpha", "beta", "gamma"] != sorted(
+                r["id"] for r in map(json.loads, result.stdout.splitlines()) if not r["id"].startswith("hand")):
+            problems.append(f"{what}: lists {result.stdout}")
+    return problems
+
+
+def test_reads_with_a_read_only_cache_read_the_last_index(tmp_path, tmpfs):
+    disk = tmpfs("cache")
+    lib = Library(tmp_path, cache=disk)
+    hand = cp.version(random.Random(4), "hand", "hand.txt")
+    (lib.root / "hand.txt").write_text(hand.text)  # the index now lags the folder
+    _remount(disk, "ro")
+    problems = _reads_read_the_last_index(lib, hand)
+    searched = lib.cmd("search", lib.versions[0].idword)
+    if "Read-only file system" not in searched.stderr:
+        problems.append(f"the line does not say why: {searched.stderr.strip()}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("copied", [1, 40], ids=["one-note", "enough-for-the-workers"])
+def test_reads_with_a_full_cache_read_the_last_index(copied, tmp_path, tmpfs):
+    disk = tmpfs("cache", "3m")
+    lib = Library(tmp_path, cache=disk)
+    hand = cp.version(random.Random(5), "hand", "hand.txt", paragraphs=40)
+    (lib.root / "hand.txt").write_text(hand.text)
+    for n in range(1, copied):
+        (lib.root / f"hand-{n}.txt").write_text(cp.version(random.Random(n), f"hand-{n}", "x.txt").text)
+    _fill(disk)
+    problems = _reads_read_the_last_index(lib, hand)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_read_only_cache_with_no_index_yet_is_one_line(tmp_path, tmpfs):
+    disk = tmpfs("cache")
+    _remount(disk, "ro")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "note.txt").write_text("A note about lanterns.\n")
+    for args in (["search", "lanterns"], ["list"], ["stats"]):
+        result = cp.corpus_cmd(root, disk, *args)
+        assert "Traceback" not in result.stderr
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "CORPUS_CACHE_DIR" in result.stderr and "Read-only file system" in result.stderr, result.stderr
+
+
+# -- a catalog damaged inside: a flipped byte, a dropped table, a folder in its place ---------
+
+def _catalog_of(lib: Library) -> Path:
+    (path,) = lib.derived("catalog.sqlite")
+    return path
+
+
+def _flip_in_a_value(path: Path) -> None:
+    """One byte of alpha's fingerprint (a text value, in the table only) becomes 0xff."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        (fingerprint,) = db.execute("SELECT fingerprint FROM articles WHERE id = 'alpha'").fetchone()
+    db.close()
+    data = path.read_bytes()
+    at = data.index(fingerprint.encode())
+    path.write_bytes(data[:at] + b"\xff" + data[at + 1:])
+
+
+def _drop_a_table(path: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE articles")
+    db.commit()
+    db.close()
+
+
+def _flip_in_a_page(path: Path) -> None:
+    """Bytes of the second page's b-tree header (the first table's root) flipped."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    data = bytearray(path.read_bytes())
+    for offset in range(size, size + 12):
+        data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _folder_in_its_place(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+    (path / "something").write_text("not a catalog")
+
+
+@pytest.mark.parametrize("damage", [_flip_in_a_value, _drop_a_table, _flip_in_a_page, _folder_in_its_place],
+                         ids=["flipped-value", "dropped-table", "flipped-page", "folder"])
+def test_a_damaged_catalog_is_rebuilt_from_the_folder_in_one_line(damage, tmp_path):
+    lib = Library(tmp_path)
+    damage(_catalog_of(lib))
+    problems = []
+    told = 0
+    for args in (["list", "--json"], ["show", "alpha"], ["search", lib.versions[1].idword], ["stats"]):
+        result = lib.cmd(*args)
+        what = " ".join(args)
+        problems += cp._tracebacks(what, result)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        told += sum("rebuilt it from the corpus folder" in line for line in lines)
+        if result.returncode != 0 or len(lines) > 1:
+            problems.append(f"{what}: exit {result.returncode}: {result.stderr.strip()[-400:]}")
+        elif lines and "catalog" not in lines[0]:
+            problems.append(f"{what}: {lines[0]}")
+    if told != 1:
+        problems.append(f"{told} commands said the catalog was rebuilt (one should)")
+    problems += lib.consistent()
+    damage(_catalog_of(lib))
+    rebuilt = lib.cmd("reindex")
+    problems += cp._tracebacks("reindex", rebuilt)
+    if rebuilt.returncode != 0:
+        problems.append(f"reindex: {rebuilt.stderr.strip()}")
+    problems += lib.consistent()
+    assert not problems, "\n".join(problems)

@@ -4,6 +4,7 @@ Each file is given to `add` with good ones (the good ones go in, the bad one is 
 and copied into a corpus by hand (list, search, stats, reindex and remove still work and
 the bad file is reported once by the command that meets it).
 """
+import json
 import os
 import random
 import shutil
@@ -143,3 +144,41 @@ def test_every_hostile_file_at_once_through_the_real_command(tmp_path):
     for command in (["list"], ["search", "magnesium"], ["stats"], ["reindex"]):
         run = subprocess.run([*corpus, *command], capture_output=True, text=True, timeout=300)
         assert run.returncode == 0 and "Traceback" not in run.stderr, (command, run.stderr)
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_and_shown_safely(tmp_path):
+    """A Latin-1 name unzipped into the corpus: every command works, the article is found,
+    and its name is shown with U+FFFD for the odd byte."""
+    root = tmp_path / "corpus"
+    source = tmp_path / "src"
+    _write_good(source)
+    corpus = [sys.executable, "-m", "search", "--corpus", str(root)]
+    assert subprocess.run([*corpus, "add", str(source)], capture_output=True, timeout=300).returncode == 0
+    with open(os.path.join(os.fsencode(root), b"caf\xe9 notes.txt"), "wb") as odd:  # a Latin-1 name
+        odd.write("Café notes on walnuts and magnesium.\n".encode("latin-1"))
+    (source / "later.md").write_text("# Later\n\nA later note on walnuts.\n")
+    for command in (["list", "--json"], ["search", "walnuts", "--json"], ["stats"], ["show", "caf-notes"],
+                    ["reindex"], ["add", str(source / "later.md")], ["remove", "good-two"], ["list", "--json"],
+                    ["search", "walnuts", "--json"]):
+        run = subprocess.run([*corpus, *command], capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, (command, run.stderr)
+        if command[0] == "list":
+            listed = {record["id"]: record for record in map(json.loads, run.stdout.splitlines())}
+            assert "caf-notes" in listed and listed["caf-notes"]["source"].endswith("caf\ufffd notes.txt")
+        if command[0] == "search":
+            assert "caf-notes" in {hit["article_id"] for hit in json.loads(run.stdout)["results"]}
+
+
+def test_a_deeply_nested_queries_file_is_one_line(tmp_path, cli):
+    root = tmp_path / "corpus"
+    source = tmp_path / "src"
+    _write_good(source)
+    _check(cli(root, "add", str(source)))
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text('{"_id": "q1", "text": "magnesium"}\n'
+                       '{"_id": "q2", "text": ' + "[" * 5000 + "]" * 5000 + "}\n")
+    run = subprocess.run([sys.executable, "-m", "search", "--corpus", str(root), "search", "--queries",
+                          str(queries)], capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert f"{queries}:2: JSON nested too deeply" in run.stderr

@@ -216,6 +216,33 @@ def test_a_file_over_the_size_limit_is_skipped(tmp_path, monkeypatch):
     assert isinstance(result, Skipped) and "the limit is" in result.reason
 
 
+@pytest.mark.parametrize("through", ["file", "stdin"])
+def test_a_jsonl_line_over_the_limit_is_never_read_whole(tmp_path, monkeypatch, through):
+    """The length is checked while the line is read: memory stays at the limit, however
+    long the line (a 300 MB line was read whole before the 50 MiB check)."""
+    import tracemalloc
+
+    from indexer import load as load_module
+
+    monkeypatch.setattr(load_module, "MAX_BYTES", 64 * 1024)
+    good = json.dumps({"_id": "good", "text": "A good record."}).encode()
+    data = good + b"\n" + b'{"_id": "huge", "text": "' + b"x" * 20_000_000 + b'"}\n' + good.replace(b"good", b"next") + b"\n"
+    path = tmp_path / "huge.jsonl"
+    path.write_bytes(data)
+    tracemalloc.start()
+    try:
+        with path.open("rb") as stream:
+            results = docs(path) if through == "file" else list(load(["-"], stdin=stream))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    name = str(path) if through == "file" else "<stdin>"
+    assert [r.id for r in results if not isinstance(r, Skipped)] == ["good", "next"]
+    (skipped,) = [r for r in results if isinstance(r, Skipped)]
+    assert skipped.source == f"{name}:2" and "larger than" in skipped.reason
+    assert peak < 5_000_000, f"{peak} bytes held at once, reading a line of 20 MB"
+
+
 # -- standard input -------------------------------------------------------------
 
 def from_stdin(data: bytes, **kwargs):

@@ -105,3 +105,68 @@ def test_derived_state_lives_outside_the_corpus_keyed_by_its_real_path(tmp_path)
     assert root.resolve() not in state.resolve().parents
     assert state_dir(link) == state  # one corpus, one index, however it is reached
     assert state_dir(tmp_path / "other") != state
+
+
+@pytest.mark.parametrize("how", ["writable-by-others", "another-users"])
+def test_an_index_in_a_cache_folder_someone_else_may_write_is_never_opened(how, sample_corpus, tmp_path,
+                                                                           private_cache):
+    """The index's own folder in this user's cache, but open to others (or theirs): a TOC
+    planted there would run when read. Every command refuses it in one line instead."""
+    if how == "another-users" and os.geteuid() != 0:
+        pytest.skip("giving a folder to another user needs root")
+    marker = tmp_path / "pwned"
+    (sample_corpus / ".corpus").touch()
+    assert _corpus(sample_corpus, private_cache, "list").returncode == 0
+    state = state_dir(sample_corpus)
+    (index,) = [p for p in state.iterdir() if p.name.startswith("index")]
+    plant_crafted_index(tmp_path / "crafted", marker)
+    shutil.copy(tmp_path / "crafted" / "_MAIN_99.toc", index / "_MAIN_99.toc")  # the newest generation
+    if how == "writable-by-others":
+        state.chmod(0o777)
+    else:
+        os.chown(state, 65534, 65534)
+    marker.unlink(missing_ok=True)
+    (tmp_path / "note.txt").write_text("A short note on magnesium and sleep.\n")
+    for args in (["search", "magnesium"], ["list"], ["stats"], ["show", "twitches-in-your-body"],
+                 ["search", "twitch", "--json"], ["add", str(tmp_path / "note.txt")], ["remove", "note"],
+                 ["reindex"]):
+        result = _corpus(sample_corpus, private_cache, *args)
+        assert not marker.exists(), f"`corpus {' '.join(args)}` ran the pickle planted in the cache"
+        assert "Traceback" not in result.stderr, result.stderr
+        if result.returncode != 0:
+            assert result.stderr.count("\n") == 1 and "will not open the index" in result.stderr, result.stderr
+    assert _corpus(sample_corpus, private_cache, "search", "magnesium").returncode != 0
+
+
+@pytest.mark.parametrize("group, opened", [("mine", True), ("shared", False)])
+def test_a_group_writable_cache_is_opened_only_when_the_group_is_the_users_own(group, opened, sample_corpus,
+                                                                               private_cache):
+    """umask 002 (Debian and Ubuntu give every user a group of their own) made earlier caches
+    mode 775: still this user's alone, so read; a group someone else is in is refused."""
+    import grp
+    import pwd
+
+    if group == "shared":
+        if os.geteuid() != 0:
+            pytest.skip("giving a folder to another group needs root")
+        nobody = pwd.getpwnam("nobody")
+        gid = nobody.pw_gid  # nobody's primary group: another user is in it
+    else:
+        gid = os.getegid()
+        name = pwd.getpwuid(os.geteuid()).pw_name
+        if grp.getgrgid(gid).gr_mem not in ([], [name]) or any(
+                user.pw_gid == gid and user.pw_uid != os.geteuid() for user in pwd.getpwall()):
+            pytest.skip("this user's group is shared here")
+    (sample_corpus / ".corpus").touch()
+    assert _corpus(sample_corpus, private_cache, "list").returncode == 0
+    state = state_dir(sample_corpus)
+    for folder in (state, *state.iterdir()):
+        if folder.is_dir():
+            os.chown(folder, -1, gid)
+            folder.chmod(0o775)
+    result = _corpus(sample_corpus, private_cache, "search", "magnesium")
+    assert "Traceback" not in result.stderr
+    if opened:
+        assert result.returncode == 0 and "magnesium" in result.stdout.lower()
+    else:
+        assert result.returncode != 0 and "will not open the index" in result.stderr

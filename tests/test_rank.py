@@ -214,7 +214,10 @@ def test_confident_one_word_query_gets_no_feedback_drift(tmp_path):
 
 def test_feedback_weighs_less_for_a_confident_or_long_query(tmp_path):
     articles = {f"few{n}": f"Rare {n}\n\nBerberine and glucose in trial {n}, with insulin." for n in range(3)}
-    articles |= {f"many{n}": f"Common {n}\n\nGlucose levels in study {n}, with insulin." for n in range(120)}
+    # Each food is in ten passages: common enough to expand a query from one of them.
+    foods = "oats rice beans lentils barley apples pears plums nuts seeds yogurt cheese".split()
+    articles |= {f"many{n}": f"Common {n}\n\nGlucose levels in study {n}, with insulin and {foods[n % 12]}."
+                 for n in range(120)}
     corpus = build(tmp_path, articles)
     few, many = _feedback_share(corpus, "berberine"), _feedback_share(corpus, "glucose")
     assert few == pytest.approx(1.0, rel=1e-3)  # RM3 at feedback_weight 0.5: as much weight as the query
@@ -259,3 +262,48 @@ def test_a_handful_of_articles_gets_no_feedback(sample):
     hits = search(sample.index_dir, parse("why do my legs twitch at night"), Options(explain=True))
     assert hits and all(c.origin != "feedback" for hit in hits for c in hit.explanation.contributions)
     assert hits[0].headings == ()  # the article's lead, which says why legs twitch
+
+
+# -- the rare exact term keeps its place (issue 19) ----------------------------------
+
+TOPIC = ("Heart attack {n}\n\nPeople with pain in the chest are seen by a cardiologist who checks the heart "
+         "for a coronary event, a heart attack, and sends them home when nothing is found; case {n}.")
+
+
+def test_a_long_claims_rare_term_keeps_its_only_passage_first(tmp_path):
+    # Ten passages on the claim's topic without its rare word, one with it among words on
+    # other things: closeness in meaning may reorder the ten, never lift them over the one
+    # that names what is claimed (semantic.Fusion.leader_margin; test_semantic has the
+    # case where meaning alone would have unseated it).
+    articles = {f"topic{n}": TOPIC.format(n=n) for n in range(10)}
+    articles["rare"] = ("Copeptin\n\nCopeptin was taken with troponin at presentation. The freezer logs, reagent "
+                        "lots, calibrators and shipping boxes of the laboratory were kept in the basement; the "
+                        "technicians' rota, the courier's timetable and the invoices for the kits were filed by "
+                        "the administrator every Friday before the audit of the storage rooms.")
+    corpus = build(tmp_path, articles)
+    claim = ("Copeptin measured together with troponin at presentation rules out acute myocardial infarction "
+             "in patients with chest pain in the emergency department")
+    assert ranked(corpus, claim, Options(semantic=False))[0] == "rare"
+    assert ranked(corpus, claim, Options())[0] == "rare"
+
+
+def test_feedback_does_not_follow_the_top_passages_own_rare_word(tmp_path):
+    # The best passage for "berberine glucose" also names HOTTIP, a word of its own that
+    # none of the other leading passages use; the passages around HOTTIP say nothing of
+    # the query and must not be pulled in by feedback.
+    articles = {"top": "Berberine trial\n\nBerberine lowered fasting glucose and insulin resistance; "
+                       "HOTTIP expression rose in the treated group."}
+    articles |= {f"hottip{n}": f"Long noncoding RNA {n}\n\nHOTTIP expression in cell line {n} was measured by "
+                               f"qPCR in tumour samples." for n in range(4)}
+    articles |= {f"glucose{n}": f"Diabetes {n}\n\nFasting glucose and insulin resistance fell with diet "
+                                f"in cohort {n}." for n in range(8)}
+    articles |= {f"filler{n}": FILLER.format(n=n) for n in range(120)}
+    corpus = build(tmp_path, articles)
+    options = Options(feedback_min_passages=0, semantic=False, limit=30, per_doc=1)
+    found = ranked(corpus, "berberine glucose", options)
+    assert found[0] == "top" and {f"glucose{n}" for n in range(8)} <= set(found)
+    assert not any(name.startswith("hottip") for name in found)
+    # the feedback still widens the query with the words the leading passages share
+    hits = search(corpus.index_dir, parse("berberine glucose"), replace(options, explain=True))
+    added = {c.term for h in hits for c in h.explanation.contributions if c.origin == "feedback"}
+    assert "insulin" in added and "hottip" not in added

@@ -232,3 +232,17 @@ def test_column_values_equal_whooshs_column_reader(tmp_path, cutoff):
         assert isinstance(fast, scoring._Column)
         assert [fast[doc] for doc in range(reader.doc_count_all())] == \
                [whooshs[doc] for doc in range(reader.doc_count_all())] == ["a", "bé", "", "ccc", "d" * 300, "e", "f"]
+
+
+def test_terms_together_score_only_where_all_are_by_the_least_frequent(index_dir):
+    with open_index(index_dir).searcher() as searcher:
+        scorer = Scorer(searcher, PARAMS)
+        night, cramp = _plain_bm25f(searcher.reader(), "night"), _plain_bm25f(searcher.reader(), "cramp")
+        found = scorer.together_postings(("night", "cramp")).as_dict()
+        assert found.keys() == night.keys() & cramp.keys()
+        idf = {t: scorer.idf(len(s)) for t, s in (("night", night), ("cramp", cramp))}
+        together = scorer.idf(len(found))
+        for doc, score in found.items():
+            least = min(night[doc] / idf["night"], cramp[doc] / idf["cramp"])
+            assert score == pytest.approx(together * least, rel=1e-9)
+        assert not scorer.together_postings(("night", "absent"))

@@ -181,3 +181,31 @@ def test_vocabulary_is_kept_as_plain_pieces_and_read_back(tmp_path, monkeypatch)
     assert embed._vocabulary(config) == parsed
     kept[0].write_text("damaged", encoding="utf-8")  # too short to be a vocabulary: parsed again
     assert embed._vocabulary(config) == parsed
+
+
+class _Vectors:
+    """Passage vectors for `semantic.fuse` without an index (a corpus too small for
+    neighbours: only the lexical head is fused)."""
+
+    def __init__(self, rows: np.ndarray):
+        self._full = rows.astype(np.float32)
+        self.rows = np.arange(len(rows))
+
+    def full(self, docs: np.ndarray) -> np.ndarray:
+        return self._full[docs]
+
+
+def test_a_clear_lexical_leader_keeps_first_place_on_a_long_claim():
+    # The leader holds the claim's rare word and is furthest in meaning; the passages on
+    # the same topic are closer and, on a long claim, would gain 0.75 x its score.
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    vectors = _Vectors(np.array([[0.0, 1.0], [1.0, 0.0], [0.8, 0.6], [0.6, 0.8]]))
+    clear = [(10.0, 0), (6.5, 1), (6.0, 2), (5.0, 3)]
+    fused, parts = semantic.fuse(clear, query, vectors, 25, None, semantic.Fusion())
+    order = [doc for _, doc in sorted(fused, key=lambda item: (-item[0], item[1]))]
+    assert order[0] == 0 and order[1:] == [1, 2, 3]  # the others keep the order meaning gives them
+    assert parts[1] == pytest.approx(0.75 * 10.0)
+    # A near tie at the top is meaning's to settle.
+    close = [(10.0, 0), (9.0, 1), (6.0, 2), (5.0, 3)]
+    fused, _ = semantic.fuse(close, query, vectors, 25, None, semantic.Fusion())
+    assert max(fused)[1] == 1

@@ -1,7 +1,11 @@
 """Synonyms: the file format, matching a query, the shipped list and a corpus's own."""
 from dataclasses import replace
 
+import pytest
+
 from search.synonyms import CORPUS_FILE, Synonyms, load, parse
+from search.query import parse as parse_query
+from search.rank import search
 from tests.rankhelp import PLAIN, build, ranked
 
 
@@ -39,3 +43,31 @@ def test_a_corpus_adds_its_own_synonyms(tmp_path):
     assert ranked(corpus, "stripy horse", options) == ["zed"]
     assert ranked(corpus, "stripy horse", replace(PLAIN, synonyms=True)) == []
     assert not corpus.is_stale()  # the hidden file is not taken for an article
+
+
+def test_a_synonym_of_several_words_needs_them_all_not_one(tmp_path):
+    # "omega 3" has the shipped synonyms "fish oil" and "n-3 fatty acid": a page on woks
+    # that says "oil" and "acid" apart must not be found through them.
+    corpus = build(tmp_path, {
+        "wok": "Seasoning a wok\n\nRub a thin film of oil into the wok and heat it. An acid sauce strips the film.",
+        "pan": "Cast iron care\n\nOil the pan after washing; fatty residue and acid foods wear it down.",
+        "fish": "Fish oil capsules\n\nFish oil taken daily lowered triglycerides in the trial.",
+        "acids": "Fats\n\nThe n-3 fatty acids of walnuts differ from those of fish.",
+    })
+    options = replace(PLAIN, synonyms=True)
+    found = ranked(corpus, "omega 3", options)
+    assert sorted(found) == ["acids", "fish"]
+
+
+def test_a_multi_word_synonym_does_not_lift_a_passage_holding_one_of_its_words(tmp_path):
+    corpus = build(tmp_path, {
+        "mi": "Cardiology\n\nA myocardial infarction follows a blocked coronary artery, said the heart surgeon.",
+        "spleen": "Spleen\n\nAn infarction of the spleen follows a blocked splenic artery, said the heart surgeon.",
+    })
+    options = replace(PLAIN, synonyms=True)
+    scores = {hit.article_id: hit.score for hit in
+              search(corpus.index_dir, parse_query("heart attack"), options)}
+    plain = {hit.article_id: hit.score for hit in search(corpus.index_dir, parse_query("heart attack"), PLAIN)}
+    assert scores["mi"] > scores["spleen"]
+    assert scores["spleen"] == pytest.approx(plain["spleen"])  # "infarction" alone earns nothing
+    assert scores["mi"] > plain["mi"]

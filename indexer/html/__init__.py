@@ -2,6 +2,7 @@
 
 The stages, in order, each a pure function:
 
+    reduce     text -> text                (a huge page's long runs of links cut; reduce.py)
     parse      text -> lxml element tree, the only parse (tree.py)
     normalize  tree -> Page                (text blocks with DOM context; normalize.py)
     metadata   tree, Page -> Metadata      (meta tags, JSON-LD, bylines, dates; metadata.py)
@@ -23,6 +24,7 @@ from ..models import Block, Cleaned, Dropped
 from .extract import headline, judge
 from .metadata import collect_markup, extract_metadata, shown_date, titles
 from .normalize import Page, normalize
+from .reduce import cut_runs, is_huge
 from .stated import stated_body
 from .tree import parse
 
@@ -87,6 +89,8 @@ def _explained(page: Page, verdicts: tuple[str, ...], title: str | None
 def clean_html(html: str, url: str | None = None) -> Cleaned:
     """Clean a page: metadata from its markup, body as blocks without the title, and
     every block left out with the rule that left it out."""
+    if is_huge(html):  # hundreds of thousands of links: their long runs cut first (reduce.py)
+        html = cut_runs(html)
     with _tree_work():
         root = parse(html)
         markup = collect_markup(root)

@@ -19,11 +19,12 @@ import re
 from dataclasses import dataclass
 
 from ..errors import UnreadableArticle, UnsupportedFormat
+from ..isolate import isolated
 from ..models import Block, Cleaned, Dropped, Metadata
 from .headings import heading_levels
 from .layout import Paragraph, lines, paragraphs, reading_order
 from .metadata import document_title, names, pdf_metadata, printed_by_browser
-from .read import read_pdf
+from .read import load_library, read_pdf
 from .running import find_running
 
 _WORD = re.compile(r"\w+")
@@ -48,7 +49,9 @@ def clean_pdf(data: bytes) -> Cleaned:
     """Clean a PDF; NoTextLayer when no page has text, other CorpusErrors when it cannot be read."""
     from ..text import clean_text, text_blocks
 
-    pdf = read_pdf(data)
+    load_library()
+    # PDFium is C++: a file that crashes or hangs it costs that file alone (isolate.py).
+    pdf = isolated(read_pdf, data, "the PDF library (PDFium)")
     damaged = [page.number for page in pdf.pages if page.unreadable]
     if not any(page.spans for page in pdf.pages):
         if damaged:

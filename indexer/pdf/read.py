@@ -76,6 +76,12 @@ class Pdf:
     outline: tuple[OutlineEntry, ...]
 
 
+def load_library() -> None:
+    """Import PDFium into this process (~30 ms) once, so the children that read each file
+    (isolate.py) start with it."""
+    import pypdfium2  # noqa: F401
+
+
 def read_pdf(data: bytes) -> Pdf:
     """Every page's spans, the document info and the outline.
 

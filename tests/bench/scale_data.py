@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
+if not SHARED.exists():  # a worktree deeper than the main checkout
+    SHARED = Path("/work/shared")
 NFCORPUS = SHARED / "eval" / "retrieval" / "nfcorpus"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 SEED = 20261130
