@@ -8,8 +8,8 @@ building any tree, and written out again with every long run of like siblings th
 hold just one link (list items, table cells, bare links between line breaks) cut to its
 first RUN items plus one item holding the rest's text, as a link. The text, and how
 much of it is link text, stay the same, so the extractor judges the run as before; only
-the node count falls. Pages under HUGE_TAGS (every page of the extraction benchmark has under 3,000)
-are never touched.
+the node count falls. Pages under HUGE_TAGS (every page of the extraction benchmark has
+under 3,000) are never touched.
 """
 from __future__ import annotations
 
