@@ -3,7 +3,7 @@
 A kind is claimed by a file's suffix or a server's media type, then settled by the file's
 first bytes (`sniff`). Each kind's cleaner lives in its own module or package (`html/`,
 `text/`, `markdown.py`); a new format is a new package and one row in `FORMATS`. Cleaners
-are imported only when a document of their kind is cleaned: lxml is slow to import.
+are imported only when a document of their kind is cleaned: bs4 and lxml are slow to import.
 """
 from __future__ import annotations
 

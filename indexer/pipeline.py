@@ -207,7 +207,7 @@ class _Crew:
 
     def __init__(self, index_dir: Path, processes: int):
         methods = multiprocessing.get_all_start_methods()
-        # fork: a worker starts with every module already imported (spawn re-imports lxml, Whoosh).
+        # fork: a worker starts with every module already imported (spawn re-imports bs4, lxml, Whoosh).
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.inbox = context.Queue()
         self.outbox = context.Queue()

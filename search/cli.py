@@ -1,6 +1,6 @@
 """The `corpus` command: parses options, calls the library, formats what it returns.
 
-Heavy imports (Whoosh, lxml) happen inside the commands that need them, so
+Heavy imports (Whoosh, bs4, lxml) happen inside the commands that need them, so
 `corpus --help` starts at once. Everything printed goes through `out`, which passes it
 through `search.present.printable`: names and titles come from files and pages, and none
 may put an escape sequence on the user's terminal.

@@ -247,7 +247,7 @@ def test_empty_and_blank_input():
 
 
 def test_markup_that_looks_like_a_url_or_xml_does_not_warn():
-    # pytest runs with filterwarnings=error, so a parser's warning would fail these.
+    # pytest runs with filterwarnings=error, so a bs4 warning would fail these.
     assert texts("https://example.com/page.html") == ["https://example.com/page.html"]
     xhtml = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
              f"<body><p>{PROSE}</p></body></html>")
@@ -599,8 +599,7 @@ def test_hidden_box_without_a_shown_sibling_like_it_stays_out():
 
 
 def test_text_past_the_parsers_depth_limit_is_read():
-    # libxml2 builds trees 2048 elements deep and drops the rest of the page past that;
-    # such a page is built again from the parser's events, without the limit.
+    # libxml2 builds trees 2048 elements deep and drops the rest of the page past that.
     html = page("<div>" * 3000 + f"<p>{PROSE}</p>" + "</div>" * 3000 + f"<p>{PROSE} After.</p>"
                 + "<span>" * 3000 + "Deep words." + "</span>" * 3000)
     assert texts(html) == [PROSE, f"{PROSE} After.", "Deep words."]

@@ -19,11 +19,11 @@ from functools import lru_cache
 from datetime import date
 from typing import Iterator, Mapping, Sequence
 
+from bs4 import BeautifulSoup, Tag
+
 from ..models import Metadata
-from ..months import month_numbers
 from . import rules
-from .dates import PageDate, parse_date, url_date
-from .tree import Element, strings, text_of
+from .dates import _MONTHS, PageDate, parse_date, url_date
 
 # Sources for each field, best first. Values are (attribute, name) of <meta> tags.
 TITLE_META = (("property", "og:title"), ("name", "twitter:title"), ("name", "title"))
@@ -168,51 +168,47 @@ class Markup:
 _MARKUP_TAGS = frozenset({"meta", "link", "script", "title", "h1", "time", "html"})
 
 
-def _short_text(element: Element, limit: int = 300) -> str:
-    """The element's text, read only up to `limit` characters (bylines are short; the
-    spaces that indent markup do not count)."""
+def _short_text(tag: Tag, limit: int = 300) -> str:
+    """The element's text, read only up to `limit` characters (bylines are short)."""
     parts, size = [], 0
-    for string in strings(element):
+    for string in tag.strings:
         parts.append(string)
-        size += len(string.strip())
+        size += len(string)
         if size > limit:
             break
     return _collapse(" ".join(parts))
 
 
-def _innermost(found: list[tuple[Element, str]]) -> tuple[str, ...]:
+def _innermost(found: list[tuple[Tag, str]]) -> tuple[str, ...]:
     """Texts of `found`, each element after any of its descendants that were also found."""
     chosen: list[str] = []
-    for position, (element, text) in enumerate(found):
-        # lxml gives one proxy per element while it lives, so identity finds it.
+    for position, (tag, text) in enumerate(found):
+        # Identity, not `in`: bs4 compares tags by their whole content.
         inner = [t for other, t in found[position + 1:]
-                 if any(parent is element for parent in other.iterancestors())]
+                 if any(parent is tag for parent in other.parents)]
         chosen.extend(inner)
         chosen.append(text)
     return tuple(dict.fromkeys(chosen))
 
 
-def collect_markup(root: Element) -> Markup:
+def collect_markup(soup: BeautifulSoup) -> Markup:
     """Gather the metadata-bearing tags of a page in one walk (head and body alike).
 
-    One walk instead of a search per source: each search would rescan the whole
-    tree, and pages put <meta> and JSON-LD in the body too.
+    One walk instead of a find_all per source: bs4's searches each rescan the
+    whole tree, and pages put <meta> and JSON-LD in the body too.
     """
     meta: dict[tuple[str, str], str] = {}
     json_ld: list[dict] = []
     nested: list[dict] = []
     scripts: list[str] = []
     canonical = title = h1 = time = lang = None
-    authors: list[tuple[Element, str]] = []
-    bylines: list[tuple[Element, str]] = []
+    authors: list[tuple[Tag, str]] = []
+    bylines: list[tuple[Tag, str]] = []
     datelines: list[str] = []
-    # A list, so that every element's proxy lives until the walk ends: lxml frees one by
-    # looking up its ancestors for a live proxy (the depth, at every element, otherwise).
-    for node in list(root.iter()):
-        name = node.tag
-        if type(name) is not str:
-            continue  # comments, processing instructions
-        attrs = node.attrib
+    for node in soup.descendants:
+        if type(node) is not Tag:
+            continue
+        name, attrs = node.name, node.attrs
         if name not in _MARKUP_TAGS:
             if not attrs:
                 continue
@@ -241,14 +237,14 @@ def collect_markup(root: Element) -> Markup:
                 canonical = href.strip()
         elif name == "script":
             if str(attrs.get("type", "")).strip().lower() == "application/ld+json":
-                for item, top in _json_ld_objects(node.text or ""):
+                for item, top in _json_ld_objects(node.get_text()):
                     (json_ld if top else nested).append(item)
-            elif len(scripts) < MAX_SCRIPTS and node.text is not None and not len(node):
-                scripts.append(node.text)
+            elif len(scripts) < MAX_SCRIPTS and isinstance(node.string, str):
+                scripts.append(node.string)
         elif name == "title":
-            title = title or _collapse(text_of(node, " ")) or None
+            title = title or _collapse(node.get_text(" ")) or None
         elif name == "h1":
-            h1 = h1 or _collapse(text_of(node, " ")) or None
+            h1 = h1 or _collapse(node.get_text(" ")) or None
         elif name == "time":
             stamp = attrs.get("datetime")
             if time is None and isinstance(stamp, str) and stamp.strip():
@@ -263,7 +259,7 @@ def collect_markup(root: Element) -> Markup:
                   tuple(scripts))
 
 
-def _visible_evidence(node: Element, attrs, kind: int, authors: list, bylines: list,
+def _visible_evidence(node: Tag, attrs: dict, kind: int, authors: list, bylines: list,
                       datelines: list) -> None:
     """Note an element that shows the author or the date to readers."""
     if kind == _AUTHOR:
@@ -462,7 +458,7 @@ def person(text: str | None, handles: bool = False) -> str | None:
         return None
     if text[0].islower() and not (handles and len(words) == 1 and len(text) >= 2):
         return None
-    if rules.DATELINE.match(text) or words[0].lower().rstrip(".") in month_numbers():
+    if rules.DATELINE.match(text) or words[0].lower().rstrip(".") in _MONTHS:
         return None
     return text
 

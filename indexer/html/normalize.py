@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
+
 from ..models import Block
 from . import rules
-from .tree import STRING_CONTAINERS, Element, first, text_of
 
 # Hint bits a block-level element can carry (several may be set).
 BOILERPLATE = 1
@@ -67,8 +68,8 @@ class Page:
     nodes: tuple[Node, ...]
 
 
-def _hidden(element: Element) -> bool:
-    attrs = element.attrib
+def _hidden(tag: Tag) -> bool:
+    attrs = tag.attrs
     if not attrs:
         return False
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
@@ -77,7 +78,7 @@ def _hidden(element: Element) -> bool:
     if style and rules.HIDDEN_STYLE.search(style) is not None:
         return True
     classes = attrs.get("class")
-    return classes is not None and _hidden_classes(classes)
+    return isinstance(classes, str) and _hidden_classes(classes)
 
 
 @lru_cache(maxsize=4096)
@@ -95,7 +96,7 @@ def _hidden_classes(classes: str) -> bool:
 _WORD_SPLIT = re.compile(r"[-_]+")
 
 
-def _hidden_page(element: Element) -> bool:
+def _hidden_page(tag: Tag) -> bool:
     """A hidden element that is a further page of what a visible sibling shows: a
     slideshow's other slides, a recipe's other tabs, each a sibling of the same tag with
     the same classes (less the hiding ones and those that number it), of which a script
@@ -103,18 +104,18 @@ def _hidden_page(element: Element) -> bool:
 
     Hidden from assistive technology too (aria-hidden) is a copy, never a page.
     """
-    attrs = element.attrib
+    attrs = tag.attrs
     classes = attrs.get("class")
-    if classes is None or attrs.get("aria-hidden") == "true":
+    if not isinstance(classes, str) or attrs.get("aria-hidden") == "true":
         return False
     own = _lasting_classes(classes) - rules.HIDDEN_CLASSES
-    parent = element.getparent()
-    if not own or parent is None or len(parent) > MAX_PAGE_SIBLINGS:
+    parent = tag.parent
+    if not own or parent is None or len(parent.contents) > MAX_PAGE_SIBLINGS:
         return False
-    for sibling in parent:
-        if sibling.tag == element.tag and sibling is not element:
-            other = sibling.get("class")
-            if other is not None and own <= _lasting_classes(other) and not _hidden(sibling):
+    for sibling in parent.contents:
+        if type(sibling) is Tag and sibling.name == tag.name and sibling is not tag:
+            other = sibling.attrs.get("class")
+            if isinstance(other, str) and own <= _lasting_classes(other) and not _hidden(sibling):
                 return True
     return False
 
@@ -129,14 +130,14 @@ def _lasting_classes(classes: str) -> set[str]:
 MAX_PAGE_SIBLINGS = 200
 
 
-def _inline_caption(element: Element) -> bool:
+def _inline_caption(tag: Tag) -> bool:
     """An inline element named as an image's caption or credit.
 
     Block-level captions are judged as furniture by the extractor; a caption set in
     a <span> inside the paragraph that holds the image would join that paragraph.
     """
-    classes = element.get("class")
-    return classes is not None and _caption_classes(classes)
+    classes = tag.attrs.get("class") if tag.attrs else None
+    return isinstance(classes, str) and _caption_classes(classes)
 
 
 @lru_cache(maxsize=4096)
@@ -241,7 +242,7 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _table_is_layout(table: Element) -> bool:
+def _table_is_layout(table: Tag) -> bool:
     """Whether a table lays out a page rather than holding data.
 
     Data tables are rendered as one block; layout tables are walked like divs.
@@ -249,56 +250,48 @@ def _table_is_layout(table: Element) -> bool:
     inside mean layout. One pass that stops at the first sign, so tables nested thousands
     deep are not rescanned at each level.
     """
-    if _long(table.text):
-        return True
     paragraphs = 0
-    walked = []  # proxies kept alive: see `normalize`
-    # (element, whether its tail is a script's or annotation's text), an explicit stack:
-    # a scan stops at the first nested table, so each element is scanned by at most one
-    # table: linear overall.
-    pending = [(child, False) for child in reversed(table)]
+    # An explicit stack over `.contents`, not `table.descendants`: bs4 finds the end of
+    # `descendants` by walking to the subtree's last leaf, which costs the nesting depth
+    # at every table and made 6,000 nested tables take minutes. A scan stops at the
+    # first nested table, so each node is scanned by at most one table: linear overall.
+    pending = list(reversed(table.contents))
     while pending:
-        node, contained = pending.pop()
-        walked.append(node)
-        tag = node.tag
-        if type(tag) is str:
-            if tag in _LAYOUT_SIGNS:
+        node = pending.pop()
+        kind = type(node)
+        if kind is Tag:
+            name = node.name
+            if name in _LAYOUT_SIGNS:
                 return True
-            if tag == "p":
+            if name == "p":
                 paragraphs += 1
                 if paragraphs > 1:
                     return True
-            inner = contained or tag in STRING_CONTAINERS
-            if not inner and _long(node.text):
-                return True
-            pending.extend((child, inner) for child in reversed(node))
-        if not contained and _long(node.tail):
+            if node.contents:
+                pending.extend(reversed(node.contents))
+        elif kind is NavigableString and len(node) > 200 and len(node.strip()) > 200:
             return True
     return False
-
-
-def _long(text: str | None) -> bool:
-    return text is not None and len(text) > 200 and len(text.strip()) > 200
 
 
 _LAYOUT_SIGNS = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "article",
                            "section"})
 
 
-def _render_table(table: Element) -> tuple[str, int]:
+def _render_table(table: Tag) -> tuple[str, int]:
     """Rows one per line, cells joined with " | "; also the count of link characters."""
     rows = []
     link_chars = 0
-    for tr in list(table.iter("tr")):  # a list: proxies kept alive, see `normalize`
+    for tr in table.find_all("tr"):
         cells = []
-        for cell in list(tr.iter("td", "th")):
-            text = _collapse(text_of(cell, " "))
+        for cell in tr.find_all(("td", "th")):
+            text = _collapse(cell.get_text(" "))
             if text:
                 cells.append(text)
         if cells:
             rows.append(" | ".join(cells))
-    for a in list(table.iter("a")):
-        link_chars += len(_collapse(text_of(a, " ")))
+    for a in table.find_all("a"):
+        link_chars += len(_collapse(a.get_text(" ")))
     return "\n".join(rows), link_chars
 
 
@@ -462,51 +455,30 @@ class _Builder:
             else:
                 self.pre -= 1
 
-    def table(self, table: Element) -> None:
-        index = self.open_block("table", table.attrib)
+    def table(self, table: Tag) -> None:
+        index = self.open_block("table", table.attrs)
         text, link_chars = _render_table(table)
         if text:
             self._add(Block("table", text), len(text), link_chars)
         self.close_block(index, "table")
 
 
-class _Unruby:
-    """Stack marker: a ruby annotation (<rt>, <rp>), whose text is left out, ends here."""
-
-    __slots__ = ()
-
-
-_UNRUBY = _Unruby()
-_RUBY = frozenset({"rt", "rp"})
-
-
-def normalize(root: Element, noscript: bool = False) -> Page:
+def normalize(soup: BeautifulSoup, noscript: bool = False) -> Page:
     """Walk the page's body once and return its text blocks and block-level elements.
 
     `noscript` reads what <noscript> holds too: the page a browser without scripts
     shows, which is all the text some pages have.
     """
-    top = first(root, "body")
-    if top is None:
-        top = first(root, "html")
-    if top is None:
-        top = root
+    root = soup.body or soup.find("html") or soup
     dropped = rules.DROP_TAGS - {"noscript"} if noscript else rules.DROP_TAGS
     builder = _Builder()
-    # Elements, the text between them, and markers; an element's tail is pushed by its
-    # parent, so an element left out keeps the text after it.
-    stack: list = [top]
-    # Every element walked stays referenced until the walk ends: lxml frees an element's
-    # Python proxy by looking up its ancestors for a live one, which without these costs
-    # the depth at every element (quadratic on pages nested thousands deep).
-    walked: list = []
-    ruby = 0
+    stack: list = [root]
+    text_types = (NavigableString, CData)
     while stack:
         item = stack.pop()
         kind = type(item)
-        if kind is str:
-            if not ruby:
-                builder.text(item)
+        if kind in text_types:
+            builder.text(item)
             continue
         if kind is _Close:
             builder.close_block(item.index, item.name)
@@ -514,13 +486,9 @@ def normalize(root: Element, noscript: bool = False) -> Page:
         if kind is _InlineClose:
             builder.in_link -= 1
             continue
-        if kind is _Unruby:
-            ruby -= 1
-            continue
-        name = item.tag
-        if type(name) is not str:
-            continue  # comments, processing instructions
-        walked.append(item)
+        if kind is not Tag:
+            continue  # comments, doctypes, processing instructions, script text
+        name = item.name
         if name in dropped or (_hidden(item) and not _hidden_page(item)):
             continue
         if name in rules.INLINE_CAPTION_TAGS and _inline_caption(item):
@@ -533,25 +501,16 @@ def normalize(root: Element, noscript: bool = False) -> Page:
             continue
         # Custom elements are layout blocks, except inside a paragraph or heading,
         # where they wrap words (a citation marker, a tooltip source).
-        if name in rules.BLOCK_TAGS or item is top or (
+        if name in rules.BLOCK_TAGS or item is root or (
                 "-" in name and builder.current_block() not in rules.PHRASE_CONTAINERS):
-            index = builder.open_block(name, item.attrib)
+            index = builder.open_block(name, item.attrs)
             stack.append(_Close(index, name))
         elif name == "a":
             builder.in_link += 1
             stack.append(_InlineClose(name))
-        if name in _RUBY:
-            # Its text is the pronunciation printed over the base text: not the text.
-            ruby += 1
-            stack.append(_UNRUBY)
-        for child in reversed(item):
-            tail = child.tail
-            if tail:
-                stack.append(tail)
-            stack.append(child)
-        text = item.text
-        if text:
-            stack.append(text)
+        contents = item.contents
+        if contents:
+            stack.extend(reversed(contents))
     builder.flush()
     nodes = tuple(Node(*fields) for fields in builder.nodes)
     return Page(tuple(builder.segments), nodes)

@@ -16,7 +16,6 @@ from typing import Iterator, Sequence
 from ..models import Block
 from .metadata import json_ld_types
 from .normalize import normalize
-from .tree import parse
 
 #: A stated body shorter than this many words is a summary, never the article.
 MIN_WORDS = 50
@@ -98,6 +97,12 @@ def _steps(value, depth: int) -> Iterator[_Part]:
 def _text_blocks(value: str) -> tuple[Block, ...]:
     """A JSON-LD string as blocks: its markup's blocks, or its lines as paragraphs."""
     if _MARKUP.search(value):
-        return tuple(segment.block for segment in normalize(parse(value)).segments)
+        from . import parse, take_apart  # the page's own parser; the package imports this module
+
+        soup = parse(value)
+        try:
+            return tuple(segment.block for segment in normalize(soup).segments)
+        finally:
+            take_apart(soup)
     lines = (" ".join(html_entities.unescape(line).split()) for line in value.splitlines())
     return tuple(Block("paragraph", line) for line in lines if line)
