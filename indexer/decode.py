@@ -77,12 +77,23 @@ def decode(data: bytes, declared: str | None = None) -> str:
 
     Bytes that are valid UTF-8 are read as UTF-8 whatever a page declares: legacy text
     almost never validates as UTF-8 by chance, while pages that declare ISO-8859-1 and
-    hold UTF-8 are common. Never drops undecodable bytes silently: DecodeError instead.
+    hold UTF-8 are common. UTF-8 with a few broken sequences (a string a server cut in the
+    middle of a character) is UTF-8 too, each broken one read as U+FFFD as browsers read it,
+    not a reason to guess another encoding for the whole page. Never drops undecodable
+    bytes silently: U+FFFD marks them, or DecodeError.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return sanitize(data[len(bom):].decode(codec, errors="replace"))
-    for codec in dict.fromkeys(c for c in ("utf-8", text_codec(declared)) if c):
+    try:
+        return sanitize(data.decode("utf-8"))
+    except UnicodeError:
+        pass
+    text = _mostly_utf8(data)
+    if text is not None:
+        return sanitize(text)
+    codec = text_codec(declared)
+    if codec is not None and codec != "utf-8":
         try:
             return sanitize(data.decode(codec))
         except UnicodeError:  # any codec's failure, not only UnicodeDecodeError
@@ -93,6 +104,19 @@ def decode(data: bytes, declared: str | None = None) -> str:
     if best is None:
         raise DecodeError("cannot tell the text encoding (is it a binary file?)")
     return sanitize(str(best))
+
+
+#: Valid non-ASCII characters per broken sequence above which bytes are UTF-8 with damage:
+#: legacy text read as UTF-8 breaks at almost every non-ASCII byte.
+UTF8_PER_BROKEN = 20
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The bytes read as UTF-8 with U+FFFD for broken sequences, if those are rare."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return text if valid >= UTF8_PER_BROKEN * max(broken, 1) else None
 
 
 def looks_binary(data: bytes) -> bool:

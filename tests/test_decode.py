@@ -37,6 +37,21 @@ def test_wrong_declaration_falls_back_to_utf8():
     assert decode("naïve".encode(), "ascii") == "naïve"
 
 
+def test_utf8_with_a_character_cut_in_half_stays_utf8():
+    # A teaser a server cut inside "ó" ("papieros\xc3..."): the page is still UTF-8; one
+    # broken sequence must not make the whole page read as another encoding.
+    text = "Zażółć gęślą jaźń, Łukasz Brzeziński przyjął uchwałę. " * 3
+    data = ('<meta charset="utf-8"><p>' + text + "</p><span>papieros").encode() + b"\xc3...</span>"
+    decoded = decode(data, declared_charset(data))
+    assert text in decoded and "papieros\ufffd..." in decoded
+
+
+def test_legacy_text_with_one_utf8_lookalike_is_not_utf8():
+    text = "Les muscles se contractent parfois la nuit, c’est très fréquent et généralement bénin. " * 5
+    data = text.encode("cp1252") + "é".encode()  # one valid UTF-8 sequence among many broken
+    assert decode(data, "windows-1252").startswith(text)
+
+
 def test_sanitize_removes_escape_sequences_and_bidi_overrides():
     assert sanitize("red\x1b[31m text\x07\u202eevil\r\nnext") == "red[31m textevil\nnext"
 

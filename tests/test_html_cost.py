@@ -63,6 +63,28 @@ def test_brackets_inside_json_strings_do_not_count_as_depth():
     assert clean_html(_json_ld_page(ld)).metadata.author == "Grace Hopper"
 
 
+def test_a_cleaned_page_leaves_no_tree_for_the_cyclic_collector():
+    # The parse tree is lxml's (C memory, no Python cycles), freed with its last reference:
+    # a tree left in cycles (as bs4's was) had every page's nodes scanned again by the
+    # collector's runs.
+    import gc
+
+    html = ("<!DOCTYPE html><html><head><title>T</title></head><body>"
+            + "".join(f"<div class='c{i}'><p>{PROSE}</p><a href='/{i}'>link {i}</a></div>"
+                      for i in range(300)) + "</body></html>")
+    clean_html(html)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        clean_html(html)
+        freed = gc.collect()
+    finally:
+        if enabled:
+            gc.enable()
+    assert freed < 100  # no tree of 1,200 nodes
+
+
 def _link_page(links: int) -> str:
     items = "".join(f'<li><a href="https://example.org/p/{n}">Link number {n}</a></li>\n' for n in range(links))
     bare = "".join(f'<a href="/t/{n}">tag {n}</a><br>\n' for n in range(links // 4))

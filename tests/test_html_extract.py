@@ -455,3 +455,151 @@ def test_definition_list_is_kept():
     html = page(f"<article><p>{PROSE}</p><dl><dt>Ebb</dt><dd>The tide going out.</dd>"
                 f"<dt>Flood</dt><dd>The tide coming in.</dd></dl><p>{PROSE}</p></article>")
     assert texts(html) == [PROSE, "Ebb", "The tide going out.", "Flood", "The tide coming in.", PROSE]
+
+
+# --- the lead a content system names a teaser ------------------------------------------------
+
+LEAD = "Der Stadtrat hat am Dienstag den neuen Fahrplan für die Fähre beschlossen, der im November gilt."
+BODY = ("<div class='article-body'>" + f"<p>{PROSE}</p>" * 3 + "</div>")
+LEAD_HEAD = "<meta property='og:title' content='Neuer Fahrplan für die Fähre'>"
+
+
+@pytest.mark.parametrize("box", ["<p class='article-teaser'>{}</p>",
+                                 "<div class='teaser-text'><p>{}</p></div>",
+                                 "<h2 class='ArticleHero__teaser--light'>{}</h2>"])
+def test_standfirst_named_teaser_under_the_headline_is_kept(box):
+    html = page(MENU + "<main><h1>Neuer Fahrplan für die Fähre</h1>"
+                "<div class='byline'>Von Anna Berg</div>" + box.format(LEAD) + BODY
+                + "</main>" + MENU, LEAD_HEAD)
+    found = texts(html)
+    assert found[0] == LEAD and found[1:] == [PROSE] * 3
+
+
+def test_teaser_cards_under_the_headline_stay_out():
+    # Several boxes named teaser under a headline are cards of other pages, not a lead;
+    # a teaser box whose text is a link is a card too.
+    cards = "".join(f"<div class='teaser'><p>Mehr über die Geschichte der Fähre, Teil {i} "
+                    f"der Serie über die Insel.</p></div>" for i in range(3))
+    linked = f"<div class='teaser'><p><a href='/x'>{LEAD}</a></p></div>"
+    for boxes in (cards, linked):
+        html = page(MENU + "<main><h1>Neuer Fahrplan für die Fähre</h1>" + boxes + BODY
+                    + "</main>" + MENU, LEAD_HEAD)
+        assert texts(html) == [PROSE] * 3
+
+
+def test_byline_in_a_teaser_box_stays_out():
+    html = page(MENU + "<main><h1>Neuer Fahrplan für die Fähre</h1><div class='teaser'>"
+                "<p>Ein Artikel von Pamela Sladky | 27.01.2022 - 12:45</p>"
+                f"<p>{LEAD}</p></div>" + BODY + "</main>" + MENU, LEAD_HEAD)
+    cleaned = clean_html(html)
+    assert [b.text for b in cleaned.blocks] == [LEAD] + [PROSE] * 3
+    assert cleaned.metadata.author == "Pamela Sladky"
+
+
+# --- the body the page states in its JSON-LD -------------------------------------------------
+
+def _json_ld(item: dict) -> str:
+    return f"<script type='application/ld+json'>{json.dumps(item)}</script>"
+
+
+STEPS = ["Measure the table top across its middle, from edge to edge, and note the diameter.",
+         "Cut a square of cloth as wide as the diameter plus twice the drop and a hem.",
+         "Fold the square in four, mark the radius from the folded corner, and cut the arc."]
+
+
+def test_how_to_drawn_by_scripts_is_read_from_its_json_ld():
+    howto = {"@context": "https://schema.org", "@type": "HowTo", "name": "A round tablecloth",
+             "description": "<p>A round table softens any room, and a cloth that fits it is "
+                            "easy to sew in an afternoon with a tape measure and scissors.</p>",
+             "step": [{"@type": "HowToStep", "name": f"Step {n}: part {n}",
+                       "itemListElement": {"@type": "HowToDirection", "text": f"<p>{text}</p>"}}
+                      for n, text in enumerate(STEPS, 1)]}
+    html = page(MENU + "<div id='app'><p>Please update your browser.</p></div>" + MENU,
+                _json_ld(howto) + "<title>A round tablecloth</title>")
+    cleaned = clean_html(html)
+    found = [(b.kind, b.text) for b in cleaned.blocks]
+    assert found[0] == ("paragraph", "A round table softens any room, and a cloth that fits it "
+                                     "is easy to sew in an afternoon with a tape measure and scissors.")
+    assert ("heading", "Step 2: part 2") in found and ("paragraph", STEPS[2]) in found
+    assert "Please update your browser." not in [text for _, text in found]
+    assert any(d.text == "Please update your browser." for d in cleaned.dropped)
+
+
+def test_recipe_drawn_by_scripts_keeps_its_ingredients_and_steps():
+    recipe = {"@type": "Recipe", "name": "Mole cake", "recipeIngredient": ["200 g flour", "3 eggs"],
+              "recipeInstructions": [{"@type": "HowToSection", "name": "Dough",
+                                      "itemListElement": [{"@type": "HowToStep", "text": s}
+                                                          for s in STEPS]}]}
+    found = [(b.kind, b.text) for b in clean_html(page("<div id='app'></div>", _json_ld(recipe))).blocks]
+    assert ("item", "200 g flour") in found and ("heading", "Dough") in found
+    assert [text for kind, text in found if kind == "paragraph"] == STEPS
+
+
+def test_article_body_stands_in_for_an_article_the_page_shows_a_scrap_of():
+    story = " ".join([PROSE] * 8)
+    news = {"@type": "NewsArticle", "headline": "Council votes", "articleBody": story}
+    html = page(MENU + f"<div class='teaser'><p>{PROSE}</p></div>" + MENU, _json_ld(news))
+    assert texts(html) == [story]
+
+
+@pytest.mark.parametrize("stated", ["A short summary of the story, as search engines show it.",
+                                    " ".join([PROSE] * 3)])
+def test_visible_article_stays_when_it_holds_the_stated_body(stated):
+    # A summary (under fifty words), or a body the visible article holds, changes nothing.
+    body = "".join(f"<p>{PROSE} Part {n}.</p>" for n in range(4))
+    html = page(MENU + f"<article>{body}</article>" + MENU,
+                _json_ld({"@type": "NewsArticle", "articleBody": stated}))
+    assert texts(html) == [f"{PROSE} Part {n}." for n in range(4)]
+
+
+# --- an article cut into sections that each name themselves its text ----------------------
+
+def test_article_of_named_sections_is_kept_whole_past_a_gallery():
+    # A content system's page: each section its own element with a heading and a
+    # "ce-bodytext"; a gallery of long captions at the top outweighs any one of them.
+    caption = ("The north face below the pass on Saturday morning, with fresh tracks of four skiers "
+               "who came up from the valley before sunrise and found good snow. ")
+    gallery = "".join(f"<figure><img src='{n}.jpg'><figcaption>{caption}Picture {n}.</figcaption></figure>"
+                      for n in range(8))
+    sections = "".join(f"<article class='contentElement'><header><h4>Part {n}</h4></header>"
+                       f"<div class='ce-bodytext'><p>{PROSE} Section {n}.</p>"
+                       + ("<p>" + PROSE * 2 + "</p>" if n == 2 else "") + "</div></article>"
+                       for n in range(5))
+    html = page(MENU + f"<div class='mainContent'><h1>Weekly report</h1>{gallery}{sections}</div>" + MENU,
+                "<title>Weekly report</title>")
+    text = body_text(html)
+    assert all(f"Section {n}." in text for n in range(5)) and "Part 0" in text
+    assert "fresh tracks" not in text
+
+
+# --- a slideshow's other slides ----------------------------------------------------------
+
+def _slides(hide: str) -> str:
+    return "".join(f"<div class='gallery-section section-{n}'{'' if n == 0 else hide}>"
+                   f"<h2>{n + 1}. Item {n + 1}</h2><p>{PROSE} Slide {n + 1}.</p></div>"
+                   for n in range(3))
+
+
+@pytest.mark.parametrize("hide", [" style='display: none'", " hidden"])
+def test_hidden_slides_beside_a_shown_one_are_read(hide):
+    # A script shows one slide at a time; the saved page holds them all, the others hidden.
+    html = page(MENU + "<article><h1>Items we never knew we wanted</h1>" + _slides(hide)
+                + "</article>" + MENU)
+    html = html.replace("section-1'", "section-1 hidden'")
+    text = body_text(html)
+    assert all(f"Slide {n}." in text for n in (1, 2, 3))
+
+
+def test_hidden_box_without_a_shown_sibling_like_it_stays_out():
+    html = page(f"<article><p>{PROSE}</p><div class='panel hidden'><p>Hidden panel text "
+                f"that no reader sees on this page.</p></div><div class='panel-other'>"
+                f"<p>{PROSE}</p></div><div class='copy' aria-hidden='true'>{PROSE} Copy.</div>"
+                f"<div class='copy'>{PROSE} Shown.</div></article>")
+    assert texts(html) == [PROSE, PROSE, f"{PROSE} Shown."]
+
+
+def test_text_past_the_parsers_depth_limit_is_read():
+    # libxml2 builds trees 2048 elements deep and drops the rest of the page past that.
+    html = page("<div>" * 3000 + f"<p>{PROSE}</p>" + "</div>" * 3000 + f"<p>{PROSE} After.</p>"
+                + "<span>" * 3000 + "Deep words." + "</span>" * 3000)
+    assert texts(html) == [PROSE, f"{PROSE} After.", "Deep words."]

@@ -270,6 +270,17 @@ def test_utc_stamp_yields_to_the_local_dateline_one_day_earlier():
     assert meta(head, body).published == "2019-11-19"
 
 
+def test_utc_stamp_keeps_its_date_against_a_comment_the_next_day():
+    # 21:30 UTC is 14:30 in California; a comment at 9:35 the next morning is another
+    # moment (its clock is no time zone away from the stamp), not the story's local date.
+    head = '<meta property="article:published_time" content="2020-08-14T21:30:04+00:00">'
+    body = ('<article><p>By Evan Symon, August 14, 2020 2:30 pm</p></article><ol class="comments">'
+            '<li><time datetime="2020-08-15T09:35:53-07:00">August 15, 2020 at 9:35 am</time></li></ol>')
+    assert meta(head, body).published == "2020-08-14"
+    later = body.replace("2:30 pm", "").replace("August 14, 2020", "")
+    assert meta(head, later).published == "2020-08-14"
+
+
 def test_utc_stamp_keeps_its_date_against_an_undated_masthead():
     # "Wednesday, November 20, 2019" at the top of a page is today's date, not the story's.
     head = '<meta property="article:published_time" content="2019-11-19T00:04:00Z">'
@@ -385,3 +396,40 @@ def test_date_opening_a_paragraph_below_the_headline():
             "<p>01.02.2022 „Der Arbeitsmarkt ist gut in das Jahr 2022 gestartet“, sagte der Vorstand "
             "am Dienstag in Nürnberg.</p></body></html>")
     assert clean_html(html).metadata.published == "2022-02-01"
+
+
+def test_a_date_only_a_script_states_is_the_last_guess():
+    blob = ('<script>window.__STATE__ = {"product": {"title": "Sidamo", '
+            '"published_at": "2019-03-02T06:22:28+01:00", "created_at": "2019-03-01T06:27:24+01:00"}};'
+            '</script>')
+    assert meta(body=blob + "<p>Coffee from Ethiopia.</p>").published == "2019-03-02"
+    escaped = '<script>var s = "{\\"createdAt\\":\\"2022-01-31T15:58:43+01:00\\"}";</script>'
+    assert meta(body=escaped).published == "2022-01-31"
+    # Any date the page marks up or shows comes first; other keys are no publication.
+    assert meta('<meta property="article:published_time" content="2020-05-05">', blob).published \
+        == "2020-05-05"
+    assert meta(body='<script type="application/json">{"startDate": "2020-06-30"}</script>').published is None
+
+
+def test_a_comments_time_stamp_is_no_date_of_the_article():
+    body = ('<article><h1>Quests and NPCs</h1><p>A long guide to the mountain quests.</p></article>'
+            '<ol class="commentlist"><li><div class="comment-meta commentmetadata">'
+            '<a href="#c1">26.05.2008, 21:07</a></div><p>Thanks!</p></li></ol>'
+            '<footer><div class="footer-date">01.01.2013</div></footer>')
+    assert meta(body=body).published is None
+
+
+@pytest.mark.parametrize("now", ["Aktuelle Zeit: 14.10.2020, 12:18", "It is currently Wed Oct 14, 2020 12:18 pm"])
+def test_the_clock_of_the_visit_is_no_date_of_the_page(now):
+    body = f'<div class="datetime">{now}</div><div class="post"><p>Was ist freie Software?</p></div>'
+    assert meta(body=body).published is None
+
+
+def test_a_time_stamp_line_dates_the_page_unless_labelled_otherwise():
+    post = ('<div class="profile"><p>Registriert: 18.09.2008, 05:56</p></div>'
+            '<div class="post"><p>Beitrag von r23 » 21.01.2009, 05:42</p><p>Was ist freie Software?</p></div>')
+    assert clean_html(f"<html><body>{post}</body></html>").metadata.published == "2009-01-21"
+    news = '<table><tr><td><font>新华网河北频道 ( 2012-06-04 09:20:26 )</font></td></tr></table><p>河北</p>'
+    assert clean_html(f"<html><body>{news}</body></html>").metadata.published == "2012-06-04"
+    clock = "<p>Samstag, 2016-10-08, 0:26 AM Willkommen Gast | RSS</p><p>Briefe aus dem Archiv.</p>"
+    assert clean_html(f"<html><body>{clock}</body></html>").metadata.published is None

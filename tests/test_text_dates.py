@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.text.dates import find_dates, month_numbers, parse_date, without_dates
+from indexer.months import month_numbers
+from indexer.text.dates import find_dates, parse_date, without_dates
 from indexer.text.lines import read_line
 
 

@@ -15,23 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-# Month names as pages write them, in the languages most saved pages are in: English,
-# German, French, Spanish, Italian, Portuguese and Dutch; full names and common short forms.
-_MONTH_NAMES = (
-    "january jan januar janv janvier enero ene gennaio gen janeiro januari jänner",
-    "february feb februar févr fevr février fevrier febrero febbraio fevereiro fev februari",
-    "march mar märz mrz mars marzo março marco maart mär",
-    "april apr avril avr abril aprile",
-    "may mai mayo maggio maio mei",
-    "june jun juni juin junio giugno junho",
-    "july jul juli juil juillet julio luglio julho",
-    "august aug août aout agosto ago augustus",
-    "september sep sept septembre septiembre setiembre settembre setembro set",
-    "october oct oktober okt octobre octubre ottobre outubro out",
-    "november nov novembre noviembre novembro",
-    "december dec dezember dez décembre decembre diciembre dic dicembre dezembro",
-)
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+from ..months import month_numbers
+
+# Month names as pages write them: the twenty languages of indexer/months.tsv.
+_MONTHS = month_numbers()
 _MONTH = (r"(?P<month>" + "|".join(sorted(_MONTHS, key=lambda n: (-len(n), n))) + r")(?![^\W\d_])\.?")
 # "5 de mayo de 2022", "3 de maio de 2022": Spanish and Portuguese join with "de".
 _JOIN = r"(?:\s+(?:of|de|del)\s+|[\s-]+)"
@@ -82,6 +69,8 @@ class PageDate:
     timed: bool = False
     #: The hour (0-23) of that time, when it was in UTC.
     utc_hour: int | None = None
+    #: That time as minutes after midnight, when it followed the date (local or UTC).
+    clock: int | None = None
 
 
 def _make(year: int, month: int, day: int) -> str | None:
@@ -143,12 +132,14 @@ def _with_time(day: str, text: str, match: re.Match) -> PageDate:
     after = _TIME_AFTER.match(text, match.end())
     if after is None:
         return PageDate(day, timed=_TIME_BEFORE.search(text, 0, match.start()) is not None)
-    if not after["utc"]:
-        return PageDate(day, timed=True)
     hour = int(after["hour"]) % 12 if after["half"] else int(after["hour"])
     if after["half"] and after["half"].lower().startswith("p"):
         hour += 12
-    return PageDate(day, utc=True, timed=True, utc_hour=hour if hour < 24 else None)
+    minute = int(after["minute"])
+    clock = hour * 60 + minute if hour < 24 and minute < 60 else None
+    if not after["utc"]:
+        return PageDate(day, timed=True, clock=clock)
+    return PageDate(day, utc=True, timed=True, utc_hour=hour if hour < 24 else None, clock=clock)
 
 
 def url_date(url: str | None) -> PageDate | None:

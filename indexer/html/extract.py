@@ -17,7 +17,8 @@ The evidence, in the order it is applied:
 4. Prose directly before or after that element continues it (a lead paragraph in
    a sibling container), and the article starts just below its headline (the
    heading that says the page's title) when that sits a little above it; inside,
-   furniture, labels and link lists are pruned.
+   furniture, labels and link lists are pruned, except the lead under the headline
+   in one box a content system names "teaser".
 5. Recall first: when the kept text does not start below the headline, or is a
    scrap of the page, the page is judged again by tag and role alone (class words
    name a post's own wrapper "teaser" or "print" often enough to lose whole
@@ -75,6 +76,10 @@ class Options:
     #: if the ancestor's score is at least this share of its own.
     widen_prose: float = 2.0
     widen_score: float = 0.25
+    #: An element naming itself the article's text gives way to the element holding all
+    #: the elements named the same way that hold prose, when they are this many (it among
+    #: them): the article's sections.
+    min_sections: int = 3
     #: Score multipliers for elements that name themselves the article body.
     strong_bonus: float = 1.3
     content_bonus: float = 1.1
@@ -95,6 +100,7 @@ class Options:
 DEFAULT = Options()
 
 _PUNCT = re.compile(r"[^\w\s]+")
+_DIGIT = re.compile(r"\d")
 
 
 def _is_label(text: str) -> bool:
@@ -105,11 +111,18 @@ def _is_label(text: str) -> bool:
         return True
     if len(text) >= rules.BYLINE_MAX_CHARS:
         return False
-    if rules.BYLINE.match(text) or rules.DATELINE.match(text) or rules.BARE_TIME.match(text):
+    if rules.BYLINE.match(text) or rules.DATELINE.match(text):
         return True
-    date = rules.WRITTEN_DATE.search(text)
+    # A time or a date holds a digit; most labels hold none, and the month names of
+    # twenty languages make the two patterns below slow to try.
+    if _DIGIT.search(text) is None:
+        return False
+    if rules.BARE_TIME.match(text):
+        return True
     # A dateline opens with its date (after a weekday at most); a date at the end
-    # of a line is a signature, such as an embedded tweet's, which readers keep.
+    # of a line is a signature, such as an embedded tweet's, which readers keep. One
+    # that starts in time ends within 60 characters: the rest need not be read.
+    date = rules.WRITTEN_DATE.search(text, 0, rules.DATELINE_MAX_LEAD + 48)
     if date is None or date.start() > rules.DATELINE_MAX_LEAD:
         return False
     rest = text[:date.start()] + text[date.end():]
@@ -341,7 +354,36 @@ def choose(page: Page, evidence: Evidence, options: Options = DEFAULT) -> int | 
         # ">=" prefers the innermost of nested elements that score the same.
         if score >= best_score:
             best, best_score = index, score
-    return best if best is None else _widen(page, evidence, best, options)
+    if best is None:
+        return None
+    return _widen(page, evidence, _sections(page, evidence, best, options), options)
+
+
+def _sections(page: Page, evidence: Evidence, index: int, options: Options) -> int:
+    """The chosen element, or the element holding all its sections: an article body cut
+    into content elements that each name themselves the article's text the same way
+    (a content system's "ce-bodytext" under each section's heading).
+
+    One section, however long, is no article when sections like it hold prose beside it
+    (`min_sections` in all); the smallest element holding them all is, unless that is the
+    whole page.
+    Furniture between them (a gallery's captions) is pruned as inside any article.
+    """
+    node = page.nodes[index]
+    if not node.hints & STRONG_CONTENT or not node.names:
+        return index
+    prefix = [0.0, *accumulate(max(w, 0.0) for w in evidence.weights)]
+    first, end, count = node.first, node.end, 0
+    for other in page.nodes:
+        if other.names == node.names and other.hints & STRONG_CONTENT and \
+                prefix[other.end] > prefix[other.first]:
+            first, end, count = min(first, other.first), max(end, other.end), count + 1
+    if count < options.min_sections:
+        return index
+    ancestor = index
+    while ancestor > 0 and not (page.nodes[ancestor].first <= first and end <= page.nodes[ancestor].end):
+        ancestor = page.nodes[ancestor].parent
+    return ancestor if ancestor > 0 else index
 
 
 def _widen(page: Page, evidence: Evidence, index: int, options: Options) -> int:
@@ -662,7 +704,43 @@ def judge(page: Page, article_body: str | None = None, top: int | None = None,
             return Extraction(tuple(rescued))
     if verdicts is None:
         verdicts = fallback(page, evidence, options)
+    elif top is not None:
+        _standfirst(page, evidence, verdicts, top, options)
     return Extraction(tuple(verdicts))
+
+
+def _standfirst(page: Page, evidence: Evidence, verdicts: list[str], top: int,
+                options: Options) -> None:
+    """Keep the article's lead: unlinked prose just below the headline, before more of the
+    kept article, that was dropped only for a box named as a teaser (`rules.LEAD_TOKENS`).
+
+    A teaser card links to its story; the standfirst under a headline links nowhere, and
+    is one box: several teaser boxes under a headline are cards.
+    """
+    stop = min(len(verdicts), top + 2 + options.max_lead_gap)
+    last = max((position for position, verdict in enumerate(verdicts) if not verdict), default=-1)
+    window = [position for position in range(top + 1, min(stop, last))
+              if verdicts[position].startswith(FURNITURE)]
+    if not window:
+        return
+    owners = _owners(page, range(len(page.nodes)), evidence.furniture)
+    boxes = {owners[position] for position in window
+             if position in owners and _names_lead(page.nodes[owners[position]].names)}
+    if len(boxes) != 1:
+        return
+    for position in window:
+        segment = page.segments[position]
+        if owners.get(position) in boxes and segment.chars >= options.min_prose_chars and \
+                segment.link_chars * 2 <= segment.chars and not _is_label(segment.block.text):
+            verdicts[position] = ""
+
+
+@lru_cache(maxsize=1024)
+def _names_lead(names: str) -> bool:
+    """Whether a furniture node's class and id words are a lead's and no other furniture's."""
+    words = set(_NAME_WORDS.split(_CAMEL.sub(r"\1 \2", names).lower()))
+    found = words & rules.BOILERPLATE_TOKENS
+    return bool(found) and found <= rules.LEAD_TOKENS
 
 
 def _anchored(verdicts: list[str], top: int, options: Options) -> bool:

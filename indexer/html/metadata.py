@@ -51,6 +51,8 @@ ORGANIZATION_TYPES = frozenset({"organization", "newsmediaorganization", "corpor
 MAX_JSON_LD_DEPTH = 100
 #: At most this many byline and dateline elements are read per page.
 MAX_VISIBLE = 24
+#: At most this many scripts are kept to look for a date in, and this much of each.
+MAX_SCRIPTS, MAX_SCRIPT_CHARS = 64, 200_000
 
 # " | Site", " - Site", " — Site", " :: Site" at the end of a <title>.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
@@ -58,7 +60,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
 # "View all posts by", "Autor:" and their kin in the languages of saved pages.
 _BY = re.compile(
     r"^\s*(?:post\s+author\s+)?(?:(?:written|posted|post|words|story|reported|text|interview|"
-    r"eingestellt|geschrieben|verfasst|publié|écrit|escrito|publicado|scritto|pubblicato)\s+)?"
+    r"eingestellt|geschrieben|verfasst|publié|écrit|escrito|publicado|scritto|pubblicato|"
+    r"(?:ein\s+)?(?:artikel|beitrag|gastbeitrag))\s+)?"
     r"(?:by|von|vom|por|par|di|door|av|af)\b[:\s]*|"
     r"^\s*(?:(?:view|see|show|more)\s+)?(?:all\s+)?(?:posts|articles|stories|entries)\s+(?:by|from)\s+|"
     r"^\s*(?:zeige\s+)?alle\s+(?:beiträge|artikel)\s+von\s+|"
@@ -81,14 +84,34 @@ _NOT_NAMES = frozenset({
     "autore", "posted", "post", "published", "datum", "date",
 })
 # A line that is not a name, whatever else it holds: a site's footer, a weekday.
-_NOT_A_NAME = re.compile(
-    r"\bpowered by\b|©|\bcopyright\b|\ball rights reserved\b|^\W*(?:mon|tues|wednes|thurs|fri|satur|"
-    r"sun)day\b|^\W*(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|"
-    r"mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|"
-    r"domingo)\b", re.IGNORECASE)
+_WEEKDAY = (r"^\W*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|"
+            r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|"
+            r"miércoles|jueves|viernes|sábado|domingo)\b")
+_NOT_A_NAME = re.compile(r"\bpowered by\b|©|\bcopyright\b|\ball rights reserved\b|" + _WEEKDAY,
+                         re.IGNORECASE)
+_OPENS_WITH_WEEKDAY = re.compile(_WEEKDAY, re.IGNORECASE)
 # A picture's credit: "Bild: S. Lafrentz", "Photo: AP".
 _CREDIT = re.compile(r"^\W*(?:bild|bilder|foto|fotos|photo|photos|image|images|credit|quelle|source)\b",
                      re.IGNORECASE)
+# The clock of the visit, not a date of the page: a forum's "It is currently ...", a
+# masthead's "Today is ...".
+_NOW = re.compile(r"^\W*(?:it\s+is\s+(?:currently|now)|current\s+(?:time|date)|today\s+is|"
+                  r"aktuelle\s+(?:zeit|uhrzeit)|heute\s+ist|es\s+ist\s+jetzt|nous\s+sommes\s+le|"
+                  r"date\s+et\s+heure\s+actuelles|hora\s+actual|fecha\s+actual|hoy\s+es)\b", re.IGNORECASE)
+# A numeric date with its time of day in a short line ("( 2012-06-04 09:20:26 )",
+# "r23 » 21.01.2009, 05:42"): a time stamp, whatever words stand around it.
+_STAMP = re.compile(r"(?<![\d.])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})(?:,?\s+|T)\d{1,2}:\d{2}(?!\d)")
+
+
+def _stamp(text: str) -> bool:
+    """A line holding a time stamp not labelled as something else than publication: a
+    labelled one ("Registriert: 18.09.2008, 05:56") dates a member, a visit, an edit;
+    the labels of publication open a dateline (rules.DATELINE). One opened by a weekday
+    ("Samstag, 2016-10-08, 0:26 AM Willkommen Gast") is a masthead's clock."""
+    match = _STAMP.search(text)
+    return match is not None and ":" not in text[:match.start()] and not _OPENS_WITH_WEEKDAY.match(text)
+
+
 # In a dateline, the name after its date: "Updated 2 June 2023 by Dr. Sam Patel".
 _DATED_BY = re.compile(r"\b(?:by|von|por|par)\s+(?=\S)", re.IGNORECASE)
 # class/id/rel/itemprop words of visible bylines and datelines.
@@ -128,6 +151,9 @@ class Markup:
     datelines: tuple[str, ...] = ()
     #: JSON-LD objects nested inside the items of `json_ld` (authors, mainEntity...).
     json_ld_nested: tuple[dict, ...] = ()
+    #: Text of the other scripts (data blobs and code), in page order, for a last guess
+    #: at the date a page states nowhere else.
+    scripts: tuple[str, ...] = ()
 
     @property
     def article_body(self) -> str | None:
@@ -174,6 +200,7 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
     meta: dict[tuple[str, str], str] = {}
     json_ld: list[dict] = []
     nested: list[dict] = []
+    scripts: list[str] = []
     canonical = title = h1 = time = lang = None
     authors: list[tuple[Tag, str]] = []
     bylines: list[tuple[Tag, str]] = []
@@ -212,6 +239,8 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
             if str(attrs.get("type", "")).strip().lower() == "application/ld+json":
                 for item, top in _json_ld_objects(node.get_text()):
                     (json_ld if top else nested).append(item)
+            elif len(scripts) < MAX_SCRIPTS and isinstance(node.string, str):
+                scripts.append(node.string)
         elif name == "title":
             title = title or _collapse(node.get_text(" ")) or None
         elif name == "h1":
@@ -226,7 +255,8 @@ def collect_markup(soup: BeautifulSoup) -> Markup:
             value = attrs.get("lang") or attrs.get("xml:lang")
             lang = value.strip() if isinstance(value, str) and value.strip() else None
     return Markup(meta, tuple(json_ld), canonical, title, h1, time, lang,
-                  _innermost(authors), _innermost(bylines), tuple(datelines), tuple(nested))
+                  _innermost(authors), _innermost(bylines), tuple(datelines), tuple(nested),
+                  tuple(scripts))
 
 
 def _visible_evidence(node: Tag, attrs: dict, kind: int, authors: list, bylines: list,
@@ -253,8 +283,10 @@ def _class_kind(words: str) -> int:
     """Whether class (or id, itemprop) words mark a byline or a dateline."""
     if not _EVIDENCE_WORDS.search(words):
         return 0
+    if _NOT_BYLINE_CLASS.search(words):
+        return 0
     if _BYLINE_CLASS.search(words):
-        return 0 if _NOT_BYLINE_CLASS.search(words) else _BYLINE
+        return _BYLINE
     return _DATELINE if _DATE_CLASS.search(words) else 0
 
 
@@ -313,7 +345,8 @@ def _json_ld_objects(text: str) -> Iterator[tuple[dict, bool]]:
                            if isinstance(v, (dict, list)))
 
 
-def _types(item: dict) -> list[str]:
+def json_ld_types(item: dict) -> list[str]:
+    """An object's @type names, lowercased, without their vocabulary prefix."""
     kinds = item.get("@type") or item.get("type")
     if isinstance(kinds, str):
         kinds = [kinds]
@@ -325,7 +358,7 @@ def _types(item: dict) -> list[str]:
 
 def _article_rank(item: dict) -> int | None:
     for rank, endings in enumerate(ARTICLE_TYPE_ENDINGS):
-        if any(kind.endswith(endings) for kind in _types(item)):
+        if any(kind.endswith(endings) for kind in json_ld_types(item)):
             return rank
     return None
 
@@ -467,12 +500,43 @@ def _date_candidates(markup: Markup, graph: _Graph, url: str | None,
         yield found, True
     visible = list(markup.datelines)
     visible.extend(text for text in lines if len(text) < rules.BYLINE_MAX_CHARS and (
-        rules.DATELINE.match(text) or rules.BYLINE.match(text) or rules.WRITTEN_DATE.match(text)))
+        rules.DATELINE.match(text) or rules.BYLINE.match(text) or rules.WRITTEN_DATE.match(text)
+        or _stamp(text)))
     day_first = _day_first(markup.lang)
     for text in visible:
+        if _NOW.match(text):
+            continue
         found = parse_date(text, day_first=day_first)
         if found:
             yield found, found.timed and not found.utc
+    found = script_date(markup.scripts)
+    if found:
+        yield found, not found.utc
+
+
+# A date in a script's data, under a key that says publication, then one that says
+# creation ({"published_at": "2019-03-02T06:22:28+01:00"}, \"createdAt\":\"...\" in a string).
+_DATA_VALUE = r"""\\?["']?\s*:\s*\\?["']([^"'\\]{8,40})"""
+_PUBLISHED_KEY = re.compile(
+    r"""["'](?:date[_-]?published|published[_-]?(?:date|at|on|time)|publish[_-]?(?:date|time|at)|"""
+    r"""publication[_-]?date|first[_-]?published(?:[_-]?(?:at|date))?|pub[_-]?date)""" + _DATA_VALUE,
+    re.IGNORECASE)
+_CREATED_KEY = re.compile(
+    r"""["'](?:date[_-]?created|created[_-]?(?:at|date|on)|creation[_-]?date)""" + _DATA_VALUE,
+    re.IGNORECASE)
+
+
+def script_date(scripts: Sequence[str]) -> PageDate | None:
+    """The first date a script's data states under a publication key, else under a
+    creation key: a page drawn by scripts may state its date nowhere else. A last guess,
+    after every date the page shows or marks up."""
+    for key in (_PUBLISHED_KEY, _CREATED_KEY):
+        for text in scripts:
+            for match in key.finditer(text, 0, MAX_SCRIPT_CHARS):
+                found = parse_date(match.group(1))
+                if found:
+                    return found
+    return None
 
 
 def _day_first(lang: str | None) -> bool:
@@ -507,7 +571,9 @@ def published(markup: Markup, graph: _Graph, url: str | None,
     The first statement wins, except that a UTC time yields to the first local
     statement when that is one day apart in the direction the time allows: a 23:30
     story in New York is stamped 04:30 the next day in UTC, and its page shows the
-    local date.
+    local date. A local statement with a time of day counts only when it tells the
+    same moment (its clock a whole time zone from the UTC one): another time is
+    another event's, a comment's or an update's.
     """
     candidates = _date_candidates(markup, graph, url, lines)
     first = next(candidates, None)
@@ -520,11 +586,21 @@ def published(markup: Markup, graph: _Graph, url: str | None,
         if not local:
             continue
         shift = (date.fromisoformat(other.day) - date.fromisoformat(stated.day)).days
+        if other.clock is not None and stated.clock is not None:
+            if _same_moment(shift * 1440 + other.clock - stated.clock):
+                return other.day
+            continue
         # UTC-12 to UTC+14 are the offsets in use.
         if (shift == -1 and stated.utc_hour < 12) or (shift == 1 and stated.utc_hour >= 10):
             return other.day
         return stated.day
     return stated.day
+
+
+def _same_moment(offset: int) -> bool:
+    """Whether a local clock `offset` minutes from a UTC one can tell the same moment:
+    UTC-12 to UTC+14, in whole quarter hours (two minutes either way for rounding)."""
+    return -12 * 60 - 2 <= offset <= 14 * 60 + 2 and min(offset % 15, -offset % 15) <= 2
 
 
 def iso_date(value: str | None) -> str | None:
@@ -607,7 +683,7 @@ def _organisation(graph: _Graph, value) -> bool:
     """Whether a JSON-LD author value names only organisations."""
     values = value if isinstance(value, list) else [value]
     resolved = [graph.resolve(v) for v in values]
-    return bool(resolved) and all(isinstance(v, dict) and ORGANIZATION_TYPES & set(_types(v))
+    return bool(resolved) and all(isinstance(v, dict) and ORGANIZATION_TYPES & set(json_ld_types(v))
                                   for v in resolved)
 
 
@@ -668,7 +744,7 @@ def extract_metadata(markup: Markup, url: str | None = None,
     graph = _graph(markup.json_ld, markup.json_ld_nested)
     publisher = None
     for item in markup.json_ld:
-        if publisher is None and ORGANIZATION_TYPES & set(_types(item)):
+        if publisher is None and ORGANIZATION_TYPES & set(json_ld_types(item)):
             publisher = graph.name(item)
         if publisher is None and isinstance(item.get("publisher"), dict):
             publisher = graph.name(item["publisher"])

@@ -53,8 +53,9 @@ class Node:
     last: int
     #: Index of the enclosing node, -1 for the root.
     parent: int
-    #: The class, id and role words of a node hinted as furniture or caption by them
-    #: (to name the rule that dropped its text); empty otherwise.
+    #: The class, id and role words of a node hinted as furniture or caption (to name
+    #: the rule that dropped its text) or as the article's text (to find its sections);
+    #: empty otherwise.
     names: str = ""
 
 
@@ -93,6 +94,40 @@ def _hidden_classes(classes: str) -> bool:
 
 
 _WORD_SPLIT = re.compile(r"[-_]+")
+
+
+def _hidden_page(tag: Tag) -> bool:
+    """A hidden element that is a further page of what a visible sibling shows: a
+    slideshow's other slides, a recipe's other tabs, each a sibling of the same tag with
+    the same classes (less the hiding ones and those that number it), of which a script
+    shows one at a time.
+
+    Hidden from assistive technology too (aria-hidden) is a copy, never a page.
+    """
+    attrs = tag.attrs
+    classes = attrs.get("class")
+    if not isinstance(classes, str) or attrs.get("aria-hidden") == "true":
+        return False
+    own = _lasting_classes(classes) - rules.HIDDEN_CLASSES
+    parent = tag.parent
+    if not own or parent is None or len(parent.contents) > MAX_PAGE_SIBLINGS:
+        return False
+    for sibling in parent.contents:
+        if type(sibling) is Tag and sibling.name == tag.name and sibling is not tag:
+            other = sibling.attrs.get("class")
+            if isinstance(other, str) and own <= _lasting_classes(other) and not _hidden(sibling):
+                return True
+    return False
+
+
+def _lasting_classes(classes: str) -> set[str]:
+    """Class tokens but those numbering one of a series ("section-3", "slide_12")."""
+    return {token for token in classes.lower().split() if not any(c.isdigit() for c in token)}
+
+
+#: Siblings looked through for a visible page beside a hidden one (a hidden element
+#: among more is no slide, and the look stays linear).
+MAX_PAGE_SIBLINGS = 200
 
 
 def _inline_caption(tag: Tag) -> bool:
@@ -368,7 +403,7 @@ class _Builder:
             self.breaks = 0  # all flush() does with no text pending
         index = len(self.nodes)
         hints = _hints(name, attrs)
-        names = _names(attrs) if hints & (BOILERPLATE | CAPTION) and attrs else ""
+        names = _names(attrs) if hints & (BOILERPLATE | CAPTION | STRONG_CONTENT) and attrs else ""
         self.nodes.append([name, hints, len(self.block_tags),
                            len(self.segments), 0, index, self.open[-1] if self.open else -1, names])
         self.open.append(index)
@@ -454,7 +489,7 @@ def normalize(soup: BeautifulSoup, noscript: bool = False) -> Page:
         if kind is not Tag:
             continue  # comments, doctypes, processing instructions, script text
         name = item.name
-        if name in dropped or _hidden(item):
+        if name in dropped or (_hidden(item) and not _hidden_page(item)):
             continue
         if name in rules.INLINE_CAPTION_TAGS and _inline_caption(item):
             continue

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..months import month_numbers
+
 #: Elements whose content is never article text; they are skipped with their subtree.
 DROP_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
@@ -80,6 +82,11 @@ BOILERPLATE_WORDS = re.compile(
 #: "category-news", "format-standard"): beside the post's own classes ("post-123",
 #: "hentry"), they say nothing about furniture.
 TAXONOMY_CLASS_PREFIXES = ("tag", "category", "format", "status", "type", "post_tag")
+
+#: Furniture words that, on a box of unlinked prose just below the article's headline,
+#: name the article's own lead: content systems call the standfirst a "teaser"
+#: ("article-teaser", "teaser-text"), as they call the cards that link to other stories.
+LEAD_TOKENS = frozenset({"teaser"})
 
 #: ARIA landmark roles of page furniture.
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
@@ -165,7 +172,8 @@ SHARE_LINE = re.compile(
 BYLINE_MAX_CHARS = 100
 BYLINE = re.compile(
     r"^\s*(?:by|written by|posted by|post by|words by|story by|von|por|par|di|"
-    r"beitrag von|geschrieben von|eingestellt von|publié par|escrito por)\s+\S",
+    r"(?:ein\s+)?(?:beitrag|artikel|gastbeitrag)\s+von|geschrieben von|eingestellt von|"
+    r"publié par|escrito por)\s+\S",
     re.IGNORECASE,
 )
 #: A dateline starts with one of these words, or is little more than a written date.
@@ -175,17 +183,20 @@ DATELINE = re.compile(
     r"date|datum|erschienen|erstellt|publiziert|veröffentlichung|pubblicato|gepubliceerd)\b",
     re.IGNORECASE,
 )
+# Any month name of the twenty languages (indexer/months.tsv), as a whole word.
+_MONTH_NAME = ("(?<![^\\W\\d_])(?:" + "|".join(sorted(month_numbers(), key=lambda n: (-len(n), n)))
+               + ")(?![^\\W\\d_])")
 WRITTEN_DATE = re.compile(
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
-    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+    _MONTH_NAME + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+    r"\d{1,2}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?" + _MONTH_NAME + r"\.?,?\s+(?:de\s+)?\d{4}",
     re.IGNORECASE,
 )
 #: A line that is only a time of day or a day of the year ("3:59 PM", "05:28 Uhr",
 #: "January 13", "13. Januar"): a timestamp, not a sentence.
 BARE_TIME = re.compile(
     r"^\W*(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez)[a-zä]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|"
-    r"\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez)[a-zä]*\.?)\W*$",
+    + _MONTH_NAME + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?|"
+    r"\d{1,2}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?" + _MONTH_NAME + r"\.?)\W*$",
     re.IGNORECASE,
 )
 #: Words a dateline may have besides its date ("Tuesday", "10:01 pm", "PST").

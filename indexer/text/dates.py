@@ -2,8 +2,8 @@
 
 "20 November 2019", "Nov. 20, 2019", "22 de janeiro de 2018", "14. Januar 2022",
 "5 марта 2020", "2018年1月22日", "2019-11-20", "20.11.2019", "11/20/2019". A month's name
-is any of the CLDR names of months.tsv (twenty languages), so one pattern with a word where
-the month goes serves them all; the word is then looked up.
+is any of the names of indexer/months.tsv (twenty languages), so one pattern with a word
+where the month goes serves them all; the word is then looked up.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
+
+from ..months import month_numbers
 
 _WORD = r"[^\W\d_]{3,}"
 _PATTERN = re.compile(
@@ -37,20 +37,6 @@ class FoundDate:
     start: int
     end: int
     day: str | None
-
-
-@cache
-def month_numbers() -> dict[str, int]:
-    """Every month name of months.tsv, lower-case, to its month's number."""
-    numbers: dict[str, int] = {}
-    text = Path(__file__).with_name("months.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        for number, names in enumerate(line.split("\t")[1:], start=1):
-            for name in names.split(","):
-                numbers.setdefault(name, number)
-    return numbers
 
 
 def _valid(year: str, month: int, day: str) -> str | None:

@@ -21,6 +21,9 @@ author 0.583, date 0.877.
 
     python tests/bench/eval_meta.py                  # both halves and all, both extractors
     python tests/bench/eval_meta.py --misses author  # list our wrong authors
+
+Wrong dates are counted apart: a date other than the one the page states, and a date on
+a page that states none.
 """
 from __future__ import annotations
 
@@ -94,6 +97,15 @@ def shares(truth: dict, found: dict, members: set[str], field: str) -> tuple[flo
     return hit / (len(stated) or 1), agree / (len(members) or 1)
 
 
+def wrong_dates(truth: dict, found: dict, members: set[str]) -> tuple[int, int]:
+    """Dates found that are wrong: on pages stating another date, and on pages stating none
+    (a wrong date misleads where a missing one does not)."""
+    given = [i for i in members if found[i]["date"]]
+    other = sum(1 for i in given if truth[i].get("date") and fold(found[i]["date"]) != fold(truth[i]["date"]))
+    unstated = sum(1 for i in given if not truth[i].get("date"))
+    return other, unstated
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -120,6 +132,11 @@ def main() -> None:
                 continue
             cells = "".join(f" {'%.3f / %.3f' % shares(truth, results, members, f):>20}" for f in FIELDS)
             print(f"{name:<7} {label:<14}{cells}")
+    print("dates given that are wrong (another date than the page states / a date where it states none):")
+    for name, members in halves(list(truth)).items():
+        for label, results in (("corpus-search", found), ("trafilatura", peer)):
+            if results:
+                print(f"{name:<7} {label:<14} {'%d / %d' % wrong_dates(truth, results, members):>12}")
     stated = {f: sum(bool(truth[i].get(f)) for i in truth) for f in FIELDS}
     print(f"pages with a meta record: {len(truth)}; stating " +
           ", ".join(f"{f} {n}" for f, n in stated.items()))
