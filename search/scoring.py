@@ -368,6 +368,23 @@ class Scorer:
                 found[field] = int(postings.weight())
         return found
 
+    def in_a_row(self, parts: tuple[str, ...], docs: list[int], fields: tuple[str, ...] | None = None) -> set[int]:
+        """Which of `docs` (sorted ascending) hold the terms side by side and in order in
+        one field (a phrase, after analysis: stopwords take no place). Only the posting
+        blocks that can hold one of `docs` are decoded (`positions`)."""
+        found: set[int] = set()
+        for field in fields or tuple(self._weights):
+            wanted = [doc for doc in docs if doc not in found]
+            if not wanted or self._avg.get(field) == 0:
+                continue
+            where = [self.positions(field, part, wanted) for part in parts]
+            for doc in wanted:
+                if all(doc in places for places in where):
+                    rest = [set(places[doc]) for places in where[1:]]
+                    if any(all(start + i in later for i, later in enumerate(rest, 1)) for start in where[0][doc]):
+                        found.add(doc)
+        return found
+
     def positions(self, field: str, term: str, docs: list[int]) -> dict[int, list[int]]:
         """Where the term occurs in the field of each of `docs` (sorted ascending) holding it.
         Only the posting blocks that can hold one of `docs` are decoded, and decoded blocks
