@@ -474,6 +474,8 @@ class Scorer:
         only until the answer is sure, so the small ones that adding articles one at a
         time leaves are seldom read. Remembered: feedback asks about the same candidate
         words query after query."""
+        if self._avg.get(field) == 0:
+            return True  # a field no passage has text in (no headings anywhere) holds no term
         key = (field, term, limit)
         found = self._df.get(key)
         if found is None:
