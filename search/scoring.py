@@ -202,7 +202,10 @@ class Scorer:
         self._avg = {f: self.reader.field_length(f) / all_docs for f in self._weights}
         self._leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers()]
         #: (segment, its passages) largest first, deleted ones counted (in_at_most).
-        self._by_size = sorted(((leaf, leaf.doc_count_all()) for leaf, _ in self._leaves), key=lambda p: -p[1])
+        self._by_size = sorted(((number, leaf, leaf.doc_count_all()) for number, (leaf, _) in enumerate(self._leaves)),
+                               key=lambda p: -p[2])
+        #: Term entries looked up for a document frequency and not yet for postings.
+        self._infos: dict[tuple[int, str, str], object] = {}
         self._size = self.reader.doc_count_all()
         self._norms: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[tuple[str, ...], str], TermPostings] = {}
@@ -254,8 +257,8 @@ class Scorer:
     def _field_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """The term's postings in the field: (passage numbers, counts), live passages only."""
         docs, counts = [], []
-        for leaf, offset in self._leaves:
-            found = _leaf_postings(leaf, field, term)
+        for number, (leaf, offset) in enumerate(self._leaves):
+            found = _leaf_postings(leaf, field, term, self._infos.pop((number, field, term), _UNASKED))
             if found is None:
                 continue
             ids, weights = found
@@ -487,10 +490,18 @@ class Scorer:
     def _in_at_most(self, field: str, term: str, limit: float) -> bool:
         unasked = self._size
         seen = 0
-        for leaf, count in self._by_size:
+        for number, leaf, count in self._by_size:
             if seen > limit or seen + unasked <= limit:
                 break
-            seen += leaf.doc_frequency(field, term)
+            key = (number, field, term)
+            info = self._infos.get(key, _UNASKED)
+            if info is _UNASKED:
+                info = _term_info(leaf, field, term)
+                if len(self._infos) >= DF_CACHED // 10:
+                    self._infos.clear()
+                # Kept for the term's postings: feedback reads those of the words it keeps.
+                self._infos[key] = info
+            seen += leaf.doc_frequency(field, term) if info is _OTHER else info.doc_frequency() if info else 0
             unasked -= count
         return seen <= limit
 
@@ -498,6 +509,8 @@ class Scorer:
 #: Stands for "read this through Whoosh's public Matcher API": a posting list in another
 #: codec than Whoosh 3's, or one stored inside its term's entry.
 _OTHER = object()
+#: A term entry not looked up yet.
+_UNASKED = object()
 #: A Whoosh 3 posting list starts with this tag; then each block is its length (4 bytes,
 #: negated for the last block), a pickled tuple about it, and its data.
 _MAGIC = b"W3Bl"
@@ -527,15 +540,10 @@ class _Listing:
     base: int = 0
 
 
-def _read_listing(leaf, field: str, term: str):
-    """The term's posting list in a segment (a _Listing), None if the segment lacks the
-    term, or _OTHER if the segment is not in Whoosh 3's layout.
-
-    Whoosh reads a block's header through four layers of Python file objects, a few
-    bytes at a time (a third of a batch's CPU time went there); reading the whole list
-    in one call and walking its headers in memory costs a small part of that. One term
-    lookup replaces the membership test, lookup and matcher set-up of `leaf.postings`.
-    """
+def _term_info(leaf, field: str, term: str):
+    """The term's entry in a segment's terms table (Whoosh 3's TermInfo, which holds its
+    document frequency and where its postings are), None if the segment lacks the term,
+    or _OTHER if the segment is not in Whoosh 3's layout."""
     from whoosh.reading import TermNotFound
 
     terms = getattr(leaf, "_terms", None)
@@ -545,8 +553,26 @@ def _read_listing(leaf, field: str, term: str):
         info = terms.term_info(field, leaf.schema[field].to_bytes(term))
     except (KeyError, TermNotFound):
         return None
-    if not all(hasattr(info, name) for name in ("is_inlined", "inlined_postings", "extent")):
+    if not all(hasattr(info, name) for name in ("is_inlined", "inlined_postings", "extent", "doc_frequency")):
         return _OTHER
+    return info
+
+
+def _read_listing(leaf, field: str, term: str, info=_UNASKED):
+    """The term's posting list in a segment (a _Listing), None if the segment lacks the
+    term, or _OTHER if the segment is not in Whoosh 3's layout.
+
+    Whoosh reads a block's header through four layers of Python file objects, a few
+    bytes at a time (a third of a batch's CPU time went there); reading the whole list
+    in one call and walking its headers in memory costs a small part of that. One term
+    lookup replaces the membership test, lookup and matcher set-up of `leaf.postings`
+    (none when the caller has the term's entry already: `info`).
+    """
+    if info is _UNASKED:
+        info = _term_info(leaf, field, term)
+    if info is None or info is _OTHER:
+        return info
+    terms = leaf._terms
     if info.is_inlined():
         return _Listing(info.inlined_postings())
     base, length = info.extent()
@@ -704,7 +730,7 @@ def _length_bytes(leaf, field: str) -> bytes:
         return bytes(length_to_byte(leaf.doc_field_length(doc, field) or 0) for doc in range(count))
 
 
-def _leaf_postings(leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+def _leaf_postings(leaf, field: str, term: str, info=_UNASKED) -> tuple[np.ndarray, np.ndarray] | None:
     """A segment's postings of the term, deleted documents included: (ids, weights) as
     arrays, or None if the segment lacks the term.
 
@@ -713,7 +739,7 @@ def _leaf_postings(leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray]
     ids are gaps from the block's start, so its first gap becomes the gap from the
     previous block's last id and one cumulative sum makes the ids of the whole list.
     """
-    listing = _read_listing(leaf, field, term)
+    listing = _read_listing(leaf, field, term, info)
     if listing is None:
         return None
     if listing is _OTHER:  # another codec: the public API, a posting at a time
