@@ -36,12 +36,13 @@ class Synonyms:
         """Each entry synonymous with a run of `terms` (new ones only) -> the entry of the
         query that brought it (the first of its group the query holds)."""
         found: dict[tuple[str, ...], tuple[str, ...]] = {}
+        present = set(terms)  # an entry whose first term the query lacks is not in it
         for group in self.groups:
-            typed = next((entry for entry in group if _holds(terms, entry)), None)
+            typed = next((entry for entry in group if entry[0] in present and _holds(terms, entry)), None)
             if typed is None:
                 continue
             for entry in group:
-                if not _holds(terms, entry):
+                if not (entry[0] in present and _holds(terms, entry)):
                     found.setdefault(entry, typed)
         return found
 
