@@ -203,7 +203,8 @@ class WeightedTerm:
     fields: tuple[str, ...]
     origin: str = "query"
     #: The terms of a synonym of several words: the term then matches only passages
-    #: holding all of them, never through one of its words alone (Scorer.together_postings).
+    #: holding them as a phrase, never through one of its words alone nor its words apart
+    #: (Scorer.together_postings, then Ranker._settle_phrases).
     parts: tuple[str, ...] = ()
 
 

@@ -8,8 +8,9 @@ comment. Entries may be phrases:
 
 When a query holds an entry (after analysis, so "twitching" matches "twitch"), the
 other entries of its group are searched for as well, at a lower weight than the words
-the user typed; an entry of several words counts only in passages holding all of them
-(`fish oil` never matches through `oil` alone). The package ships search/synonyms.txt; a corpus can add its own in
+the user typed; an entry of several words counts only as a phrase, its words in a row
+after analysis (`fish oil` never matches through `oil` alone, nor through "fish at dawn,
+olive oil at noon"). The package ships search/synonyms.txt; a corpus can add its own in
 `.synonyms.txt` in the corpus folder (hidden, so it is not taken for an article).
 """
 from __future__ import annotations
