@@ -284,10 +284,9 @@ class Ranker:
 
     # -- scoring -----------------------------------------------------------------
 
-    def _scores(self, weighted: Iterable[WeightedTerm], into=None):
-        """The weighted terms' summed scores over every passage (a scoring.Scores), added
-        to a copy of `into` if given."""
-        scores = into.copy() if into is not None else self.scorer.new_scores()
+    def _scores(self, weighted: Iterable[WeightedTerm]):
+        """The weighted terms' summed scores over every passage (a scoring.Scores)."""
+        scores = self.scorer.new_scores()
         for wt in weighted:
             scores.add(self._postings(wt), wt.weight)
         return scores
@@ -371,16 +370,19 @@ class Ranker:
         limit = options.feedback_max_df * self.scorer.doc_count
         typed = {wt.term for wt in weighted}
         fields = self.scorer.fields()
+        # The longest field first: a word too common (or common enough) is so there most
+        # often, and the test stops at the first field that decides it.
+        longest_first = sorted(fields, key=self.scorer.field_length, reverse=True)
 
         # A word in too many passages of any field tells nothing apart: in a small corpus
         # the one article's title words would otherwise outweigh the query's own.
         def keep(term: str) -> bool:
-            return term not in typed and all(self.scorer.in_at_most(f, term, limit) for f in fields)
+            return term not in typed and all(self.scorer.in_at_most(f, term, limit) for f in longest_first)
 
         rare = max(options.feedback_rare_share * self.scorer.doc_count, options.feedback_rare_passages)
 
         def common(term: str) -> bool:
-            return any(not self.scorer.in_at_most(f, term, rare) for f in fields)
+            return any(not self.scorer.in_at_most(f, term, rare) for f in longest_first)
 
         # Scale so the feedback words make `feedback_weight` of the query's total weight.
         typed_weight = sum(wt.weight for wt in weighted)
@@ -456,8 +458,8 @@ class Ranker:
             top = scores.best(options.feedback_passages, scores.allowed(required, left_out))
             # Ties at the cut go to the higher passage number, as heapq.nlargest chose them.
             feedback = self._feedback(sorted(top, reverse=True)[:options.feedback_passages], weighted)
-            if feedback:
-                scores = self._scores(feedback, into=scores)
+            for wt in feedback:  # into the first pass's scores: nothing reads them again
+                scores.add(self._postings(wt), wt.weight)
         depth = max(options.proximity_depth, options.limit)
         self._settle_phrases(scores, weighted + feedback, checked, depth, required, left_out)
         ranked, rest = scores.ordered(depth, scores.allowed(required, left_out))

@@ -93,11 +93,6 @@ class Scores:
         self.values[postings.docs] += weight * postings.scores
         self.matched[postings.docs] = True
 
-    def copy(self) -> "Scores":
-        other = Scores(0)
-        other.values, other.matched = self.values.copy(), self.matched.copy()
-        return other
-
     def __bool__(self) -> bool:
         return bool(self.matched.any())
 
@@ -218,6 +213,10 @@ class Scorer:
 
     def fields(self) -> tuple[str, ...]:
         return tuple(self._weights)
+
+    def field_length(self, field: str) -> float:
+        """The field's mean length in terms over all passages (0 for a field none has)."""
+        return self._avg.get(field, 0.0)
 
     def has(self, field: str, term: str) -> bool:
         return (field, term) in self.reader
