@@ -376,16 +376,23 @@ class Scorer:
         one field (a phrase, after analysis: stopwords take no place). Only the posting
         blocks that can hold one of `docs` are decoded (`positions`)."""
         found: set[int] = set()
-        for field in fields or tuple(self._weights):
+        # The longest field first (where a phrase mostly is), and each next term asked only
+        # about the passages whose field holds the terms before it: decoding positions is
+        # most of the cost.
+        for field in sorted(fields or tuple(self._weights), key=self.field_length, reverse=True):
             wanted = [doc for doc in docs if doc not in found]
             if not wanted or self._avg.get(field) == 0:
                 continue
-            where = [self.positions(field, part, wanted) for part in parts]
+            where = []
+            for part in parts:
+                where.append(self.positions(field, part, wanted))
+                wanted = [doc for doc in wanted if doc in where[-1]]
+                if not wanted:
+                    break
             for doc in wanted:
-                if all(doc in places for places in where):
-                    rest = [set(places[doc]) for places in where[1:]]
-                    if any(all(start + i in later for i, later in enumerate(rest, 1)) for start in where[0][doc]):
-                        found.add(doc)
+                rest = [set(places[doc]) for places in where[1:]]
+                if any(all(start + i in later for i, later in enumerate(rest, 1)) for start in where[0][doc]):
+                    found.add(doc)
         return found
 
     def positions(self, field: str, term: str, docs: list[int]) -> dict[int, list[int]]:
