@@ -50,6 +50,9 @@ CACHE_POSTINGS = 6_000_000
 POSITION_BLOCKS = 3_000
 #: Per-field document frequencies remembered before the memo is emptied.
 DF_CACHED = 200_000
+#: Term entries kept between feedback's frequency test and its postings (a query's
+#: candidate words, a few dozen, need them; a TermInfo takes most of a KB).
+INFOS_CACHED = 2_000
 #: Below this many passages, idf counts the rest as passages without the word (Scorer.idf).
 IDF_MIN_PASSAGES = 1000
 
@@ -504,7 +507,7 @@ class Scorer:
             info = self._infos.get(key, _UNASKED)
             if info is _UNASKED:
                 info = _term_info(leaf, field, term)
-                if len(self._infos) >= DF_CACHED // 10:
+                if len(self._infos) >= INFOS_CACHED:
                     self._infos.clear()
                 # Kept for the term's postings: feedback reads those of the words it keeps.
                 self._infos[key] = info
