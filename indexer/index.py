@@ -11,16 +11,20 @@ import errno
 import gc
 import os
 import shutil
+import sys
 import warnings
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import IndexDamaged, IndexMissing, UnsafeCache
 from .layout import make_private, others_may_write
 from .models import Article, Passage
+from .schema import TERMS_FIELD
 
 #: Bump when the schema or the analyzer changes: an index of another version is rebuilt.
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 WRITER_MEMORY_MB = 32
 #: Segments of fewer passages than this are merged into the next write's own segment.
 SMALL_SEGMENT = 500
@@ -152,9 +156,26 @@ def passage_fields(article: Article, passage: Passage, vectors: dict[str, bytes]
     }
     if passage.page:
         fields["page"] = passage.page
+    fields[TERMS_FIELD] = packed_terms((article.title or "") + "\n" + passage.text)
     if vectors:
         fields.update(vectors)
     return fields
+
+
+def packed_terms(text: str) -> bytes:
+    """The text's index terms in order, for the terms column: space-separated and deflated
+    (~500 bytes for a passage of ~1,600 characters, 0.1 ms to make; read back as counts
+    in a fifth of the time that analysing the text again takes)."""
+    from .analysis import terms
+
+    return zlib.compress(" ".join(terms(text)).encode("utf-8"))
+
+
+def unpacked_terms(raw: bytes) -> Counter:
+    """How often each term occurs, from a terms column value (packed_terms). The terms are
+    interned: a batch keeps thousands of these counts, which would otherwise each hold
+    their own copy of every word (10 MiB more over 324 queries at 50k articles)."""
+    return Counter(map(sys.intern, zlib.decompress(raw).decode("utf-8").split())) if raw else Counter()
 
 
 def article_documents(article: Article, passages: Iterable[Passage]) -> Iterator[dict]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 FIELD_WEIGHTS = {"title": 2.0, "section": 1.5, "body": 1.0}
 #: How much each field's length tempers its matches (BM25F's b): 0 not at all, 1 fully.
 FIELD_B = {"title": 0.75, "section": 0.75, "body": 0.75}
+#: A column holding each passage's title and body terms with their counts (index.packed_terms),
+#: so feedback reads a top passage's words instead of analysing its text again.
+TERMS_FIELD = "terms"
 
 
 def schema():
@@ -13,7 +16,7 @@ def schema():
     from .whoosh_import import import_whoosh
 
     import_whoosh()
-    from whoosh.columns import FixedBytesColumn
+    from whoosh.columns import FixedBytesColumn, VarBytesColumn
     from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 
     from .analysis import analyzer
@@ -35,5 +38,6 @@ def schema():
         page=STORED(),
         # Each passage's float16 vectors (indexer.embed), in columns: Whoosh keeps them per
         # segment with the passage, so merges, deletions and commits carry them along.
-        **{FIELD: COLUMN(FixedBytesColumn(2 * DIM)), COARSE_FIELD: COLUMN(FixedBytesColumn(2 * PREFIX))},
+        **{FIELD: COLUMN(FixedBytesColumn(2 * DIM)), COARSE_FIELD: COLUMN(FixedBytesColumn(2 * PREFIX)),
+           TERMS_FIELD: COLUMN(VarBytesColumn())},
     )

@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import islice
+from operator import itemgetter
 
 
 def passage_weights(scores: Sequence[float], temperature: float) -> list[float]:
@@ -44,16 +45,18 @@ def expansion_terms(passages: Sequence[tuple[float, Counter]], count: int,
     """
     if not passages:
         return {}
-    model: Counter = Counter()
+    model: dict[str, float] = {}
     seen: Counter = Counter()
     for share, (_, counts) in zip(passage_weights([s for s, _ in passages], temperature), passages):
         length = sum(counts.values())
         if not length:
             continue
         seen.update(counts.keys())
+        weigh = model.get  # a plain dict: Counter's += goes through __missing__ for every new word
         for term, n in counts.items():
-            model[term] += share * n / length
-    chosen = list(islice(((term, weight) for term, weight in model.most_common()
+            model[term] = weigh(term, 0.0) + share * n / length
+    ordered = sorted(model.items(), key=itemgetter(1), reverse=True)  # as Counter.most_common orders
+    chosen = list(islice(((term, weight) for term, weight in ordered
                           if keep(term) and (seen[term] >= min_passages or common(term))), count))
     norm = sum(weight for _, weight in chosen)
     return {term: weight / norm for term, weight in chosen} if norm else {}

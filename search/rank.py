@@ -89,6 +89,12 @@ class Options:
     feedback_term_passages: int = 2
     feedback_rare_passages: int = 5
     feedback_rare_share: float = 0.0005
+    #: Feedback whose words would weigh less than this share of the typed words' weight
+    #: (a long query, or one that many passages match in full) is skipped: it could only
+    #: break near-ties. At 0.1 it skips a quarter of NFCorpus dev's queries at 50k articles
+    #: (feedback's words are most of a query's CPU) and moved no split by more than 0.0001
+    #: nDCG@10 or R@100 (tests/bench/bench_retrieval.py; NFCorpus dev at 50k +0.0008).
+    feedback_min_share: float = 0.1
 
     #: Off unless asked for (CORPUS_PROXIMITY=on): with semantic fusion on, it moved no
     #: split by more than 0.001 nDCG@10 (NFCorpus +0.001, SciFact -0.0004) and cost a fifth
@@ -197,7 +203,8 @@ class WeightedTerm:
     fields: tuple[str, ...]
     origin: str = "query"
     #: The terms of a synonym of several words: the term then matches only passages
-    #: holding all of them, never through one of its words alone (Scorer.together_postings).
+    #: holding them as a phrase, never through one of its words alone nor its words apart
+    #: (Scorer.together_postings, then Ranker._settle_phrases).
     parts: tuple[str, ...] = ()
 
 
@@ -229,6 +236,8 @@ class Ranker:
         self._vectors = None
         #: Why semantic ranking could not be used (said once, by the caller).
         self.notice: str | None = None
+        #: The current query's synonym phrases -> passages found to hold their words apart.
+        self._apart: dict[str, set[int]] = {}
 
     # -- the query as weighted terms ---------------------------------------------
 
@@ -275,10 +284,9 @@ class Ranker:
 
     # -- scoring -----------------------------------------------------------------
 
-    def _scores(self, weighted: Iterable[WeightedTerm], into=None):
-        """The weighted terms' summed scores over every passage (a scoring.Scores), added
-        to a copy of `into` if given."""
-        scores = into.copy() if into is not None else self.scorer.new_scores()
+    def _scores(self, weighted: Iterable[WeightedTerm]):
+        """The weighted terms' summed scores over every passage (a scoring.Scores)."""
+        scores = self.scorer.new_scores()
         for wt in weighted:
             scores.add(self._postings(wt), wt.weight)
         return scores
@@ -302,6 +310,49 @@ class Ranker:
         left_out = set(self.searcher.docs_for_query(q.Or(excluded)))
         return required, left_out
 
+    def _settle_phrases(self, scores, weighted: list[WeightedTerm], checked: dict[str, set[int]], count: int,
+                        required: set[int] | None, left_out: set[int]) -> None:
+        """Take back a synonym phrase's score from the leading passages that hold its words
+        apart, until the `count` best passages hold none so: a synonym of several words
+        matches as a phrase, in a row, never through its words scattered over a passage.
+        Its score was first given to every passage holding all its words (from their
+        postings alone); positions are read only for passages that could rank this high,
+        as reading them for every such passage cost 20-120 ms a synonym at 50k articles
+        (breast cancer, heart disease). Below the `count` best a passage keeps its
+        provisional score, which is never less than its true one. `checked` remembers
+        the passages already read, per synonym, across the query's passes."""
+        phrases = [wt for wt in weighted if wt.parts]
+        while phrases:
+            leading = np.array(sorted(d for _, d in scores.best(count, scores.allowed(required, left_out))),
+                               dtype=np.int64)
+            taken_back = False
+            for wt in phrases:
+                postings = self._postings(wt)
+                holding = np.intersect1d(leading, postings.docs, assume_unique=True).tolist()
+                unread = [doc for doc in holding if doc not in checked[wt.term]]
+                if not unread:
+                    continue
+                checked[wt.term].update(unread)
+                in_a_row = self.scorer.in_a_row(wt.parts, unread, wt.fields)
+                apart = [doc for doc in unread if doc not in in_a_row]
+                if not apart:
+                    continue
+                taken_back = True
+                self._apart[wt.term].update(apart)
+                at = np.array(apart, dtype=np.int64)
+                scores.values[at] -= wt.weight * postings.scores[np.searchsorted(postings.docs, at)]
+                for doc in apart:  # matched by the phrase alone: not matched at all
+                    if not any(self._holds(other, doc) for other in weighted if other is not wt):
+                        scores.values[doc], scores.matched[doc] = 0.0, False
+            if not taken_back:
+                return
+
+    def _holds(self, wt: WeightedTerm, doc: int) -> bool:
+        """Whether the term (as settled so far) matches the passage."""
+        docs = self._postings(wt).docs
+        at = int(np.searchsorted(docs, doc))
+        return at < len(docs) and docs[at] == doc and doc not in self._apart.get(wt.term, ())
+
     def _term_counts(self, doc: int) -> Counter:
         counts = self._counts.pop(doc, None)
         if counts is None:
@@ -319,25 +370,30 @@ class Ranker:
         limit = options.feedback_max_df * self.scorer.doc_count
         typed = {wt.term for wt in weighted}
         fields = self.scorer.fields()
+        # The longest field first: a word too common (or common enough) is so there most
+        # often, and the test stops at the first field that decides it.
+        longest_first = sorted(fields, key=self.scorer.field_length, reverse=True)
 
         # A word in too many passages of any field tells nothing apart: in a small corpus
         # the one article's title words would otherwise outweigh the query's own.
         def keep(term: str) -> bool:
-            return term not in typed and all(self.scorer.in_at_most(f, term, limit) for f in fields)
+            return term not in typed and all(self.scorer.in_at_most(f, term, limit) for f in longest_first)
 
         rare = max(options.feedback_rare_share * self.scorer.doc_count, options.feedback_rare_passages)
 
         def common(term: str) -> bool:
-            return any(not self.scorer.in_at_most(f, term, rare) for f in fields)
+            return any(not self.scorer.in_at_most(f, term, rare) for f in longest_first)
 
-        chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top], options.feedback_terms,
-                                 keep, options.feedback_temperature, options.feedback_term_passages, common)
         # Scale so the feedback words make `feedback_weight` of the query's total weight.
         typed_weight = sum(wt.weight for wt in weighted)
         words = len({wt.term for wt in weighted if wt.origin == "query"}) or 1
         strength = options.feedback_weight * min(1.0, options.feedback_full_words / words)
         strength *= min(1.0, options.feedback_enough_matches / max(self._full_matches(weighted), 1))
         share = strength / (1.0 - strength) if strength < 1 else 1.0
+        if share < options.feedback_min_share:
+            return []
+        chosen = expansion_terms([(score, self._term_counts(doc)) for score, doc in top], options.feedback_terms,
+                                 keep, options.feedback_temperature, options.feedback_term_passages, common)
         return [WeightedTerm(term, share * typed_weight * weight, fields, "feedback")
                 for term, weight in chosen.items()]
 
@@ -393,15 +449,19 @@ class Ranker:
             required, left_out = self._filter(parsed)
         weighted = self.weighted_terms(parsed)
         scores = self._scores(weighted)
+        self._apart = {wt.term: set() for wt in weighted if wt.parts}
+        checked = {term: set() for term in self._apart}
 
         feedback: list[WeightedTerm] = []
         if options.feedback and scores and self.scorer.doc_count >= options.feedback_min_passages:
+            self._settle_phrases(scores, weighted, checked, options.feedback_passages, required, left_out)
             top = scores.best(options.feedback_passages, scores.allowed(required, left_out))
             # Ties at the cut go to the higher passage number, as heapq.nlargest chose them.
             feedback = self._feedback(sorted(top, reverse=True)[:options.feedback_passages], weighted)
-            if feedback:
-                scores = self._scores(feedback, into=scores)
+            for wt in feedback:  # into the first pass's scores: nothing reads them again
+                scores.add(self._postings(wt), wt.weight)
         depth = max(options.proximity_depth, options.limit)
+        self._settle_phrases(scores, weighted + feedback, checked, depth, required, left_out)
         ranked, rest = scores.ordered(depth, scores.allowed(required, left_out))
 
         bonus: dict[int, float] = {}
@@ -506,7 +566,7 @@ class Ranker:
     def _explain(self, doc, total, weighted, bonus, phrases, meaning) -> Explanation:
         parts = []
         for wt in weighted:
-            score = self._postings(wt).as_dict().get(doc, 0.0) * wt.weight
+            score = 0.0 if doc in self._apart.get(wt.term, ()) else self._postings(wt).as_dict().get(doc, 0.0) * wt.weight
             if score:
                 frequencies = () if wt.parts else tuple(self.scorer.field_frequencies(wt.term, doc).items())
                 parts.append(Contribution(wt.term, wt.origin, round(wt.weight, 4), score, frequencies))

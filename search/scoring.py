@@ -34,6 +34,7 @@ from itertools import accumulate, repeat
 
 import numpy as np
 
+from indexer.schema import TERMS_FIELD
 from indexer.whoosh_import import import_whoosh
 
 import_whoosh()
@@ -49,6 +50,9 @@ CACHE_POSTINGS = 6_000_000
 POSITION_BLOCKS = 3_000
 #: Per-field document frequencies remembered before the memo is emptied.
 DF_CACHED = 200_000
+#: Term entries kept between feedback's frequency test and its postings (a query's
+#: candidate words, a few dozen, need them; a TermInfo takes most of a KB).
+INFOS_CACHED = 2_000
 #: Below this many passages, idf counts the rest as passages without the word (Scorer.idf).
 IDF_MIN_PASSAGES = 1000
 
@@ -91,11 +95,6 @@ class Scores:
         # A term's passages are distinct, so fancy-indexed += adds once to each.
         self.values[postings.docs] += weight * postings.scores
         self.matched[postings.docs] = True
-
-    def copy(self) -> "Scores":
-        other = Scores(0)
-        other.values, other.matched = self.values.copy(), self.matched.copy()
-        return other
 
     def __bool__(self) -> bool:
         return bool(self.matched.any())
@@ -201,7 +200,10 @@ class Scorer:
         self._avg = {f: self.reader.field_length(f) / all_docs for f in self._weights}
         self._leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers()]
         #: (segment, its passages) largest first, deleted ones counted (in_at_most).
-        self._by_size = sorted(((leaf, leaf.doc_count_all()) for leaf, _ in self._leaves), key=lambda p: -p[1])
+        self._by_size = sorted(((number, leaf, leaf.doc_count_all()) for number, (leaf, _) in enumerate(self._leaves)),
+                               key=lambda p: -p[2])
+        #: Term entries looked up for a document frequency and not yet for postings.
+        self._infos: dict[tuple[int, str, str], object] = {}
         self._size = self.reader.doc_count_all()
         self._norms: dict[str, np.ndarray] = {}
         self._cache: dict[tuple[tuple[str, ...], str], TermPostings] = {}
@@ -209,9 +211,15 @@ class Scorer:
         self._df: dict[tuple[str, str, float], bool] = {}
         self._directories: dict[tuple, list] = {}
         self._blocks: dict[tuple, tuple[list[int], tuple]] = {}
+        #: The terms column, opened on first use (False: the index has none).
+        self._terms = None
 
     def fields(self) -> tuple[str, ...]:
         return tuple(self._weights)
+
+    def field_length(self, field: str) -> float:
+        """The field's mean length in terms over all passages (0 for a field none has)."""
+        return self._avg.get(field, 0.0)
 
     def has(self, field: str, term: str) -> bool:
         return (field, term) in self.reader
@@ -251,8 +259,8 @@ class Scorer:
     def _field_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """The term's postings in the field: (passage numbers, counts), live passages only."""
         docs, counts = [], []
-        for leaf, offset in self._leaves:
-            found = _leaf_postings(leaf, field, term)
+        for number, (leaf, offset) in enumerate(self._leaves):
+            found = _leaf_postings(leaf, field, term, self._infos.pop((number, field, term), _UNASKED))
             if found is None:
                 continue
             ids, weights = found
@@ -306,7 +314,8 @@ class Scorer:
         frequency among them (a term's score over its idf), so a passage holding one of
         them alone is not among them. Worked out from the terms' own postings, no positions:
         reading where common words stand (breast cancer, heart disease) took 20-120 ms a
-        group at 50k articles."""
+        group at 50k articles; the ranker reads them only for the leading passages, to
+        take the score back where the terms stand apart (Ranker._settle_phrases)."""
         fields = fields or tuple(self._weights)
         key = (fields, parts)
         found = self._cache.pop(key, None)
@@ -337,10 +346,17 @@ class Scorer:
     # -- one passage ---------------------------------------------------------------
 
     def term_counts(self, doc: int) -> Counter:
-        """How often each term occurs in the passage's title and body, analysed again from
-        the stored text. Whoosh term vectors were tried: reading one was no faster than this
-        (0.57 against 0.39 ms a passage at 10k articles) and they made indexing 40-70%
-        slower and the index 28% larger."""
+        """How often each term occurs in the passage's title and body, from the terms
+        column written at indexing (0.04 ms a passage at 50k articles, where analysing
+        the stored text again took 0.2 ms; Whoosh's term vectors were slower still, and made
+        indexing 40-70% slower); analysed from the stored text where a segment lacks it."""
+        from indexer.index import unpacked_terms
+
+        if self._terms is None:
+            self._terms = column_bytes(self.reader, TERMS_FIELD)
+        raw = self._terms[doc] if self._terms is not False else b""
+        if raw:
+            return unpacked_terms(raw)
         from indexer.analysis import term_counts
 
         stored = self.searcher.stored_fields(doc)
@@ -356,6 +372,30 @@ class Scorer:
             postings.skip_to(doc)
             if postings.is_active() and postings.id() == doc:
                 found[field] = int(postings.weight())
+        return found
+
+    def in_a_row(self, parts: tuple[str, ...], docs: list[int], fields: tuple[str, ...] | None = None) -> set[int]:
+        """Which of `docs` (sorted ascending) hold the terms side by side and in order in
+        one field (a phrase, after analysis: stopwords take no place). Only the posting
+        blocks that can hold one of `docs` are decoded (`positions`)."""
+        found: set[int] = set()
+        # The longest field first (where a phrase mostly is), and each next term asked only
+        # about the passages whose field holds the terms before it: decoding positions is
+        # most of the cost.
+        for field in sorted(fields or tuple(self._weights), key=self.field_length, reverse=True):
+            wanted = [doc for doc in docs if doc not in found]
+            if not wanted or self._avg.get(field) == 0:
+                continue
+            where = []
+            for part in parts:
+                where.append(self.positions(field, part, wanted))
+                wanted = [doc for doc in wanted if doc in where[-1]]
+                if not wanted:
+                    break
+            for doc in wanted:
+                rest = [set(places[doc]) for places in where[1:]]
+                if any(all(start + i in later for i, later in enumerate(rest, 1)) for start in where[0][doc]):
+                    found.add(doc)
         return found
 
     def positions(self, field: str, term: str, docs: list[int]) -> dict[int, list[int]]:
@@ -447,6 +487,8 @@ class Scorer:
         only until the answer is sure, so the small ones that adding articles one at a
         time leaves are seldom read. Remembered: feedback asks about the same candidate
         words query after query."""
+        if self._avg.get(field) == 0:
+            return True  # a field no passage has text in (no headings anywhere) holds no term
         key = (field, term, limit)
         found = self._df.get(key)
         if found is None:
@@ -458,10 +500,18 @@ class Scorer:
     def _in_at_most(self, field: str, term: str, limit: float) -> bool:
         unasked = self._size
         seen = 0
-        for leaf, count in self._by_size:
+        for number, leaf, count in self._by_size:
             if seen > limit or seen + unasked <= limit:
                 break
-            seen += leaf.doc_frequency(field, term)
+            key = (number, field, term)
+            info = self._infos.get(key, _UNASKED)
+            if info is _UNASKED:
+                info = _term_info(leaf, field, term)
+                if len(self._infos) >= INFOS_CACHED:
+                    self._infos.clear()
+                # Kept for the term's postings: feedback reads those of the words it keeps.
+                self._infos[key] = info
+            seen += leaf.doc_frequency(field, term) if info is _OTHER else info.doc_frequency() if info else 0
             unasked -= count
         return seen <= limit
 
@@ -469,6 +519,8 @@ class Scorer:
 #: Stands for "read this through Whoosh's public Matcher API": a posting list in another
 #: codec than Whoosh 3's, or one stored inside its term's entry.
 _OTHER = object()
+#: A term entry not looked up yet.
+_UNASKED = object()
 #: A Whoosh 3 posting list starts with this tag; then each block is its length (4 bytes,
 #: negated for the last block), a pickled tuple about it, and its data.
 _MAGIC = b"W3Bl"
@@ -498,15 +550,10 @@ class _Listing:
     base: int = 0
 
 
-def _read_listing(leaf, field: str, term: str):
-    """The term's posting list in a segment (a _Listing), None if the segment lacks the
-    term, or _OTHER if the segment is not in Whoosh 3's layout.
-
-    Whoosh reads a block's header through four layers of Python file objects, a few
-    bytes at a time (a third of a batch's CPU time went there); reading the whole list
-    in one call and walking its headers in memory costs a small part of that. One term
-    lookup replaces the membership test, lookup and matcher set-up of `leaf.postings`.
-    """
+def _term_info(leaf, field: str, term: str):
+    """The term's entry in a segment's terms table (Whoosh 3's TermInfo, which holds its
+    document frequency and where its postings are), None if the segment lacks the term,
+    or _OTHER if the segment is not in Whoosh 3's layout."""
     from whoosh.reading import TermNotFound
 
     terms = getattr(leaf, "_terms", None)
@@ -516,8 +563,26 @@ def _read_listing(leaf, field: str, term: str):
         info = terms.term_info(field, leaf.schema[field].to_bytes(term))
     except (KeyError, TermNotFound):
         return None
-    if not all(hasattr(info, name) for name in ("is_inlined", "inlined_postings", "extent")):
+    if not all(hasattr(info, name) for name in ("is_inlined", "inlined_postings", "extent", "doc_frequency")):
         return _OTHER
+    return info
+
+
+def _read_listing(leaf, field: str, term: str, info=_UNASKED):
+    """The term's posting list in a segment (a _Listing), None if the segment lacks the
+    term, or _OTHER if the segment is not in Whoosh 3's layout.
+
+    Whoosh reads a block's header through four layers of Python file objects, a few
+    bytes at a time (a third of a batch's CPU time went there); reading the whole list
+    in one call and walking its headers in memory costs a small part of that. One term
+    lookup replaces the membership test, lookup and matcher set-up of `leaf.postings`
+    (none when the caller has the term's entry already: `info`).
+    """
+    if info is _UNASKED:
+        info = _term_info(leaf, field, term)
+    if info is None or info is _OTHER:
+        return info
+    terms = leaf._terms
     if info.is_inlined():
         return _Listing(info.inlined_postings())
     base, length = info.extent()
@@ -606,6 +671,58 @@ def column_values(reader, field: str):
     return _Column(parts)
 
 
+class _LazyColumn:
+    """A bytes column's value of each passage (global number), read from its segment's file
+    only when asked for: a value is one read at its offset, found from the lengths (and
+    stored offsets) at the column's end, which are read in one piece per segment."""
+
+    def __init__(self, parts: list[tuple[int, object, int, np.ndarray, np.ndarray]]):
+        #: (first passage, column file, base position, value offsets, value lengths) per segment
+        self._parts = parts
+        self._starts = [start for start, *_ in parts]
+
+    def __getitem__(self, doc: int) -> bytes:
+        start, colfile, base, offsets, lengths = self._parts[bisect_right(self._starts, doc) - 1]
+        at = doc - start
+        if at >= len(lengths) or not lengths[at]:
+            return b""
+        return colfile.get(base + int(offsets[at]), int(lengths[at]))
+
+
+def column_bytes(reader, field: str):
+    """The bytes column's value of each passage by number, read on demand (_LazyColumn);
+    False if some segment lacks the column or is not in Whoosh 3's layout."""
+    from whoosh.columns import VarBytesColumn
+
+    parts = []
+    for leaf, offset in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if type(reader.schema[field].column_type) is not VarBytesColumn \
+                or not hasattr(perdoc, "_get_column_file") or not perdoc.has_column(field):
+            return False
+        count = leaf.doc_count_all()
+        if field not in perdoc._colfiles:  # Whoosh's own cache of open column files, closed with the reader
+            perdoc._colfiles[field] = perdoc._get_column_file(field)
+        colfile, base, length = perdoc._colfiles[field]
+        # The column's end: the lengths' type code, or with stored offsets the lengths'
+        # and offsets' codes and "X" (VarBytesColumn.Writer.finish).
+        tail = colfile.get(base + length - 3, 3) if length >= 3 else colfile.get(base, length)
+        stored = tail[-1:] == b"X"
+        codes = (chr(tail[0]), chr(tail[1])) if stored else (chr(tail[-1]), None)
+        end = base + length - (3 if stored else 1)
+        arrays = []
+        for code in reversed([c for c in codes if c]):  # the offsets come last, before the codes
+            kind = np.dtype(code).newbyteorder(">")  # written native-sized, big-endian
+            if kind.itemsize != struct.calcsize(code):
+                return False
+            end -= kind.itemsize * count
+            arrays.append(np.frombuffer(colfile.get(end, kind.itemsize * count), dtype=kind).astype(np.int64))
+        lengths = arrays[-1]
+        offsets = arrays[0] if len(arrays) == 2 else np.cumsum(lengths) - lengths
+        parts.append((offset, colfile, base, offsets, lengths))
+    return _LazyColumn(parts)
+
+
 def _length_bytes(leaf, field: str) -> bytes:
     """The field's one-byte length codes of every document in a segment, in one read."""
     count = leaf.doc_count_all()
@@ -623,7 +740,7 @@ def _length_bytes(leaf, field: str) -> bytes:
         return bytes(length_to_byte(leaf.doc_field_length(doc, field) or 0) for doc in range(count))
 
 
-def _leaf_postings(leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+def _leaf_postings(leaf, field: str, term: str, info=_UNASKED) -> tuple[np.ndarray, np.ndarray] | None:
     """A segment's postings of the term, deleted documents included: (ids, weights) as
     arrays, or None if the segment lacks the term.
 
@@ -632,7 +749,7 @@ def _leaf_postings(leaf, field: str, term: str) -> tuple[np.ndarray, np.ndarray]
     ids are gaps from the block's start, so its first gap becomes the gap from the
     previous block's last id and one cumulative sum makes the ids of the whole list.
     """
-    listing = _read_listing(leaf, field, term)
+    listing = _read_listing(leaf, field, term, info)
     if listing is None:
         return None
     if listing is _OTHER:  # another codec: the public API, a posting at a time

@@ -8,8 +8,9 @@ comment. Entries may be phrases:
 
 When a query holds an entry (after analysis, so "twitching" matches "twitch"), the
 other entries of its group are searched for as well, at a lower weight than the words
-the user typed; an entry of several words counts only in passages holding all of them
-(`fish oil` never matches through `oil` alone). The package ships search/synonyms.txt; a corpus can add its own in
+the user typed; an entry of several words counts only as a phrase, its words in a row
+after analysis (`fish oil` never matches through `oil` alone, nor through "fish at dawn,
+olive oil at noon"). The package ships search/synonyms.txt; a corpus can add its own in
 `.synonyms.txt` in the corpus folder (hidden, so it is not taken for an article).
 """
 from __future__ import annotations
@@ -36,12 +37,13 @@ class Synonyms:
         """Each entry synonymous with a run of `terms` (new ones only) -> the entry of the
         query that brought it (the first of its group the query holds)."""
         found: dict[tuple[str, ...], tuple[str, ...]] = {}
+        present = set(terms)  # an entry whose first term the query lacks is not in it
         for group in self.groups:
-            typed = next((entry for entry in group if _holds(terms, entry)), None)
+            typed = next((entry for entry in group if entry[0] in present and _holds(terms, entry)), None)
             if typed is None:
                 continue
             for entry in group:
-                if not _holds(terms, entry):
+                if not (entry[0] in present and _holds(terms, entry)):
                     found.setdefault(entry, typed)
         return found
 

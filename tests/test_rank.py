@@ -227,6 +227,18 @@ def test_feedback_weighs_less_for_a_confident_or_long_query(tmp_path):
     assert long_query < 0.35  # three words' worth of feedback spread over six
 
 
+def test_feedback_too_weak_to_matter_is_skipped(tmp_path):
+    articles = {f"few{n}": f"Rare {n}\n\nBerberine and glucose in trial {n}, with insulin." for n in range(3)}
+    articles |= {f"many{n}": f"Common {n}\n\nGlucose levels in study {n}, with insulin and oats." for n in range(120)}
+    corpus = build(tmp_path, articles)
+    options = replace(PLAIN, feedback=True, feedback_min_passages=0, explain=True, limit=50)
+    weak = {c.origin for h in search(corpus.index_dir, parse("glucose"), options) for c in h.explanation.contributions}
+    assert "feedback" in weak  # its feedback weighs 0.24 of the query (123 full matches, 40 enough)
+    for query, origins in (("glucose", {"query"}), ("berberine", {"query", "feedback"})):
+        hits = search(corpus.index_dir, parse(query), replace(options, feedback_min_share=0.3))
+        assert {c.origin for h in hits for c in h.explanation.contributions} == origins
+
+
 def test_long_query_gets_no_proximity_blow_up(tmp_path):
     # A long claim whose common words ("used to treat") stand together in a wrong passage:
     # at the old flat weight their pair earned twice the passage's own score and lifted it

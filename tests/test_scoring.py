@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from indexer.analysis import analyze, term_counts, terms
-from indexer.index import create_index, open_index
+from indexer.index import create_index, open_index, packed_terms
 from search import scoring
 from search.query import parse
 import numpy as np
@@ -22,12 +22,15 @@ PARAMS = Bm25Params(k1=1.2, weights=(("title", 2.0), ("section", 1.5), ("body", 
                     b=(("title", 0.75), ("section", 0.75), ("body", 0.75)))
 
 
-def _document(rng: random.Random, number: int) -> dict:
+def _document(rng: random.Random, number: int, packed: bool = True) -> dict:
     body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 60)))
-    return {"article_id": f"a{number // 3}", "position": number % 3,
-            "title": " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4))),
-            "section": rng.choice(["", "Night cramps", "Diet and sleep"]), "body": body,
-            "headings": [], "source": "", "url": None, "author": None, "published": None}
+    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4)))
+    found = {"article_id": f"a{number // 3}", "position": number % 3, "title": title,
+             "section": rng.choice(["", "Night cramps", "Diet and sleep"]), "body": body,
+             "headings": [], "source": "", "url": None, "author": None, "published": None}
+    if packed:  # the terms column, as indexer.index.passage_fields writes it
+        found["terms"] = packed_terms(title + "\n" + body)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +145,27 @@ def test_feedback_term_counts_equal_the_analysed_text(index_dir):
             assert scorer.term_counts(doc) == Counter(t.text for t in analyze(text)) == Counter(terms(text))
 
 
+def test_feedback_term_counts_come_from_the_terms_column(index_dir):
+    with open_index(index_dir).searcher() as searcher:
+        scorer = Scorer(searcher, PARAMS)
+        scorer.term_counts(0)
+        assert isinstance(scorer._terms, scoring._LazyColumn)
+
+
+def test_term_counts_without_the_terms_column_are_analysed(tmp_path):
+    """An index whose passages lack the column (written without it) still gives the counts."""
+    rng = random.Random(3)
+    index = create_index(tmp_path)
+    with index.writer() as writer:
+        for number in range(20):
+            writer.add_document(**_document(rng, number, packed=False))
+    with open_index(tmp_path).searcher() as searcher:
+        scorer = Scorer(searcher, PARAMS)
+        for doc in range(20):
+            stored = searcher.stored_fields(doc)
+            assert scorer.term_counts(doc) == Counter(terms(stored["title"] + "\n" + stored["body"]))
+
+
 def test_term_counts_of_compounds_and_possessives():
     text = "Omega-3 and the doctor's omega 3; to-be or not"
     assert term_counts(text) == Counter(t.text for t in analyze(text))
@@ -232,6 +256,30 @@ def test_column_values_equal_whooshs_column_reader(tmp_path, cutoff):
         assert isinstance(fast, scoring._Column)
         assert [fast[doc] for doc in range(reader.doc_count_all())] == \
                [whooshs[doc] for doc in range(reader.doc_count_all())] == ["a", "bé", "", "ccc", "d" * 300, "e", "f"]
+
+
+@pytest.mark.parametrize("cutoff", [1, 2 ** 15])
+def test_column_bytes_equal_whooshs_column_reader(tmp_path, cutoff):
+    """Both layouts of a bytes column, read a value at a time: offsets stored or not."""
+    from whoosh import fields
+    from whoosh.columns import VarBytesColumn
+    from whoosh.index import create_in
+
+    schema = fields.Schema(name=fields.ID(stored=True),
+                           terms=fields.COLUMN(VarBytesColumn(write_offsets_cutoff=cutoff)))
+    index = create_in(str(tmp_path), schema)
+    values = [[b"a", b"b\xc3\xa9", b"", b"ccc"], [b"d" * 70_000, b"e", None, b"f"]]
+    for segment in values:
+        with index.writer() as writer:
+            writer.merge = False
+            for n, value in enumerate(segment):
+                writer.add_document(name=str(n), **({} if value is None else {"terms": value}))
+    with index.reader() as reader:
+        fast, whooshs = scoring.column_bytes(reader, "terms"), reader.column_reader("terms")
+        assert isinstance(fast, scoring._LazyColumn)
+        every = range(reader.doc_count_all())
+        assert [fast[doc] for doc in every] == [whooshs[doc] for doc in every] == \
+               [b"a", b"b\xc3\xa9", b"", b"ccc", b"d" * 70_000, b"e", b"", b"f"]
 
 
 def test_terms_together_score_only_where_all_are_by_the_least_frequent(index_dir):

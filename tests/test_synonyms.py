@@ -71,3 +71,20 @@ def test_a_multi_word_synonym_does_not_lift_a_passage_holding_one_of_its_words(t
     assert scores["mi"] > scores["spleen"]
     assert scores["spleen"] == pytest.approx(plain["spleen"])  # "infarction" alone earns nothing
     assert scores["mi"] > plain["mi"]
+
+
+def test_a_synonym_phrase_counts_only_where_its_words_stand_in_a_row(tmp_path):
+    # "omega 3" brings the shipped synonym "fish oil": a market page that sells fish at
+    # dawn and olive oil at noon holds both words, apart, and is not lifted by it.
+    corpus = build(tmp_path, {
+        "capsules": "Supplements\n\nFish oil taken daily lowered triglycerides in the trial.",
+        "market": "Harbour market\n\nFresh fish sold at dawn; olive oil and bread sold at noon.",
+        "omega": "Omega 3 and the harbour\n\nFresh fish sold at dawn; olive oil and bread sold at noon.",
+    })
+    options = replace(PLAIN, synonyms=True, explain=True)
+    assert ranked(corpus, "omega 3", options) == ["omega", "capsules"]
+    hits = {hit.article_id: hit for hit in search(corpus.index_dir, parse_query("omega 3"), options)}
+    plain = {hit.article_id: hit for hit in search(corpus.index_dir, parse_query("omega 3"), replace(PLAIN, explain=True))}
+    assert hits["omega"].score == pytest.approx(plain["omega"].score)  # its fish and oil stand apart
+    assert all(c.origin != "synonym" for c in hits["omega"].explanation.contributions)
+    assert [c.term for c in hits["capsules"].explanation.contributions] == ["fish oil"]
