@@ -16,6 +16,7 @@ import random
 import shutil
 import subprocess
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,18 +170,7 @@ def test_search_during_a_write_neither_waits_nor_sees_half_a_change(name, tmp_pa
     failures, waits = [], 0
     for number, point in enumerate(chosen):
         root, cache = fresh(f"p{number}")
-        to_parent, from_child = os.pipe()
-        to_child, from_parent = os.pipe()
-        env = cp.child_env([root, cache], {"CORPUS_CACHE_DIR": str(cache), "CRASHPOINT_PAUSE": str(point),
-                                           "CRASHPOINT_PAUSE_OUT": str(from_child),
-                                           "CRASHPOINT_PAUSE_IN": str(to_child)})
-        writer = subprocess.Popen(cp.command(0, ["--corpus", str(root), *op.args]), env=env,
-                                  pass_fds=(from_child, to_child), stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
-        os.close(from_child)
-        os.close(to_child)
-        with os.fdopen(to_parent, "rb") as told:
-            paused = told.readline()
+        with _writer_paused_at(point, root, cache, op.args) as paused:
             if paused:
                 result = search_now(root, cache, queries)
                 waits += result.waited
@@ -191,12 +181,34 @@ def test_search_during_a_write_neither_waits_nor_sees_half_a_change(name, tmp_pa
                     failures.append(f"{where}: search failed ({result.returncode}): {result.stderr[-300:]}")
                 else:
                     failures += [f"{where}: {p}" for p in _half_changes(result, op.known, counts)]
-                os.write(from_parent, b"g")  # let the writer go on
-            os.close(from_parent)
-        _, stderr = writer.communicate(timeout=120)
-        assert writer.returncode == 0, stderr
     print(f"concurrency {name}: {len(chosen)} searches while paused, {len(failures)} failures, {waits} waits")
     assert not failures, "\n".join(failures)
+
+
+@contextmanager
+def _writer_paused_at(point: int, root: Path, cache: Path, args: list[str]):
+    """A writer running `corpus args`, paused at its file-system call `point`: the block
+    is given whether it paused, and the writer goes on (and must succeed) when it ends."""
+    to_parent, from_child = os.pipe()
+    to_child, from_parent = os.pipe()
+    env = cp.child_env([root, cache], {"CORPUS_CACHE_DIR": str(cache), "CRASHPOINT_PAUSE": str(point),
+                                       "CRASHPOINT_PAUSE_OUT": str(from_child),
+                                       "CRASHPOINT_PAUSE_IN": str(to_child)})
+    writer = subprocess.Popen(cp.command(0, ["--corpus", str(root), *args]), env=env,
+                              pass_fds=(from_child, to_child), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    os.close(from_child)
+    os.close(to_child)
+    with os.fdopen(to_parent, "rb") as told:
+        paused = bool(told.readline())
+        try:
+            yield paused
+        finally:
+            if paused:
+                os.write(from_parent, b"g")  # let the writer go on
+            os.close(from_parent)
+    _, stderr = writer.communicate(timeout=120)
+    assert writer.returncode == 0, stderr
 
 
 @pytest.mark.parametrize("name", ["add", "remove"])
@@ -226,27 +238,13 @@ def test_a_file_copied_in_while_a_writer_runs_is_seen_by_the_next_command(name, 
     missed = []
     for number, point in enumerate(chosen):
         root, cache = fresh(f"p{number}")
-        to_parent, from_child = os.pipe()
-        to_child, from_parent = os.pipe()
-        env = cp.child_env([root, cache], {"CORPUS_CACHE_DIR": str(cache), "CRASHPOINT_PAUSE": str(point),
-                                           "CRASHPOINT_PAUSE_OUT": str(from_child),
-                                           "CRASHPOINT_PAUSE_IN": str(to_child)})
-        writer = subprocess.Popen(cp.command(0, ["--corpus", str(root), *op.args]), env=env,
-                                  pass_fds=(from_child, to_child), stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
-        os.close(from_child)
-        os.close(to_child)
-        with os.fdopen(to_parent, "rb") as told:
-            assert told.readline(), "the writer never paused"
+        with _writer_paused_at(point, root, cache, op.args) as paused:
+            assert paused, "the writer never paused"
             if number % 2:
                 shutil.copy(src / "hand.txt", root / "hand.txt")
             else:  # moved in from elsewhere on the same disk: a rename into the folder
                 shutil.copy(src / "hand.txt", tmp_path / f"p{number}" / "hand.txt")
                 os.rename(tmp_path / f"p{number}" / "hand.txt", root / "hand.txt")
-            os.write(from_parent, b"g")
-            os.close(from_parent)
-        _, stderr = writer.communicate(timeout=120)
-        assert writer.returncode == 0, stderr
         listed = cp.corpus_cmd(root, cache, "list", "--json")
         assert listed.returncode == 0, listed.stderr
         if "hand" not in {json.loads(line)["id"] for line in listed.stdout.splitlines()}:

@@ -135,7 +135,7 @@ def main() -> None:
     for _ in range(args.runs):  # alternated, so that a change in the machine's load hits both
         for name, extractor in extractors.items():
             seconds[name].append(timed(extractor, pages, truth)[1])
-    print(f"extractor    | F1    | precision | recall | pages per CPU-second: median | each run")
+    print("extractor    | F1    | precision | recall | pages per CPU-second: median | each run")
     for name in extractors:
         report(name, texts[name], seconds[name], pages, truth, args.worst if name == "corpus" else 0)
     if len(extractors) == 2:
