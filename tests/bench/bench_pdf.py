@@ -32,6 +32,7 @@ sys.path.insert(0, str(EVAL))
 
 from eval_extract import page_counts, score  # noqa: E402
 
+from indexer.isolate import isolated  # noqa: E402
 from indexer.models import Cleaned  # noqa: E402
 from indexer.pdf import clean as pdf_clean  # noqa: E402
 from indexer.pdf.read import Page, Pdf, Span, read_pdf  # noqa: E402
@@ -147,6 +148,9 @@ def main() -> None:
 
         counts = []
         pdf_clean.read_pdf = timed
+        # The reader runs in this process, not in clean_pdf's forked child, so that its CPU
+        # time is counted here.
+        pdf_clean.isolated = lambda call, argument, what, **_: call(argument)
         try:
             for page_id in ids:
                 data = (args.data / f"{page_id}.pdf").read_bytes()
@@ -160,6 +164,7 @@ def main() -> None:
                 counts.append(page_counts(truth[page_id]["articleBody"], text))
         finally:
             pdf_clean.read_pdf = read_pdf
+            pdf_clean.isolated = isolated
         f1, precision, recall = score(counts)
         size = installed_mb(name) + sum(installed_mb(dep) for dep in PULLS[name])
         print(f"{name:13} F1={f1:.3f} P={precision:.3f} R={recall:.3f}  read CPU {spent:6.1f} s "
