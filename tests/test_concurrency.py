@@ -106,6 +106,14 @@ def _op(name: str, src: Path, rng: random.Random) -> Op:
     raise KeyError(name)
 
 
+def _fresh(tmp_path: Path, op: Op, tag: str) -> tuple[Path, Path]:
+    """A corpus and cache of their own under `tmp_path / tag`, set up for `op`."""
+    root, cache = tmp_path / tag / "corpus", tmp_path / tag / "cache"
+    for args in op.setup:
+        assert cp.corpus_cmd(root, cache, *args).returncode == 0
+    return root, cache
+
+
 def _passage_counts(root: Path, cache: Path) -> dict[str, int]:
     listing = cp.corpus_cmd(root, cache, "list", "--json")
     assert listing.returncode == 0, listing.stderr
@@ -147,14 +155,8 @@ def test_search_during_a_write_neither_waits_nor_sees_half_a_change(name, tmp_pa
     queries.write_text("".join(json.dumps({"_id": f"id:{i}", "text": w}) + "\n"
                                for i, w in {v.id: v.idword for v in op.known}.items()))
 
-    def fresh(tag: str) -> tuple[Path, Path]:
-        root, cache = tmp_path / tag / "corpus", tmp_path / tag / "cache"
-        for args in op.setup:
-            assert cp.corpus_cmd(root, cache, *args).returncode == 0
-        return root, cache
-
     # Reference run: how many points, and each version's passage count before and after.
-    root, cache = fresh("reference")
+    root, cache = _fresh(tmp_path, op, "reference")
     counts = {v.word: n for v in op.known for i, n in _passage_counts(root, cache).items() if i == v.id
               and (root / v.name).exists() and v.matches((root / v.name).read_bytes())}
     dry = cp.run(["--corpus", str(root), *op.args], [root, cache], env={"CORPUS_CACHE_DIR": str(cache)},
@@ -169,7 +171,7 @@ def test_search_during_a_write_neither_waits_nor_sees_half_a_change(name, tmp_pa
 
     failures, waits = [], 0
     for number, point in enumerate(chosen):
-        root, cache = fresh(f"p{number}")
+        root, cache = _fresh(tmp_path, op, f"p{number}")
         with _writer_paused_at(point, root, cache, op.args) as paused:
             if paused:
                 result = search_now(root, cache, queries)
@@ -223,13 +225,7 @@ def test_a_file_copied_in_while_a_writer_runs_is_seen_by_the_next_command(name, 
     hand = cp.version(rng, "hand", "hand.txt")
     (src / "hand.txt").write_text(hand.text)
 
-    def fresh(tag: str) -> tuple[Path, Path]:
-        root, cache = tmp_path / tag / "corpus", tmp_path / tag / "cache"
-        for args in op.setup:
-            assert cp.corpus_cmd(root, cache, *args).returncode == 0
-        return root, cache
-
-    root, cache = fresh("reference")
+    root, cache = _fresh(tmp_path, op, "reference")
     dry = cp.run(["--corpus", str(root), *op.args], [root, cache], env={"CORPUS_CACHE_DIR": str(cache)},
                  report=tmp_path / "report.json")
     assert dry.returncode == 0, dry.stderr
@@ -237,7 +233,7 @@ def test_a_file_copied_in_while_a_writer_runs_is_seen_by_the_next_command(name, 
     chosen = list(points) if ALL else sorted(random.Random(name).sample(points, min(SAMPLE + 2, dry.points)))
     missed = []
     for number, point in enumerate(chosen):
-        root, cache = fresh(f"p{number}")
+        root, cache = _fresh(tmp_path, op, f"p{number}")
         with _writer_paused_at(point, root, cache, op.args) as paused:
             assert paused, "the writer never paused"
             if number % 2:
