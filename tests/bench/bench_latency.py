@@ -70,14 +70,20 @@ def run_batch(corpus_dir: Path, harness: bool) -> dict:
     """In this process: time every dev query on the corpus, warm. The switches come from
     the environment, as the CLI reads them."""
     from indexer.corpus import Corpus
+    from indexer.embed import embedder
     from search.query import parse
     from search.rank import Options, search_many
 
+    options = Options(limit=100, per_doc=1, spans=False) if harness else Options()
+    options = options.switched(os.environ)
+    if options.semantic and embedder() is None:
+        # Semantic ranking would be skipped (search says so once): a batch timed so is not
+        # the ranking as shipped.
+        sys.exit("bench_latency: no word vectors where this Python finds indexer "
+                 "(install wordllama, as `pip install '.[bench]'` does)")
     corpus = Corpus(corpus_dir)
     if getattr(corpus, "is_stale", lambda: False)():
         corpus.sync()  # untimed: bring the index up to date first
-    options = Options(limit=100, per_doc=1, spans=False) if harness else Options()
-    options = options.switched(os.environ)
     warm = dev_queries(split="train")[:WARMUP]
     queries = []
     for text in warm + dev_queries():
