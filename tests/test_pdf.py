@@ -85,11 +85,10 @@ def test_the_running_lines_are_recorded_as_dropped_in_reading_order():
     assert footer[1] == "running-footer" and footer[2] > 0  # after page 1's text
 
 
-def _browser_print() -> bytes:
+def _browser_print(url: str = "https://news.example.org/space/2019/11/mars-lake") -> bytes:
     """An article as Chromium's "Save as PDF" prints it: date and title atop each sheet, URL and
     n/N below; a menu above the article; the last paragraph of sheet 1 going on on sheet 2."""
     title = "Mars rover finds an ancient lake bed - Space Desk"
-    url = "https://news.example.org/space/2019/11/mars-lake"
 
     def frame(number: int) -> list[Text]:
         return [Text(24, 22, "11/20/19, 9:14 AM", 8, "F2"), Text(220, 22, title, 8, "F2"),
@@ -125,6 +124,14 @@ def test_a_browser_printed_article_keeps_the_article_and_what_the_browser_said()
     assert article.title == "Mars rover finds an ancient lake bed"
     assert article.url == "https://news.example.org/space/2019/11/mars-lake"
     assert article.author == "Jane Doe"
+
+
+def test_a_browser_print_is_dated_by_its_address_before_the_day_it_was_printed():
+    # The print date (11/20/19 on every sheet) is only the day it was printed; an address
+    # filed by day states the article's own.
+    dated = _article(_browser_print("https://news.example.org/2019/11/18/mars-lake"), "mars.pdf")
+    assert dated.published == "2019-11-18"
+    assert _article(_browser_print(), "mars.pdf").published == "2019-11-20"
 
 
 def _scan() -> bytes:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..months import month_numbers
+from ..url_date import url_day
 
 # Month names as pages write them: the twenty languages of indexer/months.tsv.
 _MONTHS = month_numbers()
@@ -50,7 +51,6 @@ _PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:\d{6})?\s*$")
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?=[/_.-]|$)")
 
 #: Years outside this range are placeholders ("0001-01-01") or typos, not publication dates.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -144,10 +144,5 @@ def _with_time(day: str, text: str, match: re.Match) -> PageDate:
 
 def url_date(url: str | None) -> PageDate | None:
     """A date written as path segments of a URL: /2019/11/20/, /2019-11-20-title."""
-    if not url:
-        return None
-    match = _URL_DATE.search(url)
-    if not match:
-        return None
-    day = _make(*(int(g) for g in match.groups()))
+    day = url_day(url)
     return PageDate(day) if day else None

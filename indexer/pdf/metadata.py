@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..models import Metadata
+from ..url_date import url_day
 from .running import Printed
 
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
@@ -81,11 +82,13 @@ def document_title(info: dict[str, str]) -> str | None:
 
 def pdf_metadata(info: dict[str, str], printed: Printed, headline: str | None, found: Metadata) -> Metadata:
     """The article's metadata: the headline the text shows, else the document's title;
-    the author the info names, else the text's byline; the text's date, else the info's
-    creation date (a print's creation date is the day it was saved)."""
+    the author the info names, else the text's byline; the text's date, else the one its
+    printed address states (/2019/11/19/), else the print date or the info's creation
+    date (a print's is the day it was saved, not the article's)."""
     info_title = document_title(info)
     title = headline or found.title or info_title or printed.title
     url = printed.url if printed.url and not printed.url.endswith(("...", "…")) else None
-    published = (found.published or printed_date(printed.date) or pdf_date(info.get("CreationDate")))
+    published = (found.published or url_day(printed.url) or printed_date(printed.date)
+                 or pdf_date(info.get("CreationDate")))
     return Metadata(title=title, author=info.get("Author") or found.author, published=published, url=url,
                     language=found.language, site=found.site)
