@@ -49,6 +49,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import exp_semantic  # noqa: E402
 from bench_retrieval import SPLITS, corpus_for, half, ndcg, recall, split_queries  # noqa: E402
 
 WORK = Path("/tmp/rankwork")
@@ -148,15 +149,8 @@ def split_of(name):
 
 
 def to_articles(items, articles, k=100):
-    seen, out = set(), []
-    for _, doc in items:
-        a = articles[doc]
-        if a not in seen:
-            seen.add(a)
-            out.append(a)
-            if len(out) >= k:
-                break
-    return out
+    """(score, doc) best first -> article ids best first."""
+    return exp_semantic.articles([(doc, score) for score, doc in items], articles, k)
 
 
 def fused_run(record, articles, method):
@@ -289,6 +283,17 @@ def general(weight=0.15, per_words=5.0, full_words=20, power=1.0, norm="minmax",
     return method
 
 
+def _min_max_fused(union, allcos, head, lexical, record, weight, per_words):
+    """The union's lexical scores plus their min-max scaled closeness, weighted as shipped
+    (growing with the query's words, scaled by the best lexical score)."""
+    cos = allcos[union]
+    low, high = cos.min(), cos.max()
+    scaled = (cos - low) / (high - low) if high > low else np.zeros(len(union))
+    wt = weight * (1 + min(record["words"], 20) / per_words) * head[0][0]
+    lex = np.array([lexical.get(d, 0.0) for d in union.tolist()])
+    return dict(zip(union.tolist(), (lex + wt * scaled).tolist()))
+
+
 def prf(k=10, beta=0.5, weight=0.15, per_words=5.0, temperature=None, own_union=True, full_words=None):
     """Closeness to the query's vector moved towards its leading passages' (Rocchio)."""
     def method(record):
@@ -313,13 +318,7 @@ def prf(k=10, beta=0.5, weight=0.15, per_words=5.0, temperature=None, own_union=
             union = np.union1d(hd, near)
         else:
             union = record["docs"]
-        cos = allcos[union]
-        best = head[0][0]
-        low, high = cos.min(), cos.max()
-        scaled = (cos - low) / (high - low) if high > low else np.zeros(len(union))
-        wt = weight * (1 + min(record["words"], 20) / per_words) * best
-        lex = np.array([lexical.get(d, 0.0) for d in union.tolist()])
-        return dict(zip(union.tolist(), (lex + wt * scaled).tolist()))
+        return _min_max_fused(union, allcos, head, lexical, record, weight, per_words)
     return method
 
 
@@ -381,13 +380,7 @@ def qweight(weigh, weight=0.15, per_words=5.0):
         count = record["count"]
         near = np.argpartition(-allcos, count)[:count] if count else np.zeros(0, dtype=np.int64)
         union = np.union1d(hd, near)
-        cos = allcos[union]
-        best = head[0][0]
-        low, high = cos.min(), cos.max()
-        scaled = (cos - low) / (high - low) if high > low else np.zeros(len(union))
-        wt = weight * (1 + min(record["words"], 20) / per_words) * best
-        lex = np.array([lexical.get(d, 0.0) for d in union.tolist()])
-        return dict(zip(union.tolist(), (lex + wt * scaled).tolist()))
+        return _min_max_fused(union, allcos, head, lexical, record, weight, per_words)
     return method
 
 
