@@ -50,19 +50,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import exp_semantic  # noqa: E402
-from bench_retrieval import SPLITS, corpus_for, half, ndcg, recall, split_queries  # noqa: E402
+from bench_retrieval import corpus_for, half, ndcg, recall  # noqa: E402
 
 WORK = Path("/tmp/rankwork")
 DEPTH = 1000
 HEAD = 100
-
-
-def collection_queries(collection: str) -> dict[str, str]:
-    queries = {}
-    for name, (coll, _, _) in SPLITS.items():
-        if coll == collection:
-            queries.update(dict(split_queries(name)[1]))
-    return queries
 
 
 def dump(tag: str, changes: dict) -> None:
@@ -99,7 +91,7 @@ def dump(tag: str, changes: dict) -> None:
             passages = len(vectors.rows)
             count = min(fusion.candidates, int(passages * fusion.candidate_share))
             out = {}
-            for qid, text in collection_queries(collection).items():
+            for qid, text in exp_semantic.collection_queries(collection).items():
                 captured.clear()
                 try:
                     parsed = parse(text)
@@ -144,7 +136,7 @@ def split_of(name):
 
     collection, split, which = GROUPS[name]
     qrels = read_qrels(SHARED / collection / "qrels" / f"{split}.tsv")
-    qids = [q for q in collection_queries(collection) if q in qrels and (which is None or half(q) == which)]
+    qids = [q for q in exp_semantic.collection_queries(collection) if q in qrels and (which is None or half(q) == which)]
     return collection, qids, qrels
 
 
@@ -205,7 +197,7 @@ def show(label, result):
 def fuse(tag: str, which: str) -> None:
     data = {c: pickle.loads((WORK / f"gate.{tag}.{c}.pkl").read_bytes()) for c in ("nfcorpus", "scifact")}
     for name, c in data.items():
-        texts = collection_queries(name)
+        texts = exp_semantic.collection_queries(name)
         for qid, record in c["runs"].items():
             if record is not None:
                 record["matrix"] = c["matrix"]
